@@ -1,0 +1,65 @@
+// Writes public/samples/manifest.json: the catalogue the browser loads.
+//
+// Usage: node manifest.mjs [OUTDIR]   (OUTDIR defaults to ../public/samples)
+//
+// The metadata (name, description, default args and stdin, interactive) comes
+// from samples.json next to this script -- the one place it is kept; the build
+// list (path, size, sha256) from the files the Makefile produced.  Fails if a
+// source has no metadata, metadata has no source, or a build is missing.
+
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = resolve(process.argv[2] ?? join(here, '../public/samples'));
+const KINDS = ['dynamic', 'static', 'musl'];
+
+function fail(message) {
+  console.error(`manifest.mjs: ${message}`);
+  process.exit(1);
+}
+
+const meta = JSON.parse(readFileSync(join(here, 'samples.json'), 'utf8'));
+if (!Array.isArray(meta.samples)) fail('samples.json has no "samples" array');
+
+const sources = readdirSync(join(here, 'src'))
+  .filter((f) => f.endsWith('.c'))
+  .map((f) => f.slice(0, -2));
+const described = new Set(meta.samples.map((s) => s.name));
+for (const name of sources) if (!described.has(name)) fail(`src/${name}.c has no entry in samples.json`);
+
+const samples = meta.samples.map((s) => {
+  if (typeof s.name !== 'string' || !/^[a-z0-9_-]+$/.test(s.name)) fail(`bad name ${JSON.stringify(s.name)}`);
+  if (!sources.includes(s.name)) fail(`samples.json entry ${s.name} has no src/${s.name}.c`);
+  if (typeof s.description !== 'string') fail(`${s.name}: description must be a string`);
+  if (!Array.isArray(s.args) || !s.args.every((a) => typeof a === 'string')) fail(`${s.name}: args must be a list of strings`);
+  if (s.stdin !== null && typeof s.stdin !== 'string') fail(`${s.name}: stdin must be a string or null`);
+  if (typeof s.interactive !== 'boolean') fail(`${s.name}: interactive must be true or false`);
+
+  const source = `${s.name}/${s.name}.c`;
+  if (!existsSync(join(outDir, source))) fail(`missing ${source}`);
+  const builds = KINDS.map((kind) => {
+    const path = `${s.name}/${s.name}-${kind}`;
+    const file = join(outDir, path);
+    if (!existsSync(file)) fail(`missing build ${path}`);
+    const bytes = readFileSync(file);
+    return { kind, path, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
+  return {
+    name: s.name,
+    description: s.description,
+    source,
+    args: s.args,
+    stdin: s.stdin,
+    interactive: s.interactive,
+    builds,
+  };
+});
+
+const target = join(outDir, 'manifest.json');
+const text = JSON.stringify({ samples }, null, 2) + '\n';
+writeFileSync(`${target}.tmp`, text);
+renameSync(`${target}.tmp`, target);
+console.log(`manifest.mjs: wrote ${target} (${samples.length} samples)`);

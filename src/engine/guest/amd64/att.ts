@@ -1,0 +1,66 @@
+// AT&T syntax printer, matching GNU objdump -d (binutils 2.40) operand for operand.
+import type { Instruction, MemOperand, Operand } from './instruction.ts';
+import { regName } from './registers.ts';
+import { FormFlag } from './forms.ts';
+
+/** Resolves an address to `symbol+0xoff` for branch targets and %rip comments. */
+export type Symbolizer = (addr: number) => string | undefined;
+
+const hex = (v: number | bigint): string => '0x' + v.toString(16);
+
+function signedHex(v: number): string {
+  return v < 0 ? '-' + hex(-v) : hex(v);
+}
+
+function absAddr(v: number): string {
+  return hex(BigInt.asUintN(64, BigInt(v)));
+}
+
+function memText(m: MemOperand, ins: Instruction): string {
+  const seg = m.seg ? `%${regName(m.seg)}:` : '';
+  if (m.abs !== undefined) return seg + hex(m.abs);
+  // A SIB byte with no index shows as %riz unless it was needed anyway (rsp/r12 base, or absolute).
+  const riz = m.sibNoIndex && (m.scale !== 1 || (m.base !== undefined && m.base.num % 8 !== 4));
+  if (!m.base && !m.index && !riz) return seg + (ins.adsize === 4 ? hex(m.disp >>> 0) : absAddr(m.disp));
+  const disp = m.dispSize || !m.base ? signedHex(m.disp) : '';
+  let inner = m.base ? `%${regName(m.base)}` : '';
+  if (m.index) inner += `,%${regName(m.index)},${m.scale}`;
+  else if (riz) inner += `,%${ins.adsize === 4 ? 'eiz' : 'riz'},${m.scale}`;
+  return `${seg}${disp}(${inner})`;
+}
+
+function operandText(op: Operand, ins: Instruction, sym: Symbolizer | undefined): string {
+  switch (op.kind) {
+    case 'reg': return `%${regName(op.reg)}`;
+    case 'mem': return memText(op, ins);
+    case 'imm': return '$' + hex(op.value);
+    case 'rel': {
+      const s = sym?.(op.target);
+      return s ? `${op.target.toString(16)} <${s}>` : hex(op.target);
+    }
+    case 'one': return '';
+    case 'port': return '(%dx)';
+  }
+}
+
+const INDIRECT = new Set(['call', 'jmp', 'lcall', 'ljmp']);
+
+/** The instruction text after the address and bytes: `mnemonic operands  # comment`. */
+export function formatAtt(ins: Instruction, sym?: Symbolizer): string {
+  const head = [...ins.prefixWords, ins.mnemonic].join(' ');
+  const ops = ins.operands
+    .map((o) => operandText(o, ins, sym))
+    .filter((t) => t !== '');
+  if (!(ins.form && ins.form.flags & FormFlag.KeepOrder)) ops.reverse();
+  if (INDIRECT.has(ins.mnemonic) && ins.operands[0] && ins.operands[0].kind !== 'rel') ops[0] = '*' + ops[0];
+  if (ins.mask) ops[ops.length - 1] += `{%k${ins.mask.k}}${ins.mask.zero ? '{z}' : ''}`;
+  if (ins.rounding) ops.unshift(`{${ins.rounding}}`);
+  let text = ops.length ? head.padEnd(6) + ' ' + ops.join(',') : head;
+  const rip = ins.operands.find((o): o is MemOperand => o.kind === 'mem' && !!o.ripRel);
+  if (rip) {
+    const target = ins.addr + ins.len + rip.disp;
+    const s = sym?.(target);
+    text += `        # ${s ? `${target.toString(16)} <${s}>` : hex(target)}`;
+  }
+  return text;
+}

@@ -1,0 +1,568 @@
+// x86-64 instruction decoder: bytes in, `Instruction` out, driven by the opcode maps.
+// It never throws on guest bytes: anything it cannot decode becomes `(bad)` with the
+// bytes consumed so far, as objdump does, so a disassembly stays in step.
+import { FormFlag, formOf, usesModRM } from './forms.ts';
+import type { Entry, InstrForm, OpcodeMap, OperandSpec, SizeCode } from './forms.ts';
+import type { GuestAddr, Instruction, MemOperand, Operand, Prefixes } from './instruction.ts';
+import type { Reg, RegClass } from './registers.ts';
+import { ONE_BYTE } from './opcodes/onebyte.ts';
+import { MAP_0F } from './opcodes/map0f.ts';
+import { MAP_0F38 } from './opcodes/map0f38.ts';
+import { MAP_0F3A } from './opcodes/map0f3a.ts';
+import { decodeEvex } from './evex.ts';
+
+/** Architectural limit: a longer instruction raises #UD (objdump prints `(bad)`). */
+export const MAX_INSN_LEN = 15;
+
+const SEG_PREFIX: Record<number, number> = { 0x26: 0, 0x2e: 1, 0x36: 2, 0x3e: 3, 0x64: 4, 0x65: 5 };
+
+class BadInsn {}
+const BAD = new BadInsn();
+
+/** Mutable state while one instruction is decoded. */
+export class DecodeState {
+  p: number;
+  readonly pfx: Prefixes = { lock: false, rep: false, repne: false, opsize: false, adsize: false, rex: 0 };
+  /** Prefix bytes in encounter order with their offsets, for printing unused ones. */
+  readonly prefixBytes: number[] = [];
+  /** The last of F2/F3, which is the one that counts. */
+  lastRep = 0;
+  modrm = -1;
+  opsize = 4;
+  adsize = 8;
+  /** Vector length in bytes (16 legacy / VEX.L=0, 32 VEX.L=1, 64 EVEX.L'L=2). */
+  vl = 16;
+  encoding: 'legacy' | 'vex' | 'evex' = 'legacy';
+  /** Which prefixes the instruction consumed (the rest print as words). */
+  used66 = false;
+  usedRep = false;
+  usedSeg = false;
+  usedAdsize = false;
+  rexUsed = 0;
+  mem?: MemOperand;
+  rmReg = 0;
+  /** Pending relative branch displacement; made absolute when the length is known. */
+  rel?: { op: { kind: 'rel'; target: GuestAddr }; disp: number };
+  /** 66 selected an SSE form instead of changing the operand size. */
+  mandatory66 = false;
+
+  constructor(readonly code: Uint8Array, readonly start: number, readonly addr: GuestAddr) {
+    this.p = start;
+  }
+
+  byte(): number {
+    if (this.p >= this.code.length || this.p - this.start >= MAX_INSN_LEN) throw BAD;
+    return this.code[this.p++];
+  }
+  peek(): number {
+    if (this.p >= this.code.length) throw BAD;
+    return this.code[this.p];
+  }
+  le(n: number): number {
+    let v = 0;
+    for (let i = 0; i < n; i++) v += this.byte() * 2 ** (8 * i);
+    return v;
+  }
+  s8(): number { const b = this.byte(); return b >= 0x80 ? b - 0x100 : b; }
+  s32(): number { return this.le(4) | 0; }
+
+  get rexW(): boolean { return (this.pfx.rex & 8) !== 0; }
+  rexBit(bit: number): number {
+    if (this.pfx.rex & bit) this.rexUsed |= bit;
+    return this.pfx.rex & bit ? 8 : 0;
+  }
+  readModRM(): number {
+    if (this.modrm < 0) this.modrm = this.byte();
+    return this.modrm;
+  }
+  get mod(): number { return this.readModRM() >> 6; }
+  get regField(): number { return (this.readModRM() >> 3) & 7; }
+  get rmField(): number { return this.readModRM() & 7; }
+}
+
+function gprOf(num: number, size: number, st: DecodeState): Reg {
+  if (size === 1 && num >= 4 && num < 8) {
+    if (st.pfx.rex) st.rexUsed |= 0x40; // REX turns ah..bh into spl..dil
+    else return { cls: 'gpr', num, size, high8: true };
+  }
+  return { cls: 'gpr', num, size };
+}
+
+/** Parse ModRM's memory form (SIB, displacement); the register form sets rmReg. */
+function decodeModRM(st: DecodeState): void {
+  const modrm = st.readModRM();
+  const mod = modrm >> 6;
+  const rmf = modrm & 7;
+  if (mod === 3) { st.rmReg = rmf | rexB(st); return; }
+  const asz = st.adsize;
+  st.usedAdsize = true;
+  const mem: MemOperand = { kind: 'mem', size: 0, scale: 1, disp: 0 };
+  let baseNum = -1;
+  let noBaseDisp32 = false;
+  if (rmf === 4) {
+    const sib = st.byte();
+    const scale = (1 << (sib >> 6)) as 1 | 2 | 4 | 8;
+    const idx = ((sib >> 3) & 7) | rexX(st);
+    const base = sib & 7;
+    mem.scale = scale;
+    if (idx !== 4) mem.index = { cls: 'gpr', num: idx, size: asz };
+    else mem.sibNoIndex = true;
+    if (base === 5 && mod === 0) noBaseDisp32 = true;
+    else baseNum = base | rexB(st);
+  } else if (rmf === 5 && mod === 0) {
+    mem.ripRel = true;
+    mem.base = { cls: 'rip', num: 0, size: asz };
+  } else {
+    baseNum = rmf | rexB(st);
+  }
+  if (baseNum >= 0) mem.base = { cls: 'gpr', num: baseNum, size: asz };
+  if (mod === 1) { mem.disp = st.s8(); mem.dispSize = 1; }
+  else if (mod === 2 || noBaseDisp32 || mem.ripRel) { mem.disp = st.s32(); mem.dispSize = 4; }
+  st.mem = mem;
+}
+
+const rexB = (st: DecodeState) => st.rexBit(1);
+const rexX = (st: DecodeState) => st.rexBit(2);
+const rexR = (st: DecodeState) => st.rexBit(4);
+
+/** Width in bytes of a GPR or memory operand of the given size code. */
+function intSize(code: SizeCode, st: DecodeState): number {
+  switch (code) {
+    case 'b': return 1;
+    case 'w': return 2;
+    case 'd': return 4;
+    case 'q': return 8;
+    case 'v': useOpsize(st); return st.opsize;
+    case 'z': useOpsize(st); return st.opsize === 2 ? 2 : 4;
+    case 'y': if (st.rexW) st.rexUsed |= 8; return vexW(st) ? 8 : 4;
+    case 't': return 10;
+    case 'dq': return 16;
+    case 'qq': return 32;
+    case 'p': useOpsize(st); return st.opsize + 2;
+    case 's': return 10;
+    default: return 0;
+  }
+}
+
+function useOpsize(st: DecodeState): void {
+  st.used66 = true;
+  if (st.rexW) st.rexUsed |= 8;
+}
+
+function vexW(st: DecodeState): boolean {
+  return st.pfx.vex ? st.pfx.vex.w : st.pfx.evex ? st.pfx.evex.w : st.rexW;
+}
+
+/** Vector register width for V/H/U/L operands of the given size code. */
+function vecRegSize(code: SizeCode, st: DecodeState): number {
+  switch (code) {
+    case 'x': case 'ps': case 'pd': return st.vl;
+    case 'qq': return 32;
+    case 'h': return Math.max(16, st.vl / 2);
+    default: return 16;
+  }
+}
+
+/** Memory access width of a W/M operand of a vector size code. */
+function vecMemSize(code: SizeCode, st: DecodeState): number {
+  switch (code) {
+    case 'x': case 'ps': case 'pd': return st.vl;
+    case 'h': return st.vl / 2;
+    case 'oq': return st.vl / 4;
+    case 'e': return st.vl / 8;
+    case 'ss': return 4;
+    case 'sd': return 8;
+    default: return intSize(code, st);
+  }
+}
+
+function vecClass(size: number): RegClass {
+  return size === 64 ? 'zmm' : size === 32 ? 'ymm' : 'xmm';
+}
+
+function vec(num: number, size: number): Reg {
+  return { cls: vecClass(size), num, size };
+}
+
+function vvvv(st: DecodeState): number {
+  return st.pfx.vex ? st.pfx.vex.vvvv : st.pfx.evex ? st.pfx.evex.vvvv : 0;
+}
+
+function memOp(st: DecodeState, size: number): MemOperand {
+  if (!st.mem) throw BAD;
+  st.mem.size = size;
+  return st.mem;
+}
+
+function needMem(st: DecodeState): void {
+  if (st.mod === 3) throw BAD;
+}
+
+function imm(st: DecodeState, bytes: number, size: number, signed: boolean): Operand {
+  let v = BigInt(st.le(bytes));
+  if (signed && bytes < size) {
+    const bits = BigInt(bytes * 8);
+    if (v >> (bits - 1n)) v -= 1n << bits;
+    v = BigInt.asUintN(size * 8, v);
+  }
+  return { kind: 'imm', size, value: v };
+}
+
+function decodeOperand(spec: OperandSpec, st: DecodeState, opcode: number): Operand | undefined {
+  const m = spec.method;
+  const sz = spec.size;
+  switch (m) {
+    case 'E':
+      if (st.mod === 3) return { kind: 'reg', reg: gprOf(st.rmReg, intSize(sz, st), st) };
+      return memOp(st, intSize(sz, st));
+    case 'M':
+      needMem(st);
+      return memOp(st, sz === 'x' || sz === 'ps' || sz === 'pd' || sz === 'ss' || sz === 'sd' || sz === 'h'
+        ? vecMemSize(sz, st) : intSize(sz, st));
+    case 'R':
+      return { kind: 'reg', reg: gprOf(st.rmReg, intSize(sz, st), st) };
+    case 'G':
+      return { kind: 'reg', reg: gprOf(st.regField | rexR(st), intSize(sz, st), st) };
+    case 'Z':
+      return { kind: 'reg', reg: gprOf((opcode & 7) | rexB(st), intSize(sz, st), st) };
+    case 'B':
+      return { kind: 'reg', reg: { cls: 'gpr', num: vvvv(st), size: intSize(sz, st) } };
+    case 'S': {
+      const n = st.regField;
+      if (n > 5) throw BAD;
+      return { kind: 'reg', reg: { cls: 'seg', num: n, size: 2 } };
+    }
+    case 'C': return { kind: 'reg', reg: { cls: 'cr', num: st.regField | rexR(st), size: 8 } };
+    case 'D': return { kind: 'reg', reg: { cls: 'dr', num: st.regField | rexR(st), size: 8 } };
+    case 'I': {
+      if (sz === 'v' && st.opsize === 8) { useOpsize(st); return imm(st, 8, 8, false); }
+      const bytes = intSize(sz, st);
+      const opSize = sz === 'z' ? st.opsize : bytes;
+      return imm(st, bytes, opSize, true);
+    }
+    case 'sI': {
+      // sign-extended imm8 to the operand size (83 /n, 6B, 6A)
+      const size = sz === 'b' ? intSize('v', st) : intSize(sz, st);
+      return imm(st, 1, size, true);
+    }
+    case 'J': {
+      const disp = sz === 'b' ? st.s8() : st.s32();
+      const op = { kind: 'rel' as const, target: 0 };
+      st.rel = { op, disp };
+      return op;
+    }
+    case 'O': {
+      const bytes = st.adsize;
+      st.usedAdsize = true;
+      const lo = BigInt(st.le(bytes));
+      return { kind: 'mem', size: intSize(sz, st), scale: 1, disp: 0, abs: lo };
+    }
+    case 'X': case 'Y': {
+      const size = intSize(sz, st);
+      st.usedAdsize = true;
+      const reg: Reg = { cls: 'gpr', num: m === 'X' ? 6 : 7, size: st.adsize };
+      const segNum = m === 'X' ? (st.pfx.seg ?? 3) : 0;
+      if (m === 'X' && st.pfx.seg !== undefined) st.usedSeg = true;
+      return { kind: 'mem', size, scale: 1, disp: 0, base: reg, seg: { cls: 'seg', num: segNum, size: 2 } };
+    }
+    case 'V':
+      return { kind: 'reg', reg: vec(st.regField | rexR(st) | evexRHigh(st), vecRegSize(sz, st)) };
+    case 'H':
+      if (st.encoding === 'legacy') return undefined;
+      return { kind: 'reg', reg: vec(vvvv(st), vecRegSize(sz, st)) };
+    case 'U':
+      if (st.mod !== 3) throw BAD;
+      return { kind: 'reg', reg: vec(st.rmReg | evexXHigh(st), vecRegSize(sz, st)) };
+    case 'W':
+      if (st.mod === 3) {
+        const size = sz === 'qq' ? 32 : sz === 'x' || sz === 'ps' || sz === 'pd' ? st.vl
+          : sz === 'h' ? Math.max(16, st.vl / 2) : 16;
+        return { kind: 'reg', reg: vec(st.rmReg | evexXHigh(st), size) };
+      }
+      return memOp(st, vecMemSize(sz, st));
+    case 'L': {
+      const b = st.byte();
+      return { kind: 'reg', reg: vec(b >> 4, vecRegSize(sz, st)) };
+    }
+    case 'P': return { kind: 'reg', reg: { cls: 'mmx', num: st.regField, size: 8 } };
+    case 'N':
+      if (st.mod !== 3) throw BAD;
+      return { kind: 'reg', reg: { cls: 'mmx', num: st.rmReg & 7, size: 8 } };
+    case 'Q':
+      if (st.mod === 3) return { kind: 'reg', reg: { cls: 'mmx', num: st.rmReg & 7, size: 8 } };
+      return memOp(st, intSize(sz, st));
+    case 'KG': return { kind: 'reg', reg: { cls: 'k', num: st.regField, size: 8 } };
+    case 'KV': return { kind: 'reg', reg: { cls: 'k', num: vvvv(st) & 7, size: 8 } };
+    case 'KE':
+      if (st.mod === 3) return { kind: 'reg', reg: { cls: 'k', num: st.rmReg & 7, size: 8 } };
+      return memOp(st, intSize(sz, st));
+    case 'fixed': return fixedOperand(spec.fixed!, st);
+  }
+  throw new Error(`decoder: unknown operand method ${m}`);
+}
+
+/** EVEX R' and X extend V and the register form of W to zmm16..31. */
+function evexRHigh(st: DecodeState): number {
+  return st.pfx.evex?.rHigh ? 16 : 0;
+}
+function evexXHigh(st: DecodeState): number {
+  return st.pfx.evex?.xHigh && st.mod === 3 ? 16 : 0;
+}
+
+function fixedOperand(name: string, st: DecodeState): Operand {
+  switch (name) {
+    case 'AL': return { kind: 'reg', reg: { cls: 'gpr', num: 0, size: 1 } };
+    case 'CL': return { kind: 'reg', reg: { cls: 'gpr', num: 1, size: 1 } };
+    case 'DX': return { kind: 'reg', reg: { cls: 'gpr', num: 2, size: 2 } };
+    case 'AX': return { kind: 'reg', reg: { cls: 'gpr', num: 0, size: 2 } };
+    case 'rAX': return { kind: 'reg', reg: { cls: 'gpr', num: 0, size: intSize('v', st) } };
+    case 'eAX': return { kind: 'reg', reg: { cls: 'gpr', num: 0, size: intSize('z', st) } };
+    case 'DXport': return { kind: 'port' };
+    case 'XMM0': return { kind: 'reg', reg: { cls: 'xmm', num: 0, size: 16 } };
+    case 'ST0': return { kind: 'reg', reg: { cls: 'st', num: 0, size: 10 } };
+    case 'STi': return { kind: 'reg', reg: { cls: 'st', num: st.rmField, size: 10 } };
+    case '1': return { kind: 'one' };
+    case 'XLAT': {
+      st.usedAdsize = true;
+      if (st.pfx.seg !== undefined) st.usedSeg = true;
+      return { kind: 'mem', size: 1, scale: 1, disp: 0, base: { cls: 'gpr', num: 3, size: st.adsize },
+        seg: { cls: 'seg', num: st.pfx.seg ?? 3, size: 2 } };
+    }
+    default: {
+      const seg = ['ES', 'CS', 'SS', 'DS', 'FS', 'GS'].indexOf(name);
+      if (seg >= 0) return { kind: 'reg', reg: { cls: 'seg', num: seg, size: 2 } };
+      throw new Error(`decoder: unknown fixed operand ${name}`);
+    }
+  }
+}
+
+/** Walk selectors down to a form. */
+function resolve(entry: Entry, st: DecodeState): InstrForm {
+  for (;;) {
+    if (entry === undefined) throw BAD;
+    if (typeof entry === 'string') return formOf(entry);
+    if (!('sel' in entry)) return entry;
+    switch (entry.sel) {
+      case 'reg': entry = entry.of[st.regField]; break;
+      case 'mod': entry = st.mod === 3 ? entry.reg : entry.mem; break;
+      case 'rm': entry = st.mod === 3 ? entry.of[st.rmField] : undefined; break;
+      case 'w': if (st.rexW) st.rexUsed |= 8; entry = vexW(st) ? entry.w1 : entry.w0; break;
+      case 'l': entry = st.vl === 32 ? entry.l1 : st.vl === 16 ? entry.l0 : undefined; break;
+      case 'osize':
+        useOpsize(st);
+        entry = st.opsize === 8 ? entry.o64 : st.opsize === 2 ? entry.o16 : entry.o32;
+        break;
+      case 'asize': st.usedAdsize = true; entry = st.adsize === 4 ? entry.a32 : entry.a64; break;
+      case 'rexb': entry = st.rexBit(1) ? entry.b1 : entry.b0; break;
+      case 'enc': entry = st.encoding === 'legacy' ? entry.legacy : entry.vex; break;
+      case 'pfx': entry = selectByPrefix(entry, st); break;
+    }
+  }
+}
+
+function selectByPrefix(e: { none?: Entry; p66?: Entry; pf3?: Entry; pf2?: Entry }, st: DecodeState): Entry {
+  if (st.encoding !== 'legacy') {
+    const pp = st.pfx.vex?.pp ?? st.pfx.evex?.pp ?? 0;
+    return [e.none, e.p66, e.pf3, e.pf2][pp];
+  }
+  if (st.lastRep) {
+    const cand = st.lastRep === 0xf3 ? e.pf3 : e.pf2;
+    if (cand !== undefined) { st.usedRep = true; return cand; }
+  }
+  if (st.pfx.opsize && e.p66 !== undefined) {
+    st.used66 = true;
+    st.mandatory66 = true;
+    st.opsize = st.rexW ? 8 : 4;
+    return e.p66;
+  }
+  return e.none;
+}
+
+function opcodeEntry(st: DecodeState): { entry: Entry; opcode: number } {
+  const b = st.byte();
+  if (b !== 0x0f) return { entry: ONE_BYTE[b], opcode: b };
+  const b2 = st.byte();
+  if (b2 === 0x38) { const b3 = st.byte(); return { entry: MAP_0F38[b3], opcode: b3 }; }
+  if (b2 === 0x3a) { const b3 = st.byte(); return { entry: MAP_0F3A[b3], opcode: b3 }; }
+  return { entry: MAP_0F[b2], opcode: b2 };
+}
+
+const VEX_MAPS: Record<number, OpcodeMap> = { 1: MAP_0F, 2: MAP_0F38, 3: MAP_0F3A };
+
+/** C4/C5: the VEX prefix replaces REX, 66/F2/F3 and the 0F escape bytes. */
+function vexEntry(st: DecodeState, first: number): { entry: Entry; opcode: number } {
+  if (st.pfx.rex || st.pfx.opsize || st.lastRep || st.pfx.lock) throw BAD;
+  const b1 = st.byte();
+  let map = 1;
+  let wBit = false;
+  let last = b1;
+  let rex = (b1 & 0x80) ? 0 : 4;
+  if (first === 0xc4) {
+    rex |= ((b1 & 0x40) ? 0 : 2) | ((b1 & 0x20) ? 0 : 1);
+    map = b1 & 0x1f;
+    last = st.byte();
+    wBit = (last & 0x80) !== 0;
+  }
+  st.pfx.vex = { map, w: wBit, l: (last >> 2) & 1, vvvv: (~last >> 3) & 0xf, pp: last & 3 };
+  st.pfx.rex = rex ? 0x40 | rex | (wBit ? 8 : 0) : wBit ? 0x48 : 0;
+  st.rexUsed = 0x4f; // VEX's R/X/B/W never print as a rex word
+  st.encoding = 'vex';
+  st.vl = st.pfx.vex.l ? 32 : 16;
+  const table = VEX_MAPS[map];
+  if (!table) throw BAD;
+  const opcode = st.byte();
+  return { entry: table[opcode], opcode };
+}
+
+function readPrefixes(st: DecodeState): void {
+  for (;;) {
+    const b = st.peek();
+    if (b === 0xf0) st.pfx.lock = true;
+    else if (b === 0xf2 || b === 0xf3) st.lastRep = b;
+    else if (b === 0x66) st.pfx.opsize = true;
+    else if (b === 0x67) st.pfx.adsize = true;
+    else if (b in SEG_PREFIX) st.pfx.seg = SEG_PREFIX[b];
+    else if (b >= 0x40 && b <= 0x4f) {
+      // REX counts only directly before the opcode; an earlier one is an unused prefix.
+      st.byte();
+      const next = st.peek();
+      if (isLegacyPrefix(next) || (next >= 0x40 && next <= 0x4f)) { st.prefixBytes.push(b); continue; }
+      st.pfx.rex = b;
+      return;
+    } else return;
+    st.prefixBytes.push(b);
+    st.byte();
+  }
+}
+
+function isLegacyPrefix(b: number): boolean {
+  return b === 0xf0 || b === 0xf2 || b === 0xf3 || b === 0x66 || b === 0x67 || b in SEG_PREFIX;
+}
+
+function checkForm(form: InstrForm, st: DecodeState): void {
+  const f = form.flags;
+  if (st.encoding === 'vex' && !(f & (FormFlag.Dual | FormFlag.VexOnly))) throw BAD;
+  if (st.encoding === 'legacy' && (f & FormFlag.VexOnly)) throw BAD;
+  if ((f & FormFlag.RegOnly) && st.mod !== 3) throw BAD;
+  if ((f & FormFlag.MemOnly) && st.mod === 3) throw BAD;
+}
+
+function operandSize(form: InstrForm, st: DecodeState): number {
+  if (form.flags & FormFlag.F64) return 8;
+  if (st.rexW) return 8;
+  if (st.pfx.opsize && !st.mandatory66) return 2;
+  return form.flags & FormFlag.D64 ? 8 : 4;
+}
+
+/** Decode one instruction at `code[offset]`, located at guest address `addr`. */
+export function decode(code: Uint8Array, offset: number, addr: GuestAddr): Instruction {
+  const st = new DecodeState(code, offset, addr);
+  try {
+    return decodeOrThrow(st);
+  } catch (e) {
+    if (e !== BAD) throw e;
+    return badInstruction(st);
+  }
+}
+
+function badInstruction(st: DecodeState): Instruction {
+  const len = Math.max(1, Math.min(st.p - st.start, MAX_INSN_LEN, st.code.length - st.start));
+  return {
+    addr: st.addr, len, mnemonic: '(bad)', prefixWords: [], operands: [], opsize: 4, adsize: 8,
+    prefixes: st.pfx,
+  };
+}
+
+function decodeOrThrow(st: DecodeState): Instruction {
+  readPrefixes(st);
+  st.opsize = st.rexW ? 8 : st.pfx.opsize ? 2 : 4;
+  st.adsize = st.pfx.adsize ? 4 : 8;
+  const first = st.peek();
+  let sel: { entry: Entry; opcode: number };
+  if (first === 0xc4 || first === 0xc5) { st.byte(); sel = vexEntry(st, first); }
+  else if (first === 0x62) { st.byte(); return decodeEvex(st); }
+  else sel = opcodeEntry(st);
+  const form = resolve(sel.entry, st);
+  return finishDecode(st, form, sel.opcode);
+}
+
+/** Operands, sizes and prefix bookkeeping for a resolved form (shared with EVEX). */
+export function finishDecode(st: DecodeState, form: InstrForm, opcode: number): Instruction {
+  checkForm(form, st);
+  st.opsize = operandSize(form, st);
+  if (form.ops.some(usesModRM) || (form.flags & FormFlag.ModRM) || st.modrm >= 0) decodeModRM(st);
+  const operands: Operand[] = [];
+  for (const spec of form.ops) {
+    const op = decodeOperand(spec, st, opcode);
+    if (op) operands.push(op);
+  }
+  if (st.mem && st.pfx.seg !== undefined && st.pfx.seg >= 4) {
+    st.mem.seg = { cls: 'seg', num: st.pfx.seg, size: 2 };
+    st.usedSeg = true;
+  }
+  const len = st.p - st.start;
+  if (st.rel) st.rel.op.target = st.addr + len + st.rel.disp;
+  const { mnemonic, prefixWords } = decorate(st, form, operands);
+  return {
+    addr: st.addr, len, form, mnemonic, prefixWords, operands,
+    opsize: st.opsize, adsize: st.adsize, prefixes: st.pfx,
+  };
+}
+
+export { BAD as DECODE_BAD };
+
+/** The printed mnemonic and the words for prefixes the instruction did not consume. */
+function decorate(st: DecodeState, form: InstrForm, ops: Operand[]): { mnemonic: string; prefixWords: string[] } {
+  let mnem = form.mnem;
+  if ((form.flags & FormFlag.Dual) && st.encoding === 'legacy') mnem = mnem.slice(1);
+  if (mnem.includes('%R')) { useOpsize(st); mnem = mnem.replace('%R', SUFFIX[st.opsize]); }
+  if (form.flags & FormFlag.AutoSuffix) {
+    const mem = ops.find((o) => o.kind === 'mem');
+    const sizingReg = ops.some((o) => o.kind === 'reg' && o.reg.cls === 'gpr' && !isFixedNonSizing(o, form));
+    if (mem && !sizingReg) mnem += SUFFIX[(mem as MemOperand).size] ?? '';
+  }
+  const words: string[] = [];
+  const bytes = st.prefixBytes;
+  const last66 = bytes.lastIndexOf(0x66);
+  const lastRepIdx = Math.max(bytes.lastIndexOf(0xf2), bytes.lastIndexOf(0xf3));
+  const lastSeg = bytes.reduce((acc, b, i) => (b in SEG_PREFIX ? i : acc), -1);
+  bytes.forEach((b, i) => {
+    switch (b) {
+      case 0xf0: words.push('lock'); break;
+      case 0xf2: case 0xf3:
+        if (i === lastRepIdx && st.usedRep) break;
+        if (i === lastRepIdx && (form.flags & FormFlag.Bnd) && b === 0xf2) { words.push('bnd'); break; }
+        if (i === lastRepIdx && (form.flags & FormFlag.Rep)) { words.push(b === 0xf3 ? 'rep' : 'repnz'); break; }
+        words.push(b === 0xf3 ? 'repz' : 'repnz');
+        break;
+      case 0x66: if (!(i === last66 && st.used66)) words.push('data16'); break;
+      case 0x67: if (!st.usedAdsize) words.push('addr32'); break;
+      default:
+        if (b in SEG_PREFIX) {
+          if (i === lastSeg && st.usedSeg) break;
+          if (b === 0x3e && i === lastSeg && (form.flags & FormFlag.NoTrack)) { words.push('notrack'); break; }
+          words.push(['es', 'cs', 'ss', 'ds', 'fs', 'gs'][SEG_PREFIX[b]]);
+        } else {
+          words.push(rexWord(b));
+        }
+    }
+  });
+  const rex = st.pfx.rex;
+  if (rex && st.encoding === 'legacy' && (((rex & 0xf) & ~st.rexUsed) || (rex === 0x40 && !(st.rexUsed & 0x40)))) {
+    words.push(rexWord(rex));
+  }
+  return { mnemonic: mnem, prefixWords: words };
+}
+
+function rexWord(b: number): string {
+  const bits = (b & 8 ? 'W' : '') + (b & 4 ? 'R' : '') + (b & 2 ? 'X' : '') + (b & 1 ? 'B' : '');
+  return bits ? `rex.${bits}` : 'rex';
+}
+
+/** CL of the shift forms and DX of in/out do not set the AT&T suffix. */
+function isFixedNonSizing(o: Operand, form: InstrForm): boolean {
+  if (o.kind !== 'reg' || o.reg.cls !== 'gpr') return false;
+  return form.ops.some((s) => s.method === 'fixed' && s.fixed === 'CL') && o.reg.num === 1 && o.reg.size === 1;
+}
+
+const SUFFIX: Record<number, string> = { 1: 'b', 2: 'w', 4: 'l', 8: 'q', 16: 'x', 32: 'y' };
