@@ -66,8 +66,8 @@ export function main(argv: string[]): number {
     return 0;
   } catch (e) {
     if (e instanceof UsageError || e instanceof ElfError) {
-      process.stderr.write(`grindlab: ${e.message}\n`);
-      if (e instanceof UsageError) process.stderr.write(`(grindlab --help for usage)\n`);
+      const hint = e instanceof UsageError && !e.message.includes('No such file') ? ' (grindlab --help for usage)' : '';
+      process.stderr.write(`grindlab: ${e.message}${hint}\n`);
       return 1;
     }
     throw e;

@@ -24,6 +24,7 @@ export interface ElfHeader {
   osabi: number;
 }
 
+const EI_NIDENT = 16;
 const EHDR_SIZE = 64;
 export const PHDR_SIZE = 56;
 export const SHDR_SIZE = 64;
@@ -43,6 +44,10 @@ const MACHINES: Record<number, string> = {
 export function parseHeader(r: ByteReader): ElfHeader {
   if (r.size === 0) throw new ElfError('not an ELF file (empty file)');
   if (r.size < 4 || r.u32(0) !== 0x464c457f) throw new ElfError('not an ELF file (bad magic)');
+  const tooShort = () =>
+    new ElfError(`truncated ELF: file is ${r.size} bytes, shorter than the ${EHDR_SIZE}-byte ELF header`);
+  // e_ident is checked before the full header so that a (shorter) ELF32 header is named as such.
+  if (r.size < EI_NIDENT) throw tooShort();
 
   const elfClass = r.u8(4);
   if (elfClass === 1) throw new ElfError('32-bit ELF is not supported (ELFCLASS32)');
@@ -52,9 +57,7 @@ export function parseHeader(r: ByteReader): ElfHeader {
   if (data !== 1) throw new ElfError(`invalid ELF data encoding ${data} (expected ELFDATA2LSB)`);
   const identVersion = r.u8(6);
   if (identVersion !== 1) throw new ElfError(`unsupported ELF version ${identVersion} (EI_VERSION)`);
-  if (r.size < EHDR_SIZE) {
-    throw new ElfError(`truncated ELF: file is ${r.size} bytes, shorter than the ${EHDR_SIZE}-byte ELF header`);
-  }
+  if (r.size < EHDR_SIZE) throw tooShort();
 
   const machine = r.u16(18);
   if (machine !== EM_X86_64) {

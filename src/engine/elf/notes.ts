@@ -32,6 +32,14 @@ export function parseNotes(r: ByteReader, sections: Section[], segments: Program
     : segments.flatMap((s, i) => s.type !== PT_NOTE ? [] : [
       { offset: s.offset, size: s.filesz, align: s.align, what: `program header ${i} (NOTE)` },
     ]);
+  // Overlapping regions would be parsed twice: reject them so the work stays linear in the file size.
+  const sorted = [...regions].sort((a, b) => a.offset - b.offset);
+  for (let i = 1; i < sorted.length; i++) {
+    const [prev, next] = [sorted[i - 1], sorted[i]];
+    if (prev.size > 0 && next.size > 0 && prev.offset + prev.size > next.offset) {
+      throw new ElfError(`note regions ${prev.what} and ${next.what} overlap`);
+    }
+  }
   return regions.flatMap((region) => notesIn(r, region));
 }
 

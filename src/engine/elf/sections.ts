@@ -62,16 +62,19 @@ export function parseSections(r: ByteReader, h: ElfHeader): Section[] {
     }
     checkData(r, sections[h.shstrndx], h.shstrndx);
     const names = new StringTable(dataOf(r.bytes, sections[h.shstrndx]), 'section name table');
-    sections.forEach((s, i) => (s.name = names.get(nameOffsets[i])));
+    sections.forEach((s, i) => {
+      s.name = names.get(nameOffsets[i]);
+    });
   }
   sections.forEach((s, i) => checkData(r, s, i));
   return sections;
 }
 
-/** Whether the section occupies bytes of the file. */
-const hasData = (s: Section): boolean =>
-  // SHT_NULL: section 0 may carry the extended section count in sh_size.
-  s.type !== SHT_NULL && s.type !== SHT_NOBITS;
+/**
+ * Whether the section occupies bytes of the file. SHT_NULL does not: section 0
+ * may carry the extended section count in its sh_size.
+ */
+const hasData = (s: Section): boolean => s.type !== SHT_NULL && s.type !== SHT_NOBITS;
 
 function checkData(r: ByteReader, s: Section, index: number): void {
   if (!hasData(s)) return;

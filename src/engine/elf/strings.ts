@@ -18,17 +18,29 @@ export class StringTable {
    * many names and few NULs.
    */
   private readonly nuls: number[] = [];
+  /** Decoded names by offset, so that a name referenced many times is decoded once. */
+  private readonly decoded = new Map<number, string>();
+  /**
+   * Names may share bytes (ld merges suffixes), but a crafted table could make
+   * thousands of names each a different long suffix of one run. Bounding the
+   * bytes decoded keeps time and memory linear in the file; real tables stay
+   * far below the bound.
+   */
+  private budget: number;
 
   constructor(
     private readonly data: Uint8Array,
     private readonly what: string,
   ) {
     for (let i = data.indexOf(0); i >= 0; i = data.indexOf(0, i + 1)) this.nuls.push(i);
+    this.budget = 16 * data.length + (1 << 20);
   }
 
   /** Index 0 means "no name" (gABI), whatever the table holds. */
   get(index: number): string {
     if (index === 0) return '';
+    const cached = this.decoded.get(index);
+    if (cached !== undefined) return cached;
     if (index >= this.data.length) {
       throw new ElfError(`${this.what}: string offset ${hex(index)} is past its end (size ${hex(this.data.length)})`);
     }
@@ -42,6 +54,11 @@ export class StringTable {
     if (lo === this.nuls.length) {
       throw new ElfError(`${this.what}: string at offset ${hex(index)} is not NUL-terminated`);
     }
-    return utf8.decode(this.data.slice(index, this.nuls[lo]));
+    const end = this.nuls[lo];
+    this.budget -= end - index;
+    if (this.budget < 0) throw new ElfError(`${this.what}: names overlap far more than a linker makes them`);
+    const name = utf8.decode(this.data.slice(index, end));
+    this.decoded.set(index, name);
+    return name;
   }
 }

@@ -29,11 +29,12 @@ export function symbolVersions(
   if (versym.size < symbolCount * 2) {
     throw new ElfError(`${versym.name || '.gnu.version'}: has fewer entries than .dynsym`);
   }
+  // A file has at most one of each; reading only the first keeps the work linear.
   const names = new Map<number, string>();
-  for (const s of sections) {
-    if (s.type === SHT_GNU_VERDEF) readVerdefs(r, sections, s, names);
-    if (s.type === SHT_GNU_VERNEED) readVerneeds(r, sections, s, names);
-  }
+  const verdef = sections.find((s) => s.type === SHT_GNU_VERDEF);
+  const verneed = sections.find((s) => s.type === SHT_GNU_VERNEED);
+  if (verdef) readVerdefs(r, sections, verdef, names);
+  if (verneed) readVerneeds(r, sections, verneed, names);
   return (i) => {
     const index = r.u16(versym.offset + i * 2) & ~VERSYM_HIDDEN;
     if (index < FIRST_NAMED_VERSION) return undefined;
@@ -45,9 +46,10 @@ export function symbolVersions(
 
 /**
  * Entries are chained by byte offsets (vd_next, vna_next), so a crafted chain
- * can revisit itself; the counts are bounded by what the section can hold.
+ * can revisit itself: every entry must lie in the section, and the counts are
+ * bounded by what the section can hold.
  */
-function entryReader(s: Section) {
+function sectionBounds(s: Section) {
   const end = s.offset + s.size;
   const what = s.name || hex(s.type);
   return {
@@ -63,15 +65,15 @@ function entryReader(s: Section) {
 
 function readVerdefs(r: ByteReader, sections: Section[], s: Section, names: Map<number, string>): void {
   const strings = linkedStrings(r.bytes, sections, s);
-  const section = entryReader(s);
-  section.limit(s.info, VERDEF_SIZE, 'version definitions');
+  const bounds = sectionBounds(s);
+  bounds.limit(s.info, VERDEF_SIZE, 'version definitions');
   let def = s.offset;
   for (let i = 0; i < s.info; i++) {
-    section.at(def, VERDEF_SIZE, `definition ${i}`);
+    bounds.at(def, VERDEF_SIZE, `definition ${i}`);
     const ndx = r.u16(def + 4);
     // The first Verdaux names the version; later ones name its parents.
     if (r.u16(def + 6) > 0) {
-      const aux = section.at(def + r.u32(def + 12), VERDAUX_SIZE, `definition ${i} name`);
+      const aux = bounds.at(def + r.u32(def + 12), VERDAUX_SIZE, `definition ${i} name`);
       names.set(ndx, strings.get(r.u32(aux)));
     }
     def += r.u32(def + 16);
@@ -80,18 +82,18 @@ function readVerdefs(r: ByteReader, sections: Section[], s: Section, names: Map<
 
 function readVerneeds(r: ByteReader, sections: Section[], s: Section, names: Map<number, string>): void {
   const strings = linkedStrings(r.bytes, sections, s);
-  const section = entryReader(s);
-  section.limit(s.info, VERNEED_SIZE, 'version needs');
+  const bounds = sectionBounds(s);
+  bounds.limit(s.info, VERNEED_SIZE, 'version needs');
   let auxTotal = 0;
   let need = s.offset;
   for (let i = 0; i < s.info; i++) {
-    section.at(need, VERNEED_SIZE, `need ${i}`);
+    bounds.at(need, VERNEED_SIZE, `need ${i}`);
     const auxCount = r.u16(need + 2);
     auxTotal += auxCount;
-    section.limit(auxTotal, VERNAUX_SIZE, 'needed versions');
+    bounds.limit(auxTotal, VERNAUX_SIZE, 'needed versions');
     let aux = need + r.u32(need + 8);
     for (let j = 0; j < auxCount; j++) {
-      section.at(aux, VERNAUX_SIZE, `need ${i} version ${j}`);
+      bounds.at(aux, VERNAUX_SIZE, `need ${i} version ${j}`);
       names.set(r.u16(aux + 6), strings.get(r.u32(aux + 8)));
       aux += r.u32(aux + 12);
     }

@@ -33,7 +33,7 @@ function operandText(op: Operand, ins: Instruction, sym: Symbolizer | undefined)
   switch (op.kind) {
     case 'reg': return `%${regName(op.reg)}`;
     case 'mem': return memText(op, ins);
-    case 'imm': return '$' + hex(op.value);
+    case 'imm': return op.inMnemonic ? '' : '$' + hex(op.value);
     case 'rel': {
       const s = sym?.(op.target);
       return s ? `${op.target.toString(16)} <${s}>` : hex(op.target);

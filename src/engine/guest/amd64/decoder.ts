@@ -40,7 +40,6 @@ export class DecodeState {
   usedAdsize = false;
   rexUsed = 0;
   mem?: MemOperand;
-  rmReg = 0;
   /** Pending relative branch displacement; made absolute when the length is known. */
   rel?: { op: { kind: 'rel'; target: GuestAddr }; disp: number };
   /** 66 selected an SSE form instead of changing the operand size. */
@@ -78,6 +77,8 @@ export class DecodeState {
   get mod(): number { return this.readModRM() >> 6; }
   get regField(): number { return (this.readModRM() >> 3) & 7; }
   get rmField(): number { return this.readModRM() & 7; }
+  /** ModRM.rm extended by REX.B: reading it marks REX.B used (st(i) and rm-selected forms do not). */
+  get rmReg(): number { return this.rmField | this.rexBit(1); }
 }
 
 function gprOf(num: number, size: number, st: DecodeState): Reg {
@@ -88,12 +89,12 @@ function gprOf(num: number, size: number, st: DecodeState): Reg {
   return { cls: 'gpr', num, size };
 }
 
-/** Parse ModRM's memory form (SIB, displacement); the register form sets rmReg. */
+/** Parse ModRM's memory form (SIB, displacement); a register form is read through rmReg. */
 function decodeModRM(st: DecodeState): void {
   const modrm = st.readModRM();
   const mod = modrm >> 6;
   const rmf = modrm & 7;
-  if (mod === 3) { st.rmReg = rmf | rexB(st); return; }
+  if (mod === 3) return;
   const asz = st.adsize;
   st.usedAdsize = true;
   const mem: MemOperand = { kind: 'mem', size: 0, scale: 1, disp: 0 };
@@ -319,7 +320,7 @@ function fixedOperand(name: string, st: DecodeState): Operand {
     case 'eAX': return { kind: 'reg', reg: { cls: 'gpr', num: 0, size: intSize('z', st) } };
     case 'DXport': return { kind: 'port' };
     case 'XMM0': return { kind: 'reg', reg: { cls: 'xmm', num: 0, size: 16 } };
-    case 'ST0': return { kind: 'reg', reg: { cls: 'st', num: 0, size: 10 } };
+    case 'ST0': return { kind: 'reg', reg: { cls: 'st', num: 0, size: 10, stTop: true } };
     case 'STi': return { kind: 'reg', reg: { cls: 'st', num: st.rmField, size: 10 } };
     case '1': return { kind: 'one' };
     case 'XLAT': {
@@ -429,10 +430,32 @@ function readPrefixes(st: DecodeState): void {
       if (isLegacyPrefix(next) || (next >= 0x40 && next <= 0x4f)) { st.prefixBytes.push(b); continue; }
       st.pfx.rex = b;
       return;
+    } else if (b === 0x9b) {
+      // objdump takes fwait as a prefix when an x87 escape follows (9B D9 /7 is one fstcw);
+      // after other prefixes or a first 9B it ends the prefixes. Else it is fwait itself.
+      const last = st.pfx.fwait || st.prefixBytes.length > 0;
+      const op = opcodeAfterFwait(st, last);
+      if (op < 0xd8 || op > 0xdf) return;
+      st.byte();
+      st.pfx.fwait = true;
+      if (last) return;
+      continue;
     } else return;
     st.prefixBytes.push(b);
     st.byte();
   }
+}
+
+/** The opcode byte after the 9B at st.p: the next byte if this 9B ends the prefixes, else
+ *  the byte after any further legacy and REX prefixes and at most one more 9B. */
+function opcodeAfterFwait(st: DecodeState, last: boolean): number {
+  const code = st.code;
+  let q = st.p + 1;
+  if (!last) {
+    while (q < code.length && (isLegacyPrefix(code[q]) || (code[q] >= 0x40 && code[q] <= 0x4f))) q++;
+    if (code[q] === 0x9b) q++;
+  }
+  return q < code.length ? code[q] : -1;
 }
 
 function isLegacyPrefix(b: number): boolean {
@@ -445,7 +468,11 @@ function checkForm(form: InstrForm, st: DecodeState): void {
   if (st.encoding === 'legacy' && (f & FormFlag.VexOnly)) throw BAD;
   if ((f & FormFlag.RegOnly) && st.mod !== 3) throw BAD;
   if ((f & FormFlag.MemOnly) && st.mod === 3) throw BAD;
+  // VEX.vvvv must be 1111b when no operand reads it; objdump prints (bad) otherwise.
+  if (st.encoding === 'vex' && st.pfx.vex!.vvvv !== 0 && !form.ops.some(readsVvvv)) throw BAD;
 }
+
+const readsVvvv = (o: OperandSpec): boolean => o.method === 'H' || o.method === 'B' || o.method === 'KV';
 
 function operandSize(form: InstrForm, st: DecodeState): number {
   if (form.flags & FormFlag.F64) return 8;
@@ -504,7 +531,8 @@ export function finishDecode(st: DecodeState, form: InstrForm, opcode: number): 
   if (st.rel) st.rel.op.target = st.addr + len + st.rel.disp;
   const { mnemonic, prefixWords } = decorate(st, form, operands);
   return {
-    addr: st.addr, len, form, mnemonic, prefixWords, operands,
+    // objdump's `(bad)` x87 memory forms (D9 /1 ...) take their address bytes but stay bad.
+    addr: st.addr, len, form: form.mnem === '(bad)' ? undefined : form, mnemonic, prefixWords, operands,
     opsize: st.opsize, adsize: st.adsize, prefixes: st.pfx,
   };
 }
@@ -516,6 +544,8 @@ function decorate(st: DecodeState, form: InstrForm, ops: Operand[]): { mnemonic:
   let mnem = form.mnem;
   if ((form.flags & FormFlag.Dual) && st.encoding === 'legacy') mnem = mnem.slice(1);
   if (mnem.includes('%R')) { useOpsize(st); mnem = mnem.replace('%R', SUFFIX[st.opsize]); }
+  if (mnem.includes('%C')) mnem = foldPredicate(mnem, ops, st);
+  if (mnem.includes('%N')) mnem = mnem.replace('%N', st.pfx.fwait ? '' : 'n');
   if (form.flags & FormFlag.AutoSuffix) {
     const mem = ops.find((o) => o.kind === 'mem');
     const sizingReg = ops.some((o) => o.kind === 'reg' && o.reg.cls === 'gpr' && !isFixedNonSizing(o, form));
@@ -563,6 +593,22 @@ function rexWord(b: number): string {
 function isFixedNonSizing(o: Operand, form: InstrForm): boolean {
   if (o.kind !== 'reg' || o.reg.cls !== 'gpr') return false;
   return form.ops.some((s) => s.method === 'fixed' && s.fixed === 'CL') && o.reg.num === 1 && o.reg.size === 1;
+}
+
+/** The compare predicates of cmpps/vcmpps (imm8 0-31; legacy SSE defines 0-7). */
+const CMP_PREDICATES = ['eq', 'lt', 'le', 'unord', 'neq', 'nlt', 'nle', 'ord',
+  'eq_uq', 'nge', 'ngt', 'false', 'neq_oq', 'ge', 'gt', 'true',
+  'eq_os', 'lt_oq', 'le_oq', 'unord_s', 'neq_us', 'nlt_uq', 'nle_uq', 'ord_s',
+  'eq_us', 'nge_uq', 'ngt_uq', 'false_os', 'neq_os', 'ge_oq', 'gt_oq', 'true_us'];
+
+/** `%C`: objdump names a defined predicate in the mnemonic (cmpltps) and drops the imm8. */
+function foldPredicate(mnem: string, ops: Operand[], st: DecodeState): string {
+  const imm = ops[ops.length - 1];
+  if (imm.kind !== 'imm') throw new Error(`decoder: %C needs a trailing imm8 (${mnem})`);
+  const n = Number(imm.value);
+  if (n >= (st.encoding === 'legacy' ? 8 : 32)) return mnem.replace('%C', '');
+  imm.inMnemonic = true;
+  return mnem.replace('%C', CMP_PREDICATES[n]);
 }
 
 const SUFFIX: Record<number, string> = { 1: 'b', 2: 'w', 4: 'l', 8: 'q', 16: 'x', 32: 'y' };

@@ -5,6 +5,12 @@
 //   mnemonic   `*` at the end: AT&T size suffix when no general register fixes the
 //              size (objdump's `movl $0x0,(%rax)` vs `mov %eax,(%rax)`);
 //              `%R` inside: the operand-size letter w/l/q, always (movzb%R -> movzbl);
+//              `%C` inside: the compare predicate named by the trailing imm8 (cmp%Cps ->
+//              cmpltps), or nothing when objdump prints the imm8 instead;
+//              `%P` inside: pclmulqdq's quadword selection named by the imm8 (pclmul%Pdq ->
+//              pclmulhqlqdq for 0x01; only 0x00 0x01 0x10 0x11 have names);
+//              `%N` inside: `n` unless an fwait (9B) prefix makes the x87 form wait
+//              (f%Nstcw: fnstcw, 9B D9 /7 fstcw);
 //              `(v)` in front: one entry for the legacy SSE and the VEX encoding
 //              (VEX prints the `v` and keeps the H operand, legacy drops both).
 //   operands   Intel order, destination first; addressing method + size, e.g. Ev, Gb,
@@ -21,7 +27,7 @@ export type SizeCode =
   | 't' | 'p' | 's' | 'h' | 'oq' | 'qd' | 'dw' | 'bd' | 'wq' | 'bq' | 'e';
 
 export interface OperandSpec {
-  /** Addressing method: E G I sI J M O R Z S C D X Y V W U H L P Q N B KG KE KV,
+  /** Addressing method: E G I sI J M O R Z S C D X Y V W U H L P Q N B VM KG KE KV,
    *  or 'fixed' for a named register / implicit operand. */
   method: string;
   size: SizeCode;
@@ -92,7 +98,9 @@ const FIXED = new Set([
   'AL', 'CL', 'DL', 'BL', 'AH', 'CH', 'DH', 'BH', 'AX', 'DX', 'rAX', 'eAX', 'XMM0', 'ST0', 'STi',
   'ES', 'CS', 'SS', 'DS', 'FS', 'GS', '1', 'DXport', 'XLAT',
 ]);
-const METHODS = ['KG', 'KE', 'KV', 'sI', 'E', 'G', 'I', 'J', 'M', 'O', 'R', 'Z', 'S', 'C', 'D', 'X', 'Y',
+// VM: a VSIB memory operand (gathers): the SIB index is a vector register whose width the
+// size code gives (x: the vector length, h: half of it); VEX/EVEX.W gives the element size.
+const METHODS = ['VM', 'KG', 'KE', 'KV', 'sI', 'E', 'G', 'I', 'J', 'M', 'O', 'R', 'Z', 'S', 'C', 'D', 'X', 'Y',
   'V', 'W', 'U', 'H', 'L', 'P', 'Q', 'N', 'B'];
 const SIZES = new Set<string>(['', 'b', 'w', 'd', 'q', 'v', 'z', 'y', 'dq', 'qq', 'x', 'ps', 'pd', 'ss',
   'sd', 't', 'p', 's', 'h', 'oq', 'qd', 'dw', 'bd', 'wq', 'bq', 'e']);
@@ -138,4 +146,4 @@ export function formOf(entry: string | InstrForm): InstrForm {
 export function usesModRM(op: OperandSpec): boolean {
   return MODRM_METHODS.has(op.method);
 }
-const MODRM_METHODS = new Set(['E', 'G', 'M', 'R', 'S', 'C', 'D', 'V', 'W', 'U', 'P', 'Q', 'N', 'KG', 'KE']);
+const MODRM_METHODS = new Set(['VM', 'E', 'G', 'M', 'R', 'S', 'C', 'D', 'V', 'W', 'U', 'P', 'Q', 'N', 'KG', 'KE']);

@@ -30,7 +30,8 @@ export interface MemOperand {
 export type Operand =
   | { kind: 'reg'; reg: Reg }
   | MemOperand
-  | { kind: 'imm'; size: number; value: bigint }
+  /** `inMnemonic`: objdump prints this imm8 as part of the mnemonic (cmpltps), not as an operand. */
+  | { kind: 'imm'; size: number; value: bigint; inMnemonic?: boolean }
   /** A branch target, already made absolute. */
   | { kind: 'rel'; target: GuestAddr }
   /** Implicit constant 1 of the shift-by-one forms (D0/D1/D2/D3 /n): not printed in AT&T. */
@@ -46,6 +47,7 @@ export interface Prefixes {
   adsize: boolean; // 67
   seg?: number;    // last segment override, index into es cs ss ds fs gs
   rex: number;     // 0 when absent, else 0x40..0x4f
+  fwait?: boolean; // 9B before an x87 escape: the waiting form (fstcw, not fnstcw)
   vex?: { map: number; w: boolean; l: number; vvvv: number; pp: number };
   evex?: {
     map: number; w: boolean; ll: number; pp: number;

@@ -18,6 +18,8 @@ export interface Reg {
   size: number;
   /** ah, ch, dh, bh: the legacy high-byte registers, only reachable without REX. */
   high8?: boolean;
+  /** x87: the stack top named by the opcode itself, printed `%st`; st(i) from ModRM.rm prints `%st(0)`. */
+  stTop?: boolean;
 }
 
 const GPR64 = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi'];
@@ -54,7 +56,7 @@ export function regName(r: Reg): string {
     case 'dr': return `db${r.num}`;
     case 'mmx': return `mm${r.num}`;
     case 'xmm': case 'ymm': case 'zmm': return `${r.cls}${r.num}`;
-    case 'st': return r.num === 0 ? 'st' : `st(${r.num})`;
+    case 'st': return r.stTop ? 'st' : `st(${r.num})`;
     case 'k': return `k${r.num}`;
     case 'rip': return r.size === 4 ? 'eip' : 'rip';
   }
