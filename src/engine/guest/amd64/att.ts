@@ -17,6 +17,10 @@ function absAddr(v: number): string {
 }
 
 function memText(m: MemOperand, ins: Instruction): string {
+  return m.bcst ? `${memAddress(m, ins)}{1to${m.bcst}}` : memAddress(m, ins);
+}
+
+function memAddress(m: MemOperand, ins: Instruction): string {
   const seg = m.seg ? `%${regName(m.seg)}:` : '';
   if (m.abs !== undefined) return seg + hex(m.abs);
   // A SIB byte with no index shows as %riz unless it was needed anyway (rsp/r12 base, or absolute).
@@ -45,16 +49,29 @@ function operandText(op: Operand, ins: Instruction, sym: Symbolizer | undefined)
 
 const INDIRECT = new Set(['call', 'jmp', 'lcall', 'ljmp']);
 
+const isImmOrGpr = (o: Operand): boolean => o.kind === 'imm' || (o.kind === 'reg' && o.reg.cls === 'gpr');
+
 /** The instruction text after the address and bytes: `mnemonic operands  # comment`. */
 export function formatAtt(ins: Instruction, sym?: Symbolizer): string {
   const head = [...ins.prefixWords, ins.mnemonic].join(' ');
-  const ops = ins.operands
-    .map((o) => operandText(o, ins, sym))
-    .filter((t) => t !== '');
-  if (!(ins.form && ins.form.flags & FormFlag.KeepOrder)) ops.reverse();
+  const shown = ins.operands
+    .map((o) => ({ o, t: operandText(o, ins, sym) }))
+    .filter(({ t }) => t !== '');
+  if (!(ins.form && ins.form.flags & FormFlag.KeepOrder)) shown.reverse();
+  const ops = shown.map(({ t }) => t);
   if (INDIRECT.has(ins.mnemonic) && ins.operands[0] && ins.operands[0].kind !== 'rel') ops[0] = '*' + ops[0];
-  if (ins.mask) ops[ops.length - 1] += `{%k${ins.mask.k}}${ins.mask.zero ? '{z}' : ''}`;
-  if (ins.rounding) ops.unshift(`{${ins.rounding}}`);
+  if (ins.mask) {
+    const mask = `{%k${ins.mask.k}}${ins.mask.zero ? '{z}' : ''}`;
+    if (ops.length) ops[ops.length - 1] += mask;
+    else ops.push(mask); // an EVEX (bad) still shows the opmask it decoded
+  }
+  if (ins.rounding) {
+    // objdump puts {rn-sae}/{sae} after the imm8 and a general-register source:
+    // `vrndscaleps $0x5,{sae},%zmm1,%zmm2`, `vcvtsi2ss %eax,{rn-sae},%xmm1,%xmm2`.
+    let at = 0;
+    while (at < shown.length && isImmOrGpr(shown[at].o)) at++;
+    ops.splice(at, 0, `{${ins.rounding}}`);
+  }
   let text = ops.length ? head.padEnd(6) + ' ' + ops.join(',') : head;
   const rip = ins.operands.find((o): o is MemOperand => o.kind === 'mem' && !!o.ripRel);
   if (rip) {

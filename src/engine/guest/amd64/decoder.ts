@@ -2,7 +2,7 @@
 // It never throws on guest bytes: anything it cannot decode becomes `(bad)` with the
 // bytes consumed so far, as objdump does, so a disassembly stays in step.
 import { FormFlag, formOf, usesModRM } from './forms.ts';
-import type { Entry, InstrForm, OpcodeMap, OperandSpec, SizeCode } from './forms.ts';
+import type { Entry, InstrForm, OpcodeMap, OperandSpec, PrefixTable, SizeCode } from './forms.ts';
 import type { GuestAddr, Instruction, MemOperand, Operand, Prefixes } from './instruction.ts';
 import type { Reg, RegClass } from './registers.ts';
 import { ONE_BYTE } from './opcodes/onebyte.ts';
@@ -44,6 +44,12 @@ export class DecodeState {
   rel?: { op: { kind: 'rel'; target: GuestAddr }; disp: number };
   /** 66 selected an SSE form instead of changing the operand size. */
   mandatory66 = false;
+  /** Offset just past the opcode byte: objdump ends a (bad) there, whatever ModRM bytes it read. */
+  opcodeEnd = 0;
+  /** SIB.index with REX.X, or -1 without a SIB byte: a VSIB operand reads 4 as xmm4. */
+  sibIndex = -1;
+  /** EVEX embedded broadcast: the element size in bytes (set by evex.ts), or 0. */
+  bcst = 0;
 
   constructor(readonly code: Uint8Array, readonly start: number, readonly addr: GuestAddr) {
     this.p = start;
@@ -62,6 +68,12 @@ export class DecodeState {
     for (let i = 0; i < n; i++) v += this.byte() * 2 ** (8 * i);
     return v;
   }
+  /** Little-endian unsigned value of n bytes, exact for 8-byte immediates and moffs. */
+  leBig(n: number): bigint {
+    let v = 0n;
+    for (let i = 0; i < n; i++) v |= BigInt(this.byte()) << BigInt(8 * i);
+    return v;
+  }
   s8(): number { const b = this.byte(); return b >= 0x80 ? b - 0x100 : b; }
   s32(): number { return this.le(4) | 0; }
 
@@ -77,7 +89,8 @@ export class DecodeState {
   get mod(): number { return this.readModRM() >> 6; }
   get regField(): number { return (this.readModRM() >> 3) & 7; }
   get rmField(): number { return this.readModRM() & 7; }
-  /** ModRM.rm extended by REX.B: reading it marks REX.B used (st(i) and rm-selected forms do not). */
+  /** ModRM.rm extended by REX.B, marking REX.B used; st(i), mm(i) and rm-selected forms
+   *  read rmField, leaving REX.B to print as unused (`rex.B fnop`), as objdump does. */
   get rmReg(): number { return this.rmField | this.rexBit(1); }
 }
 
@@ -97,6 +110,7 @@ function decodeModRM(st: DecodeState): void {
   if (mod === 3) return;
   const asz = st.adsize;
   st.usedAdsize = true;
+  rexB(st); // objdump counts REX.B as used by any memory operand, even rip-relative or base-less
   const mem: MemOperand = { kind: 'mem', size: 0, scale: 1, disp: 0 };
   let baseNum = -1;
   let noBaseDisp32 = false;
@@ -105,6 +119,7 @@ function decodeModRM(st: DecodeState): void {
     const scale = (1 << (sib >> 6)) as 1 | 2 | 4 | 8;
     const idx = ((sib >> 3) & 7) | rexX(st);
     const base = sib & 7;
+    st.sibIndex = idx;
     mem.scale = scale;
     if (idx !== 4) mem.index = { cls: 'gpr', num: idx, size: asz };
     else mem.sibNoIndex = true;
@@ -191,6 +206,7 @@ function vvvv(st: DecodeState): number {
 
 function memOp(st: DecodeState, size: number): MemOperand {
   if (!st.mem) throw BAD;
+  if (st.bcst) { st.mem.bcst = size / st.bcst; size = st.bcst; } // {1toN}: one element is read
   st.mem.size = size;
   return st.mem;
 }
@@ -200,7 +216,7 @@ function needMem(st: DecodeState): void {
 }
 
 function imm(st: DecodeState, bytes: number, size: number, signed: boolean): Operand {
-  let v = BigInt(st.le(bytes));
+  let v = st.leBig(bytes);
   if (signed && bytes < size) {
     const bits = BigInt(bytes * 8);
     if (v >> (bits - 1n)) v -= 1n << bits;
@@ -255,7 +271,7 @@ function decodeOperand(spec: OperandSpec, st: DecodeState, opcode: number): Oper
     case 'O': {
       const bytes = st.adsize;
       st.usedAdsize = true;
-      const lo = BigInt(st.le(bytes));
+      const lo = st.leBig(bytes);
       return { kind: 'mem', size: intSize(sz, st), scale: 1, disp: 0, abs: lo };
     }
     case 'X': case 'Y': {
@@ -281,6 +297,14 @@ function decodeOperand(spec: OperandSpec, st: DecodeState, opcode: number): Oper
         return { kind: 'reg', reg: vec(st.rmReg | evexXHigh(st), size) };
       }
       return memOp(st, vecMemSize(sz, st));
+    case 'VM': {
+      // VSIB (gathers): needs a SIB byte; each element is a dword or, with W1, a qword.
+      if (st.mod === 3 || st.sibIndex < 0) throw BAD;
+      const m = memOp(st, vexW(st) ? 8 : 4);
+      m.index = vec(st.sibIndex | (vvvv(st) & 16), vecRegSize(sz, st)); // EVEX.V' extends the index
+      m.sibNoIndex = undefined;
+      return m;
+    }
     case 'L': {
       const b = st.byte();
       return { kind: 'reg', reg: vec(b >> 4, vecRegSize(sz, st)) };
@@ -288,9 +312,9 @@ function decodeOperand(spec: OperandSpec, st: DecodeState, opcode: number): Oper
     case 'P': return { kind: 'reg', reg: { cls: 'mmx', num: st.regField, size: 8 } };
     case 'N':
       if (st.mod !== 3) throw BAD;
-      return { kind: 'reg', reg: { cls: 'mmx', num: st.rmReg & 7, size: 8 } };
+      return { kind: 'reg', reg: { cls: 'mmx', num: st.rmField, size: 8 } };
     case 'Q':
-      if (st.mod === 3) return { kind: 'reg', reg: { cls: 'mmx', num: st.rmReg & 7, size: 8 } };
+      if (st.mod === 3) return { kind: 'reg', reg: { cls: 'mmx', num: st.rmField, size: 8 } };
       return memOp(st, intSize(sz, st));
     case 'KG': return { kind: 'reg', reg: { cls: 'k', num: st.regField, size: 8 } };
     case 'KV': return { kind: 'reg', reg: { cls: 'k', num: vvvv(st) & 7, size: 8 } };
@@ -338,7 +362,7 @@ function fixedOperand(name: string, st: DecodeState): Operand {
 }
 
 /** Walk selectors down to a form. */
-function resolve(entry: Entry, st: DecodeState): InstrForm {
+export function resolve(entry: Entry, st: DecodeState): InstrForm {
   for (;;) {
     if (entry === undefined) throw BAD;
     if (typeof entry === 'string') return formOf(entry);
@@ -348,7 +372,9 @@ function resolve(entry: Entry, st: DecodeState): InstrForm {
       case 'mod': entry = st.mod === 3 ? entry.reg : entry.mem; break;
       case 'rm': entry = st.mod === 3 ? entry.of[st.rmField] : undefined; break;
       case 'w': if (st.rexW) st.rexUsed |= 8; entry = vexW(st) ? entry.w1 : entry.w0; break;
-      case 'l': entry = st.vl === 32 ? entry.l1 : st.vl === 16 ? entry.l0 : undefined; break;
+      // EVEX.512 takes the wide (VEX.L1) side unless l2 is given: vmovddup zmm reads a
+      // full vector as ymm does.
+      case 'l': entry = st.vl === 16 ? entry.l0 : st.vl === 64 && entry.l2 !== undefined ? entry.l2 : entry.l1; break;
       case 'osize':
         useOpsize(st);
         entry = st.opsize === 8 ? entry.o64 : st.opsize === 2 ? entry.o16 : entry.o32;
@@ -361,7 +387,7 @@ function resolve(entry: Entry, st: DecodeState): InstrForm {
   }
 }
 
-function selectByPrefix(e: { none?: Entry; p66?: Entry; pf3?: Entry; pf2?: Entry }, st: DecodeState): Entry {
+function selectByPrefix(e: PrefixTable, st: DecodeState): Entry {
   if (st.encoding !== 'legacy') {
     const pp = st.pfx.vex?.pp ?? st.pfx.evex?.pp ?? 0;
     return [e.none, e.p66, e.pf3, e.pf2][pp];
@@ -369,6 +395,7 @@ function selectByPrefix(e: { none?: Entry; p66?: Entry; pf3?: Entry; pf2?: Entry
   if (st.lastRep) {
     const cand = st.lastRep === 0xf3 ? e.pf3 : e.pf2;
     if (cand !== undefined) { st.usedRep = true; return cand; }
+    if (e.only) throw BAD;
   }
   if (st.pfx.opsize && e.p66 !== undefined) {
     st.used66 = true;
@@ -376,15 +403,19 @@ function selectByPrefix(e: { none?: Entry; p66?: Entry; pf3?: Entry; pf2?: Entry
     st.opsize = st.rexW ? 8 : 4;
     return e.p66;
   }
+  if (st.pfx.opsize && e.only) throw BAD;
   return e.none;
 }
 
 function opcodeEntry(st: DecodeState): { entry: Entry; opcode: number } {
   const b = st.byte();
+  // An x87 escape's (bad) keeps its ModRM byte in objdump.
+  st.opcodeEnd = st.p + (b >= 0xd8 && b <= 0xdf ? 1 : 0);
   if (b !== 0x0f) return { entry: ONE_BYTE[b], opcode: b };
   const b2 = st.byte();
-  if (b2 === 0x38) { const b3 = st.byte(); return { entry: MAP_0F38[b3], opcode: b3 }; }
-  if (b2 === 0x3a) { const b3 = st.byte(); return { entry: MAP_0F3A[b3], opcode: b3 }; }
+  st.opcodeEnd = st.p;
+  if (b2 === 0x38) { const b3 = st.byte(); st.opcodeEnd = st.p; return { entry: MAP_0F38[b3], opcode: b3 }; }
+  if (b2 === 0x3a) { const b3 = st.byte(); st.opcodeEnd = st.p; return { entry: MAP_0F3A[b3], opcode: b3 }; }
   return { entry: MAP_0F[b2], opcode: b2 };
 }
 
@@ -392,7 +423,9 @@ const VEX_MAPS: Record<number, OpcodeMap> = { 1: MAP_0F, 2: MAP_0F38, 3: MAP_0F3
 
 /** C4/C5: the VEX prefix replaces REX, 66/F2/F3 and the 0F escape bytes. */
 function vexEntry(st: DecodeState, first: number): { entry: Entry; opcode: number } {
-  if (st.pfx.rex || st.pfx.opsize || st.lastRep || st.pfx.lock) throw BAD;
+  if (st.pfx.opsize || st.lastRep || st.pfx.lock) throw BAD;
+  // A REX before VEX is ignored by the CPU; objdump shows it as an unused prefix word.
+  if (st.pfx.rex) st.prefixBytes.push(st.pfx.rex);
   const b1 = st.byte();
   let map = 1;
   let wBit = false;
@@ -412,6 +445,7 @@ function vexEntry(st: DecodeState, first: number): { entry: Entry; opcode: numbe
   const table = VEX_MAPS[map];
   if (!table) throw BAD;
   const opcode = st.byte();
+  st.opcodeEnd = st.p;
   return { entry: table[opcode], opcode };
 }
 
@@ -493,7 +527,8 @@ export function decode(code: Uint8Array, offset: number, addr: GuestAddr): Instr
 }
 
 function badInstruction(st: DecodeState): Instruction {
-  const len = Math.max(1, Math.min(st.p - st.start, MAX_INSN_LEN, st.code.length - st.start));
+  const end = st.opcodeEnd || st.p;
+  const len = Math.max(1, Math.min(end - st.start, MAX_INSN_LEN, st.code.length - st.start));
   return {
     addr: st.addr, len, mnemonic: '(bad)', prefixWords: [], operands: [], opsize: 4, adsize: 8,
     prefixes: st.pfx,
@@ -545,11 +580,15 @@ function decorate(st: DecodeState, form: InstrForm, ops: Operand[]): { mnemonic:
   if ((form.flags & FormFlag.Dual) && st.encoding === 'legacy') mnem = mnem.slice(1);
   if (mnem.includes('%R')) { useOpsize(st); mnem = mnem.replace('%R', SUFFIX[st.opsize]); }
   if (mnem.includes('%C')) mnem = foldPredicate(mnem, ops, st);
+  if (mnem.includes('%P')) mnem = foldClmulSelector(mnem, ops);
   if (mnem.includes('%N')) mnem = mnem.replace('%N', st.pfx.fwait ? '' : 'n');
   if (form.flags & FormFlag.AutoSuffix) {
     const mem = ops.find((o) => o.kind === 'mem');
-    const sizingReg = ops.some((o) => o.kind === 'reg' && o.reg.cls === 'gpr' && !isFixedNonSizing(o, form));
-    if (mem && !sizingReg) mnem += SUFFIX[(mem as MemOperand).size] ?? '';
+    // A ymm/zmm destination also tells the source width (EVEX vcvtpd2ps zmm: no suffix),
+    // and so does a {1toN} broadcast.
+    const sizingReg = ops.some((o) => o.kind === 'reg' && (o.reg.cls === 'gpr' ? !isFixedNonSizing(o, form)
+      : o.reg.cls === 'ymm' || o.reg.cls === 'zmm'));
+    if (mem && !sizingReg && !(mem as MemOperand).bcst) mnem += SUFFIX[(mem as MemOperand).size] ?? '';
   }
   const words: string[] = [];
   const bytes = st.prefixBytes;
@@ -611,4 +650,17 @@ function foldPredicate(mnem: string, ops: Operand[], st: DecodeState): string {
   return mnem.replace('%C', CMP_PREDICATES[n]);
 }
 
-const SUFFIX: Record<number, string> = { 1: 'b', 2: 'w', 4: 'l', 8: 'q', 16: 'x', 32: 'y' };
+const CLMUL_SELECTORS: Record<number, string> = { 0x00: 'lqlq', 0x01: 'hqlq', 0x10: 'lqhq', 0x11: 'hqhq' };
+
+/** `%P`: objdump names pclmulqdq's four quadword selections (pclmulhqlqdq) and drops the
+ *  imm8; other imm8 values print as pclmulqdq $imm. */
+function foldClmulSelector(mnem: string, ops: Operand[]): string {
+  const imm = ops[ops.length - 1];
+  if (imm.kind !== 'imm') throw new Error(`decoder: %P needs a trailing imm8 (${mnem})`);
+  const sel = CLMUL_SELECTORS[Number(imm.value)];
+  if (sel === undefined) return mnem.replace('%P', 'q');
+  imm.inMnemonic = true;
+  return mnem.replace('%P', sel);
+}
+
+const SUFFIX: Record<number, string> = { 1: 'b', 2: 'w', 4: 'l', 8: 'q', 16: 'x', 32: 'y', 64: 'z' };

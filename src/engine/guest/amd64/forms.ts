@@ -8,9 +8,11 @@
 //              `%C` inside: the compare predicate named by the trailing imm8 (cmp%Cps ->
 //              cmpltps), or nothing when objdump prints the imm8 instead;
 //              `%P` inside: pclmulqdq's quadword selection named by the imm8 (pclmul%Pdq ->
-//              pclmulhqlqdq for 0x01; only 0x00 0x01 0x10 0x11 have names);
+//              pclmulhqlqdq for 0x01; 0x00 0x01 0x10 0x11 have names, others give pclmulqdq);
 //              `%N` inside: `n` unless an fwait (9B) prefix makes the x87 form wait
 //              (f%Nstcw: fnstcw, 9B D9 /7 fstcw);
+//              `(bad)` alone: objdump's (bad) slot that still decodes its operands (x87
+//              D9 /1 M): the decoded instruction has no form, so it stays undecodable;
 //              `(v)` in front: one entry for the legacy SSE and the VEX encoding
 //              (VEX prints the `v` and keeps the H operand, legacy drops both).
 //   operands   Intel order, destination first; addressing method + size, e.g. Ev, Gb,
@@ -20,7 +22,8 @@
 //              rep / repz (string forms that print F3/F2 as rep/repz/repnz), bnd
 //              (F2 prints as `bnd`), notrack (3E prints as `notrack`), nomem/noreg
 //              (the form is valid only with mod==3 / mod!=3), keep (AT&T does not
-//              reverse the operands: enter).
+//              reverse the operands: enter), bcst / er / sae (what EVEX.b means for an
+//              EVEX form: memory broadcast, embedded rounding, suppress-all-exceptions).
 
 export type SizeCode =
   | '' | 'b' | 'w' | 'd' | 'q' | 'v' | 'z' | 'y' | 'dq' | 'qq' | 'x' | 'ps' | 'pd' | 'ss' | 'sd'
@@ -51,6 +54,12 @@ export const enum FormFlag {
   ModRM = 1 << 11,
   /** AT&T keeps the Intel operand order (enter). */
   KeepOrder = 1 << 12,
+  /** EVEX.b on a memory operand broadcasts one element ({1to16}). */
+  Bcst = 1 << 13,
+  /** EVEX.b on the register form selects embedded rounding ({rn-sae} ... by EVEX.L'L). */
+  Er = 1 << 14,
+  /** EVEX.b on the register form suppresses all exceptions ({sae}). */
+  Sae = 1 << 15,
 }
 
 export interface InstrForm {
@@ -66,23 +75,28 @@ export type Selector =
   | { sel: 'reg'; of: Entry[] }                  // ModRM.reg
   | { sel: 'mod'; mem: Entry; reg: Entry }        // ModRM.mod != 3 / == 3
   | { sel: 'rm'; of: Entry[] }                   // ModRM.rm (mod == 3 only)
-  | { sel: 'pfx'; none?: Entry; p66?: Entry; pf3?: Entry; pf2?: Entry } // mandatory prefix
+  | ({ sel: 'pfx' } & PrefixTable)                // mandatory prefix
   | { sel: 'w'; w0: Entry; w1: Entry }            // REX.W / VEX.W
-  | { sel: 'l'; l0: Entry; l1: Entry }            // VEX.L
+  | { sel: 'l'; l0: Entry; l1: Entry; l2?: Entry } // VEX.L / EVEX.L'L (l2: 512 bits, else as l1)
   | { sel: 'osize'; o16: Entry; o32: Entry; o64: Entry }
   | { sel: 'asize'; a32: Entry; a64: Entry }
   | { sel: 'rexb'; b0: Entry; b1: Entry }         // REX.B (only 90: nop vs xchg %r8)
   | { sel: 'enc'; legacy: Entry; vex: Entry };    // legacy vs VEX encoding
 
 export type Entry = string | InstrForm | Selector | undefined;
+/** Forms by mandatory prefix. `only`: a 66/F3/F2 without its own entry makes the opcode
+ *  invalid rather than falling back to the form without it (objdump's SSE prefix tables:
+ *  F3 0F 58 is addss, F3 0F 54 is (bad)). */
+export interface PrefixTable { none?: Entry; p66?: Entry; pf3?: Entry; pf2?: Entry; only?: boolean }
 export type OpcodeMap = Record<number, Entry>;
 
 export const grp = (...of: Entry[]): Selector => ({ sel: 'reg', of });
 export const mod = (mem: Entry, reg: Entry): Selector => ({ sel: 'mod', mem, reg });
 export const rm = (...of: Entry[]): Selector => ({ sel: 'rm', of });
-export const pfx = (p: { none?: Entry; p66?: Entry; pf3?: Entry; pf2?: Entry }): Selector => ({ sel: 'pfx', ...p });
+export const pfx = (p: PrefixTable): Selector => ({ sel: 'pfx', ...p });
+export const pfxOnly = (p: PrefixTable): Selector => ({ sel: 'pfx', ...p, only: true });
 export const w = (w0: Entry, w1: Entry): Selector => ({ sel: 'w', w0, w1 });
-export const vexL = (l0: Entry, l1: Entry): Selector => ({ sel: 'l', l0, l1 });
+export const vexL = (l0: Entry, l1: Entry, l2?: Entry): Selector => ({ sel: 'l', l0, l1, l2 });
 export const osize = (o16: Entry, o32: Entry, o64: Entry): Selector => ({ sel: 'osize', o16, o32, o64 });
 export const asize = (a32: Entry, a64: Entry): Selector => ({ sel: 'asize', a32, a64 });
 export const rexB = (b0: Entry, b1: Entry): Selector => ({ sel: 'rexb', b0, b1 });
@@ -92,6 +106,7 @@ const FLAG_WORDS: Record<string, FormFlag> = {
   d64: FormFlag.D64, f64: FormFlag.F64, vex: FormFlag.VexOnly, rep: FormFlag.Rep,
   repz: FormFlag.RepZ, bnd: FormFlag.Bnd, notrack: FormFlag.NoTrack,
   nomem: FormFlag.RegOnly, noreg: FormFlag.MemOnly, modrm: FormFlag.ModRM, keep: FormFlag.KeepOrder,
+  bcst: FormFlag.Bcst, er: FormFlag.Er, sae: FormFlag.Sae,
 };
 
 const FIXED = new Set([

@@ -7,11 +7,11 @@
 import { pfx, vexL, w } from '../forms.ts';
 import type { Entry, OpcodeMap } from '../forms.ts';
 
-const SIZE = { b: 'b', w: 'w', d: 'd', q: 'q' } as const;
+type Width = 'b' | 'w' | 'd' | 'q';
 
 /** One opmask operation in its four widths; `#` in `ops` stands for the width's size code. */
 function widths(name: string, ops: string, l: 0 | 1, extra = ''): Entry {
-  const f = (s: keyof typeof SIZE) => `${name}${s} ${ops.replaceAll('#', SIZE[s])} [vex${extra}]`;
+  const f = (s: Width) => `${name}${s} ${ops.replaceAll('#', s)} [vex${extra}]`;
   const e = pfx({ none: w(f('w'), f('q')), p66: w(f('b'), f('d')) });
   return l ? vexL(undefined, e) : vexL(e, undefined);
 }
@@ -55,7 +55,7 @@ function build0f(): OpcodeMap {
 export const KMASK_0F: OpcodeMap = build0f();
 
 /** kshiftr/kshiftl (VEX.66.0F3A 30-33, L0): W picks the narrower or the wider width of each opcode. */
-const shift = (dir: string, narrow: keyof typeof SIZE, wide: keyof typeof SIZE): Entry => vexL(pfx({
+const shift = (dir: string, narrow: Width, wide: Width): Entry => vexL(pfx({
   p66: w(`kshift${dir}${narrow} KG${narrow},KE${narrow},Ib [vex nomem]`,
     `kshift${dir}${wide} KG${wide},KE${wide},Ib [vex nomem]`),
 }), undefined);

@@ -1,8 +1,9 @@
 // The two-byte opcode map 0F xx (Intel SDM Vol. 2, Table A-3): system and integer forms
 // here; the SSE/AVX forms of the same map live in sse0f.ts and are merged in.
-import { grp, mod, pfx, rm, w } from '../forms.ts';
+import { enc, grp, mod, pfx, rm, vexL, w } from '../forms.ts';
 import type { OpcodeMap } from '../forms.ts';
 import { CONDITIONS } from './onebyte.ts';
+import { KMASK_0F } from './kmask.ts';
 import { SSE_0F } from './sse0f.ts';
 
 function build(): OpcodeMap {
@@ -67,7 +68,9 @@ function build(): OpcodeMap {
   m[0xad] = 'shrd Ev,Gv,CL';
   m[0xae] = mod(
     pfx({
-      none: grp('fxsave M', 'fxrstor M', 'ldmxcsr Md', 'stmxcsr Md', 'xsave M', 'xrstor M', 'xsaveopt M', 'clflush Mb'),
+      // VEX keeps only ldmxcsr/stmxcsr of group 15, and only with VEX.L=0.
+      none: grp('fxsave M', 'fxrstor M', vexL('(v)ldmxcsr Md', undefined), vexL('(v)stmxcsr Md', undefined),
+        'xsave M', 'xrstor M', 'xsaveopt M', 'clflush Mb'),
       p66: grp(undefined, undefined, undefined, undefined, undefined, undefined, 'clwb Mb', 'clflushopt Mb'),
       pf3: grp(undefined, undefined, undefined, undefined, 'ptwrite* Ey'),
     }),
@@ -102,6 +105,8 @@ function build(): OpcodeMap {
   );
   for (let r = 0; r < 8; r++) m[0xc8 + r] = 'bswap Zv';
   m[0xff] = 'ud0 Gd,Ed';
+  // The AVX-512 opmask instructions are VEX encodings of the cmovcc/setcc opcodes.
+  for (const [op, entry] of Object.entries(KMASK_0F)) m[Number(op)] = enc(m[Number(op)], entry);
   for (const [op, entry] of Object.entries(SSE_0F)) m[Number(op)] = entry;
   return m;
 }

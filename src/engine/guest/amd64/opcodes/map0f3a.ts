@@ -2,26 +2,21 @@
 // SSSE3 palignr, SSE4.1 (round, blend, extract/insert, dpps, mpsadbw), SSE4.2 string
 // compares, PCLMULQDQ, SHA, AES, GFNI, and VEX map 3: AVX/AVX2 permutes, 128-bit lane
 // inserts/extracts, 4-operand variable blends, F16C vcvtps2ph, AMD FMA4, BMI2 rorx.
-import { immNamed, mod, pfx, w } from '../forms.ts';
+import { mod, w } from '../forms.ts';
 import type { Entry, OpcodeMap } from '../forms.ts';
-import { l0, l1, w0, w1 } from './map0f38.ts';
-
-const sse66 = (form: Entry): Entry => pfx({ p66: form });
-const vex66 = (form: string): Entry => pfx({ p66: w0(`${form} [vex]`) });
-
-/** objdump's pseudo-ops for the four quadword selections of pclmulqdq's imm8. */
-const PCLMUL = { 0x00: 'vpclmullqlqdq', 0x01: 'vpclmulhqlqdq', 0x10: 'vpclmullqhqdq', 0x11: 'vpclmulhqhqdq' };
+import { l0, l1, sse, sse66, vex66, w1 } from './map0f38.ts';
+import { KMASK_0F3A } from './kmask.ts';
 
 /** AMD FMA4: four operands, VEX.W chooses whether ModRM.rm or imm8[7:4] is the third source. */
 function fma4(name: string, t: string): Entry {
   const s = t === 'ss' || t === 'sd' ? t : 'x';
-  return pfx({ p66: w(`${name}${t} V${s},H${s},W${s},L${s} [vex]`, `${name}${t} V${s},H${s},L${s},W${s} [vex]`) });
+  return sse({ p66: w(`${name}${t} V${s},H${s},W${s},L${s} [vex]`, `${name}${t} V${s},H${s},L${s},W${s} [vex]`) });
 }
 
 function build(): OpcodeMap {
   const m: OpcodeMap = {};
-  m[0x00] = l1(pfx({ p66: w1('vpermq Vqq,Wqq,Ib [vex]') }));
-  m[0x01] = l1(pfx({ p66: w1('vpermpd Vqq,Wqq,Ib [vex]') }));
+  m[0x00] = l1(sse({ p66: w1('vpermq Vqq,Wqq,Ib [vex]') }));
+  m[0x01] = l1(sse({ p66: w1('vpermpd Vqq,Wqq,Ib [vex]') }));
   m[0x02] = vex66('vpblendd Vx,Hx,Wx,Ib');
   m[0x04] = vex66('vpermilps Vx,Wx,Ib');
   m[0x05] = vex66('vpermilpd Vx,Wx,Ib');
@@ -33,7 +28,7 @@ function build(): OpcodeMap {
   m[0x0c] = sse66('(v)blendps Vx,Hx,Wx,Ib');
   m[0x0d] = sse66('(v)blendpd Vx,Hx,Wx,Ib');
   m[0x0e] = sse66('(v)pblendw Vx,Hx,Wx,Ib');
-  m[0x0f] = pfx({ none: 'palignr Pq,Qq,Ib', p66: '(v)palignr Vx,Hx,Wx,Ib' });
+  m[0x0f] = sse({ none: 'palignr Pq,Qq,Ib', p66: '(v)palignr Vx,Hx,Wx,Ib' });
   // Extracts and inserts of one element: a register operand is always 32 bits wide
   // except for pextrq/pinsrq (REX.W / VEX.W1).
   m[0x14] = sse66(l0(mod('(v)pextrb Mb,Vdq,Ib', '(v)pextrb Rd,Vdq,Ib')));
@@ -51,7 +46,7 @@ function build(): OpcodeMap {
   m[0x40] = sse66('(v)dpps Vx,Hx,Wx,Ib');
   m[0x41] = sse66(l0('(v)dppd Vdq,Hdq,Wdq,Ib'));
   m[0x42] = sse66('(v)mpsadbw Vx,Hx,Wx,Ib');
-  m[0x44] = sse66(immNamed('(v)pclmulqdq Vx,Hx,Wx,Ib', PCLMUL));
+  m[0x44] = sse66('(v)pclmul%Pdq Vx,Hx,Wx,Ib');
   m[0x46] = l1(vex66('vperm2i128 Vqq,Hqq,Wqq,Ib'));
   // AVX variable blends: the mask register is imm8[7:4].
   m[0x4a] = vex66('vblendvps Vx,Hx,Wx,Lx');
@@ -67,11 +62,13 @@ function build(): OpcodeMap {
   m[0x61] = sse66(l0(w('(v)pcmpestri Vdq,Wdq,Ib', '(v)pcmpestriq Vdq,Wdq,Ib')));
   m[0x62] = sse66(l0('(v)pcmpistrm Vdq,Wdq,Ib'));
   m[0x63] = sse66(l0('(v)pcmpistri Vdq,Wdq,Ib'));
-  m[0xcc] = pfx({ none: 'sha1rnds4 Vdq,Wdq,Ib' });
+  m[0xcc] = sse({ none: 'sha1rnds4 Vdq,Wdq,Ib' });
   m[0xce] = sse66(w1('(v)gf2p8affineqb Vx,Hx,Wx,Ib'));
   m[0xcf] = sse66(w1('(v)gf2p8affineinvqb Vx,Hx,Wx,Ib'));
   m[0xdf] = sse66(l0('(v)aeskeygenassist Vdq,Wdq,Ib'));
-  m[0xf0] = pfx({ pf2: l0('rorx Gy,Ey,Ib [vex]') });
+  m[0xf0] = sse({ pf2: l0('rorx Gy,Ey,Ib [vex]') });
+  // 30-33: the opmask shifts kshiftr/kshiftl (kmask.ts).
+  for (const [op, entry] of Object.entries(KMASK_0F3A)) m[Number(op)] = entry;
   return m;
 }
 

@@ -1,0 +1,45 @@
+// What an opened file does: Linux's file_operations, reduced to what the file
+// syscalls need. An inode's open() returns one; the open file description calls it.
+
+/**
+ * How the file position applies:
+ * - 'seekable': reads and writes happen at the description's offset, which they
+ *   advance; lseek, pread and pwrite work (regular files).
+ * - 'pinned': the offset stays 0 whatever is read or written and lseek succeeds
+ *   without moving it (/dev/null, /dev/zero, /dev/full, /dev/urandom).
+ * - 'stream': there is no position; lseek, pread and pwrite fail with ESPIPE (pipes,
+ *   terminals).
+ */
+export type Positioning = 'seekable' | 'pinned' | 'stream';
+
+export interface FileOps {
+  readonly positioning: Positioning;
+  /**
+   * Fills the front of `dst` from position `pos`. Returns the count (0 at end of
+   * file), -errno, or BLOCKED when the file is a stream that has nothing yet.
+   */
+  read(dst: Uint8Array, pos: number): number;
+  /** Writes `src` at `pos`. Returns the count, -errno, or BLOCKED. */
+  write(src: Uint8Array, pos: number): number;
+  /** Readiness as poll(2) reports it (POLL* bits); always ready when absent. */
+  poll?(): number;
+  /**
+   * A device-specific ioctl; `arg` is the argument's bytes (IOCTL_ARGS gives each
+   * request's size and direction). Absent means ENOTTY for every request.
+   */
+  ioctl?(request: number, arg: Uint8Array): number;
+  /** The last descriptor referring to this open file was closed. */
+  release?(): void;
+}
+
+// poll(2) event bits (asm-generic/poll.h).
+export const POLLIN = 0x1;
+export const POLLOUT = 0x4;
+export const POLLERR = 0x8;
+export const POLLHUP = 0x10;
+export const POLLNVAL = 0x20;
+export const POLLRDNORM = 0x40;
+export const POLLWRNORM = 0x100;
+
+/** What an ordinary file reports: Linux's DEFAULT_POLLMASK. */
+export const ALWAYS_READY = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
