@@ -7,3 +7,4 @@ export { sectionByName, sectionBytes, type Section } from './sections.ts';
 export type { ElfSymbol, SymbolBind, SymbolType } from './symbols.ts';
 export type { DynamicEntry } from './dynamic.ts';
 export type { ElfNote } from './notes.ts';
+export * from './dwarf/index.ts';

@@ -7,7 +7,7 @@
 import { isIROp, opSignature, type BinaryOp, type QuaternaryOp, type TernaryOp, type UnaryOp } from './ops.ts';
 import { EFFECT_TEXT, JUMP_KIND_TEXT } from './print.ts';
 import {
-  IR_TYPES, constBits, irTemp,
+  IR_TYPES, constBits, irTemp, isIntegerType,
   type Const, type IRCallee, type IRDirtyArg, type IREffect, type IRExpr, type IRGuestEffect,
   type IRJumpKind, type IRRegArray, type IRSB, type IRStmt, type IRTemp, type IRType, type Dirty,
 } from './types.ts';
@@ -341,7 +341,7 @@ class StmtParser {
     return out;
   }
 
-  expr(): IRExpr {
+  private expr(): IRExpr {
     const c = this.c;
     const at = c.pos;
     const w = c.word();
@@ -405,7 +405,7 @@ class StmtParser {
     const c = this.c;
     c.expect(':');
     const ty = c.type();
-    if (ty[0] !== 'I') throw c.errorAt(at, `'${w}:${ty}' is not a constant; use ${ty}i{...}`);
+    if (!isIntegerType(ty)) throw c.errorAt(at, `'${w}:${ty}' is not a constant; use ${ty}i{...}`);
     const ok = ty === 'I1' ? /^[01]$/.test(w) : /^0x[0-9A-Fa-f]+$/.test(w);
     if (!ok) throw c.errorAt(at, ty === 'I1' ? `an I1 constant is 0 or 1, not '${w}'` : `expected a hex constant but found '${w}'`);
     return this.checkedConst(ty, BigInt(w), at);

@@ -7,10 +7,11 @@
 // the type environment need not be assigned at all (passes leave dead temps declared),
 // but it may be assigned at most once, and only before any use.
 
-import { opSignature } from './ops.ts';
+import { isIROp, opSignature } from './ops.ts';
 import { JUMP_KIND_TEXT, ppIRExpr, ppIRStmt } from './print.ts';
 import {
-  GUEST_WORD, IR_TYPES, constBits, sizeofIRType, type Const, type IRExpr, type IRSB, type IRStmt, type IRTemp, type IRType,
+  GUEST_WORD, IR_TYPES, constBits, sizeofIRType,
+  type Const, type IRExpr, type IRRegArray, type IRSB, type IRStmt, type IRTemp, type IRType,
 } from './types.ts';
 
 export interface IRSanityOptions {
@@ -180,7 +181,7 @@ class Checker {
     if (s.tmp !== undefined) this.assign(s.tmp, undefined, 'the Dirty result');
   }
 
-  private regArray(descr: { base: number; elemTy: IRType; nElems: number }, ix: IRExpr): void {
+  private regArray(descr: IRRegArray, ix: IRExpr): void {
     if (!(Number.isInteger(descr.nElems) && descr.nElems > 0)) this.fail('a register array needs at least one element');
     if (descr.elemTy === 'I1') this.fail('a register array cannot hold I1');
     this.guestRange(descr.base, descr.nElems * sizeofIRType(descr.elemTy), 'the register array');
@@ -209,11 +210,11 @@ class Checker {
         this.notI1(e.ty, 'a load');
         return e.ty;
       case 'Unop': case 'Binop': case 'Triop': case 'Qop': {
-        const sig = opSignature(e.op);
-        if (!sig) {
+        if (!isIROp(e.op)) {
           this.fail(`unknown op '${e.op}'`);
           return undefined;
         }
+        const sig = opSignature(e.op);
         if (sig.args.length !== e.args.length) this.fail(`${e.op} takes ${sig.args.length} arguments, not ${e.args.length}`);
         e.args.forEach((a, i) => {
           const want = sig.args[i];

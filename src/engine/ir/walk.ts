@@ -85,16 +85,6 @@ export function mapStmtExprs(s: IRStmt, f: (e: IRExpr) => IRExpr): IRStmt {
   }
 }
 
-/** Temps the statement assigns. */
-export function stmtDefs(s: IRStmt): IRTemp[] {
-  switch (s.tag) {
-    case 'WrTmp': return [s.tmp];
-    case 'CAS': return s.oldHi === undefined ? [s.oldLo] : [s.oldHi, s.oldLo];
-    case 'Dirty': return s.tmp === undefined ? [] : [s.tmp];
-    default: return [];
-  }
-}
-
 /** Temps read anywhere inside `e`. */
 export function exprUses(e: IRExpr, into: Set<IRTemp> = new Set()): Set<IRTemp> {
   if (e.tag === 'RdTmp') into.add(e.tmp);

@@ -8,7 +8,7 @@ import {
   BRK_MAX_SIZE, CLIENT_MMAP_BASE, ENGINE_RESERVED_START, MMAP_MIN_ADDR, PAGE_SIZE, STACK_TOP, WINDOW_END,
   isPageAligned, pageDown, pageUp,
 } from './layout.ts';
-import { MappingList, canMerge, slice, type FileBacking, type Mapping } from './mappings.ts';
+import { MappingList, canMerge, newMapping, slice, withPerm, type FileBacking, type Mapping } from './mappings.ts';
 import { PageTable, grantedPerm } from './page-table.ts';
 import { renderProcMaps } from './proc-maps.ts';
 import { PERM_NONE, PERM_R, PERM_RW, PERM_RWX, PERM_W, type GuestAddr, type Perm } from './types.ts';
@@ -116,10 +116,10 @@ export class AddressSpace {
       if (placed === undefined) return -ENOMEM;
       start = placed;
     }
-    return this.install({
+    return this.install(newMapping({
       start, end: start + length, perm: req.perm, shared: req.shared ?? false,
       kind: req.file ? 'file' : 'anon', ...(req.file && { file: req.file }),
-    });
+    }));
   }
 
   /** Unmaps whatever is mapped in the range (holes are fine, as on Linux). Returns 0 or -errno. */
@@ -143,7 +143,7 @@ export class AddressSpace {
     if (end > ENGINE_RESERVED_START) return -ENOMEM;
     const pieces = this.maps.within(addr, end);
     if (!coversWithMappings(pieces, addr, end)) return -ENOMEM;
-    this.maps.replace(addr, end, pieces.map((m) => ({ ...m, perm })));
+    this.maps.replace(addr, end, pieces.map((m) => withPerm(m, perm)));
     this.syncPages(addr, end);
     return 0;
   }
@@ -214,13 +214,15 @@ export class AddressSpace {
    * brk base or -ENOMEM.
    */
   initBrk(dataEnd: GuestAddr): number {
+    if (this.brkBase !== undefined) throw new Error('initBrk: the brk segment already exists');
     const want = pageUp(dataEnd);
     // Valgrind reserves everything below aspacem_minAddr (CLIENT_MMAP_BASE), so its
     // am_create_reservation at the data end only succeeds above it.
-    const wanted = want >= CLIENT_MMAP_BASE && want + BRK_MAX_SIZE <= ENGINE_RESERVED_START && this.maps.isFree(want, want + BRK_MAX_SIZE);
-    const base = wanted ? want : this.place(0, BRK_MAX_SIZE);
+    const end = want + BRK_MAX_SIZE;
+    const free = want >= CLIENT_MMAP_BASE && end <= ENGINE_RESERVED_START && this.maps.isFree(want, end);
+    const base = free ? want : this.place(0, BRK_MAX_SIZE);
     if (base === undefined) return -ENOMEM;
-    const mapped = this.install({ start: base, end: base + PAGE_SIZE, perm: PERM_RWX, shared: false, kind: 'brk' });
+    const mapped = this.install(newMapping({ start: base, end: base + PAGE_SIZE, perm: PERM_RWX, shared: false, kind: 'brk' }));
     if (mapped < 0) return mapped;
     this.install(reservation(base + PAGE_SIZE, base + BRK_MAX_SIZE));
     this.brkBase = this.brkCurrent = base;
@@ -243,7 +245,7 @@ export class AddressSpace {
       this.install(reservation(newEnd, oldEnd));
     } else if (newEnd > oldEnd) {
       if (this.occupied(oldEnd, newEnd)) return this.brkCurrent;
-      const grown = this.install({ start: oldEnd, end: newEnd, perm: PERM_RWX, shared: false, kind: 'brk' });
+      const grown = this.install(newMapping({ start: oldEnd, end: newEnd, perm: PERM_RWX, shared: false, kind: 'brk' }));
       if (grown < 0) return this.brkCurrent;
     }
     this.brkCurrent = requested;
@@ -266,12 +268,13 @@ export class AddressSpace {
    * Valgrind reports as "I failed to allocate space for the application's stack."
    */
   setupMainStack(maxSize: number, initialBytes: number, perm: Perm = PERM_RW): MainStack | undefined {
+    if (this.stack) throw new Error('setupMainStack: the main stack already exists');
     const top = STACK_TOP;
     const size = pageUp(maxSize);
     const limit = top - size;
     const bottom = pageDown(top - initialBytes) - PAGE_SIZE;
     if (bottom <= limit || limit < MMAP_MIN_ADDR || !this.maps.isFree(limit, top)) return undefined;
-    if (this.install({ start: bottom, end: top, perm, shared: false, kind: 'stack' }) < 0) return undefined;
+    if (this.install(newMapping({ start: bottom, end: top, perm, shared: false, kind: 'stack' })) < 0) return undefined;
     this.install(reservation(limit, bottom));
     this.stack = { top, limit, maxSize: size };
     return this.stack;
@@ -429,7 +432,7 @@ export class AddressSpace {
 }
 
 function reservation(start: GuestAddr, end: GuestAddr): Mapping {
-  return { start, end, perm: PERM_NONE, shared: false, kind: 'reserved' };
+  return newMapping({ start, end, perm: PERM_NONE, shared: false, kind: 'reserved' });
 }
 
 /** Whether the clipped pieces cover [start, end) with guest mappings, no hole and no reservation. */

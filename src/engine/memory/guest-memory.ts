@@ -24,14 +24,14 @@ const DEFAULT_INITIAL_BYTES = 16 * 0x10_0000;
  * same bytes, it is only too short.)
  */
 export class GuestMemory {
-  readonly memory: WebAssembly.Memory;
+  readonly wasmMemory: WebAssembly.Memory;
   private u8: Uint8Array;
   private dv: DataView;
 
   constructor(initialBytes = DEFAULT_INITIAL_BYTES) {
-    this.memory = new WebAssembly.Memory({ initial: wasmPages(initialBytes), maximum: MAX_WASM_PAGES, shared: true });
-    this.u8 = new Uint8Array(this.memory.buffer);
-    this.dv = new DataView(this.memory.buffer);
+    this.wasmMemory = new WebAssembly.Memory({ initial: wasmPages(initialBytes), maximum: MAX_WASM_PAGES, shared: true });
+    this.u8 = new Uint8Array(this.wasmMemory.buffer);
+    this.dv = new DataView(this.wasmMemory.buffer);
   }
 
   /** Bytes currently backed: every address below this can be read and written. */
@@ -49,13 +49,13 @@ export class GuestMemory {
     if (end <= this.u8.length) return true;
     if (end > WINDOW_END) return false;
     try {
-      this.memory.grow(wasmPages(end) - this.u8.length / WASM_PAGE_SIZE);
+      this.wasmMemory.grow(wasmPages(end) - this.u8.length / WASM_PAGE_SIZE);
     } catch (e) {
       if (e instanceof RangeError) return false;
       throw e;
     }
-    this.u8 = new Uint8Array(this.memory.buffer);
-    this.dv = new DataView(this.memory.buffer);
+    this.u8 = new Uint8Array(this.wasmMemory.buffer);
+    this.dv = new DataView(this.wasmMemory.buffer);
     return true;
   }
 
@@ -138,7 +138,8 @@ export class GuestMemory {
   // Typed-array methods clamp silently where DataView throws; keep them equally strict.
   private assertBacked(addr: GuestAddr, length: number): void {
     if (!(addr >= 0 && length >= 0 && addr + length <= this.u8.length)) {
-      throw new RangeError(`guest memory access [0x${addr.toString(16)}, +${length}) beyond the backed 0x${this.u8.length.toString(16)} bytes`);
+      const range = `[0x${addr.toString(16)}, +${length})`;
+      throw new RangeError(`guest memory access ${range} beyond the backed 0x${this.u8.length.toString(16)} bytes`);
     }
   }
 }

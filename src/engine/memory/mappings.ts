@@ -1,6 +1,6 @@
 // The guest's mappings: a sorted list of non-overlapping, page-aligned
 // segments, the model /proc/self/maps prints and the page table is derived from.
-import type { GuestAddr, Perm } from './types.ts';
+import { PERM_W, type GuestAddr, type Perm } from './types.ts';
 
 /**
  * - anon: anonymous memory (MAP_ANONYMOUS, a thread stack, a bss tail).
@@ -9,7 +9,8 @@ import type { GuestAddr, Perm } from './types.ts';
  * - brk: the data segment brk() moves, "[heap]" in maps.
  * - reserved: address space held back for the brk or the main stack to grow
  *   into, like Valgrind's SmLower/SmUpper reservations. Not accessible and not
- *   in maps; non-fixed mmaps avoid it, MAP_FIXED may take it over.
+ *   in maps; first-fit placement avoids it, but MAP_FIXED and a hinted mmap
+ *   may take it over, as under Valgrind.
  */
 export type MappingKind = 'anon' | 'file' | 'stack' | 'brk' | 'reserved';
 
@@ -33,6 +34,29 @@ export interface Mapping {
   readonly shared: boolean;
   readonly kind: MappingKind;
   readonly file?: FileBacking;
+  /**
+   * Linux's VM_ACCOUNT: a private mapping that has been writable at some
+   * point. It stays set when mprotect takes write away, and mappings that
+   * differ in it never merge: that is why maps shows a RELRO segment apart
+   * from the read-only segment before it, at a contiguous file offset.
+   * (Linux clears it on an anonymous mapping none of whose pages was ever
+   * written; guest stores are invisible here, so it stays set.)
+   */
+  readonly accounted: boolean;
+}
+
+/** A mapping as mmap, brk or the stack setup creates it. */
+export function newMapping(fields: Omit<Mapping, 'accounted'>): Mapping {
+  return { ...fields, accounted: isAccounted(fields.shared, fields.perm) };
+}
+
+/** m after mprotect(perm). */
+export function withPerm(m: Mapping, perm: Perm): Mapping {
+  return { ...m, perm, accounted: m.accounted || isAccounted(m.shared, perm) };
+}
+
+function isAccounted(shared: boolean, perm: Perm): boolean {
+  return !shared && (perm & PERM_W) !== 0;
 }
 
 /** The part of m within [start, end), its file offset moved along with it. */
@@ -47,7 +71,9 @@ export function slice(m: Mapping, start: GuestAddr, end: GuestAddr): Mapping {
  * Shared anonymous mappings are distinct objects and never merge.
  */
 export function canMerge(a: Mapping, b: Mapping): boolean {
-  if (a.end !== b.start || a.kind !== b.kind || a.perm !== b.perm || a.shared !== b.shared) return false;
+  if (a.end !== b.start || a.kind !== b.kind || a.perm !== b.perm || a.shared !== b.shared || a.accounted !== b.accounted) {
+    return false;
+  }
   if (!a.file || !b.file) return !a.file && !b.file && !(a.shared && a.kind === 'anon');
   return (
     a.file.path === b.file.path && a.file.inode === b.file.inode &&

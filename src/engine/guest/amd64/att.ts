@@ -67,9 +67,10 @@ export function formatAtt(ins: Instruction, sym?: Symbolizer): string {
   }
   if (ins.rounding) {
     // objdump puts {rn-sae}/{sae} after the imm8 and a general-register source:
-    // `vrndscaleps $0x5,{sae},%zmm1,%zmm2`, `vcvtsi2ss %eax,{rn-sae},%xmm1,%xmm2`.
+    // `vrndscaleps $0x5,{sae},%zmm1,%zmm2`, `vcvtsi2ss %eax,{rn-sae},%xmm1,%xmm2`;
+    // EVEX.b on a form without rounding shows first: `vpshufhw {rn-bad},$0x90,...`.
     let at = 0;
-    while (at < shown.length && isImmOrGpr(shown[at].o)) at++;
+    while (!ins.rounding.endsWith('-bad') && at < shown.length && isImmOrGpr(shown[at].o)) at++;
     ops.splice(at, 0, `{${ins.rounding}}`);
   }
   let text = ops.length ? head.padEnd(6) + ' ' + ops.join(',') : head;

@@ -160,9 +160,11 @@ function intSize(code: SizeCode, st: DecodeState): number {
   }
 }
 
+/** The operand size was consulted: REX.W decides it if present, else a 66 prefix does
+ *  (so 66 with REX.W is an unused `data16`, as objdump shows it). */
 function useOpsize(st: DecodeState): void {
-  st.used66 = true;
   if (st.rexW) st.rexUsed |= 8;
+  else st.used66 = true;
 }
 
 function vexW(st: DecodeState): boolean {
@@ -374,7 +376,9 @@ export function resolve(entry: Entry, st: DecodeState): InstrForm {
       case 'w': if (st.rexW) st.rexUsed |= 8; entry = vexW(st) ? entry.w1 : entry.w0; break;
       // EVEX.512 takes the wide (VEX.L1) side unless l2 is given: vmovddup zmm reads a
       // full vector as ymm does.
-      case 'l': entry = st.vl === 16 ? entry.l0 : st.vl === 64 && entry.l2 !== undefined ? entry.l2 : entry.l1; break;
+      case 'l':
+        entry = st.vl === 16 ? entry.l0 : st.vl === 64 && entry.l2 !== undefined ? entry.l2 : entry.l1;
+        break;
       case 'osize':
         useOpsize(st);
         entry = st.opsize === 8 ? entry.o64 : st.opsize === 2 ? entry.o16 : entry.o32;
@@ -537,6 +541,8 @@ function badInstruction(st: DecodeState): Instruction {
 
 function decodeOrThrow(st: DecodeState): Instruction {
   readPrefixes(st);
+  st.pfx.rep = st.lastRep === 0xf3;
+  st.pfx.repne = st.lastRep === 0xf2;
   st.opsize = st.rexW ? 8 : st.pfx.opsize ? 2 : 4;
   st.adsize = st.pfx.adsize ? 4 : 8;
   const first = st.peek();

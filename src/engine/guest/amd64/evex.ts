@@ -9,18 +9,20 @@
 // the memory access (one element when broadcasting).
 import { FormFlag } from './forms.ts';
 import type { InstrForm, OpcodeMap } from './forms.ts';
-import type { Instruction, MemOperand, Operand } from './instruction.ts';
+import type { Instruction, Operand } from './instruction.ts';
 import { DECODE_BAD, finishDecode, resolve } from './decoder.ts';
 import type { DecodeState } from './decoder.ts';
 import { MAP_0F } from './opcodes/map0f.ts';
 import { MAP_0F38 } from './opcodes/map0f38.ts';
 import { MAP_0F3A } from './opcodes/map0f3a.ts';
-import { DISP8_PER_ELEMENT, EVEX_0F, EVEX_0F38, EVEX_0F3A, SAME_AS_VEX } from './opcodes/evex-forms.ts';
+import {
+  DISP8_PER_ELEMENT, EVEX_0F, EVEX_0F38, EVEX_0F3A, EVEX_MAP5, EVEX_MAP6, SAME_AS_VEX,
+} from './opcodes/evex-forms.ts';
 
-/** EVEX.mmm: the EVEX map and the VEX map that `=vex` entries refer to. Maps 5 and 6
- *  (AVX512-FP16) are valid prefixes whose opcodes are not decoded yet: (bad) after the opcode. */
-const MAPS: Record<number, [OpcodeMap, OpcodeMap] | undefined> = {
-  1: [EVEX_0F, MAP_0F], 2: [EVEX_0F38, MAP_0F38], 3: [EVEX_0F3A, MAP_0F3A], 5: undefined, 6: undefined,
+/** EVEX.mmm: the EVEX map and the VEX map that `=vex` entries refer to (maps 5 and 6,
+ *  AVX512-FP16, have no VEX twin). */
+const MAPS: Record<number, [OpcodeMap, OpcodeMap?]> = {
+  1: [EVEX_0F, MAP_0F], 2: [EVEX_0F38, MAP_0F38], 3: [EVEX_0F3A, MAP_0F3A], 5: [EVEX_MAP5], 6: [EVEX_MAP6],
 };
 
 const ROUNDING = ['rn', 'rd', 'ru', 'rz'];
@@ -54,16 +56,15 @@ export function decodeEvex(st: DecodeState): Instruction {
   if (e.z && !e.aaa) throw DECODE_BAD; // zeroing needs an opmask
   const rounding = e.b && st.mod === 3;
   st.vl = rounding ? 64 : [16, 32, 64, 64][e.ll];
-  const maps = MAPS[e.map];
+  const [evexMap, vexMap] = MAPS[e.map];
   let form: InstrForm;
   let features: number;
   let viaVex = false;
   try {
-    if (!maps) throw DECODE_BAD;
-    form = resolve(maps[0][opcode], st);
+    form = resolve(evexMap[opcode], st);
     features = form.flags;
     if (form.mnem === SAME_AS_VEX) {
-      form = resolve(maps[1][opcode], st);
+      form = resolve(vexMap![opcode], st);
       if (!(form.flags & (FormFlag.Dual | FormFlag.VexOnly))) throw DECODE_BAD;
       viaVex = true;
     }
@@ -73,7 +74,7 @@ export function decodeEvex(st: DecodeState): Instruction {
   }
   if ((e.vvvv & 15) && !form.ops.some((o) => VVVV_METHODS.has(o.method))) throw DECODE_BAD;
   if (e.ll === 3 && !rounding) return tableBad(st, false);
-  if (e.b && !rounding && (features & FormFlag.Bcst)) st.bcst = e.w ? 8 : 4;
+  if (e.b && !rounding && (features & FormFlag.Bcst)) st.bcst = features & FormFlag.Bcst16 ? 2 : e.w ? 8 : 4;
 
   const ins = finishDecode(st, form, opcode);
   const mem = st.mem;
@@ -88,7 +89,8 @@ export function decodeEvex(st: DecodeState): Instruction {
   if (e.aaa) ins.mask = { k: e.aaa, zero: e.z };
   if (ins.mnemonic.includes('%I')) ins.mnemonic = foldVpcmpPredicate(ins.mnemonic, ins.operands);
   // objdump marks an EVEX encoding that VEX could have expressed as well.
-  if ((viaVex || (form.flags & FormFlag.VexOnly)) && st.vl < 64 && !e.aaa && !e.b && !ins.operands.some(isHighVector)) ins.prefixWords.push('{evex}');
+  const vexToo = viaVex || (form.flags & FormFlag.VexOnly) !== 0;
+  if (vexToo && st.vl < 64 && !e.aaa && !e.b && !ins.operands.some(isHighVector)) ins.prefixWords.push('{evex}');
   return ins;
 }
 
@@ -110,16 +112,18 @@ function tableBad(st: DecodeState, rounding: boolean): Instruction {
   };
 }
 
+/** `%I`: objdump names vpcmp's predicate in the mnemonic (vpcmpltub) and drops the imm8. */
 function foldVpcmpPredicate(mnem: string, ops: Operand[]): string {
   const imm = ops[ops.length - 1];
-  const name = imm.kind === 'imm' ? VPCMP_PREDICATES[Number(imm.value)] : undefined;
+  if (imm.kind !== 'imm') throw new Error(`decoder: %I needs a trailing imm8 (${mnem})`);
+  const name = VPCMP_PREDICATES[Number(imm.value)];
   if (name === undefined) return mnem.replace('%I', '');
-  if (imm.kind === 'imm') imm.inMnemonic = true;
+  imm.inMnemonic = true;
   return mnem.replace('%I', name);
 }
 
 /** A vector register only EVEX can name (16-31), directly or as a VSIB index. */
 function isHighVector(o: Operand): boolean {
-  const reg = o.kind === 'reg' ? o.reg : o.kind === 'mem' ? (o as MemOperand).index : undefined;
+  const reg = o.kind === 'reg' ? o.reg : o.kind === 'mem' ? o.index : undefined;
   return reg !== undefined && reg.cls !== 'gpr' && reg.num >= 16;
 }

@@ -9,6 +9,8 @@
 //              cmpltps), or nothing when objdump prints the imm8 instead;
 //              `%P` inside: pclmulqdq's quadword selection named by the imm8 (pclmul%Pdq ->
 //              pclmulhqlqdq for 0x01; 0x00 0x01 0x10 0x11 have names, others give pclmulqdq);
+//              `%I` inside: the EVEX integer compare predicate of the imm8 (vpcmp%Iub ->
+//              vpcmpltub; 3, 7 and above print the imm8), expanded in evex.ts;
 //              `%N` inside: `n` unless an fwait (9B) prefix makes the x87 form wait
 //              (f%Nstcw: fnstcw, 9B D9 /7 fstcw);
 //              `(bad)` alone: objdump's (bad) slot that still decodes its operands (x87
@@ -23,7 +25,8 @@
 //              (F2 prints as `bnd`), notrack (3E prints as `notrack`), nomem/noreg
 //              (the form is valid only with mod==3 / mod!=3), keep (AT&T does not
 //              reverse the operands: enter), bcst / er / sae (what EVEX.b means for an
-//              EVEX form: memory broadcast, embedded rounding, suppress-all-exceptions).
+//              EVEX form: memory broadcast, embedded rounding, suppress-all-exceptions;
+//              bcst16 broadcasts a 16-bit element).
 
 export type SizeCode =
   | '' | 'b' | 'w' | 'd' | 'q' | 'v' | 'z' | 'y' | 'dq' | 'qq' | 'x' | 'ps' | 'pd' | 'ss' | 'sd'
@@ -60,6 +63,8 @@ export const enum FormFlag {
   Er = 1 << 14,
   /** EVEX.b on the register form suppresses all exceptions ({sae}). */
   Sae = 1 << 15,
+  /** The broadcast element is 16 bits (AVX512-FP16 ph sources), not 32/64 by EVEX.W. */
+  Bcst16 = 1 << 16,
 }
 
 export interface InstrForm {
@@ -106,7 +111,7 @@ const FLAG_WORDS: Record<string, FormFlag> = {
   d64: FormFlag.D64, f64: FormFlag.F64, vex: FormFlag.VexOnly, rep: FormFlag.Rep,
   repz: FormFlag.RepZ, bnd: FormFlag.Bnd, notrack: FormFlag.NoTrack,
   nomem: FormFlag.RegOnly, noreg: FormFlag.MemOnly, modrm: FormFlag.ModRM, keep: FormFlag.KeepOrder,
-  bcst: FormFlag.Bcst, er: FormFlag.Er, sae: FormFlag.Sae,
+  bcst: FormFlag.Bcst, er: FormFlag.Er, sae: FormFlag.Sae, bcst16: FormFlag.Bcst | FormFlag.Bcst16,
 };
 
 const FIXED = new Set([

@@ -37,11 +37,6 @@ export class FileBytes {
     this.size = size;
   }
 
-  /** The contents, without copying: valid until the next change. */
-  view(): Uint8Array {
-    return this.buffer.subarray(0, this.size);
-  }
-
   private reserve(capacity: number): void {
     if (capacity <= this.buffer.length) return;
     const grown = new Uint8Array(Math.max(capacity, this.buffer.length * 2, 256));

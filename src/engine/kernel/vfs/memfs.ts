@@ -24,7 +24,6 @@ export interface MemFsOptions {
   /** Permission bits and owner of the root directory. */
   rootPerm: number;
   rootOwner: Credentials;
-  readOnly?: boolean;
   /** Bytes all files together may hold; writes beyond fail with ENOSPC. */
   capacity?: number;
 }
@@ -39,7 +38,7 @@ const BOGO_DIRENT_SIZE = 20;
 export class MemFs implements FileSystem {
   readonly type: string;
   readonly dev: DeviceNumber;
-  readonly readOnly: boolean;
+  readonly readOnly = false;
   readonly root: MemDirectory;
   private readonly clock: Clock;
   private readonly capacity: number;
@@ -50,7 +49,6 @@ export class MemFs implements FileSystem {
     this.type = options.type;
     this.dev = options.dev;
     this.clock = options.clock;
-    this.readOnly = options.readOnly ?? false;
     this.capacity = options.capacity ?? DEFAULT_CAPACITY;
     this.root = new MemDirectory(this, options.rootPerm, options.rootOwner);
   }
@@ -178,7 +176,12 @@ export class MemDirectory extends MemInode implements DirectoryInode {
   }
 
   lookup(name: string, _caller: Caller): Inode | NegErrno {
-    return this.children.get(name)?.inode ?? -Errno.ENOENT;
+    return this.get(name) ?? -Errno.ENOENT;
+  }
+
+  /** The inode called `name` here: a lookup that needs no caller, for building trees. */
+  get(name: string): (MemInode & Inode) | undefined {
+    return this.children.get(name)?.inode;
   }
 
   entries(_caller: Caller): DirEntry[] | NegErrno {
@@ -230,7 +233,7 @@ export class MemDirectory extends MemInode implements DirectoryInode {
   }
 
   rmdir(name: string): 0 | NegErrno {
-    const dir = this.children.get(name)?.inode;
+    const dir = this.get(name);
     if (!(dir instanceof MemDirectory)) return -Errno.ENOTDIR;
     if (dir.children.size > 0) return -Errno.ENOTEMPTY;
     this.remove(name);
@@ -241,9 +244,9 @@ export class MemDirectory extends MemInode implements DirectoryInode {
 
   rename(name: string, newDir: DirectoryInode, newName: string): 0 | NegErrno {
     if (!(newDir instanceof MemDirectory) || newDir.fs !== this.fs) return -Errno.EXDEV;
-    const moving = this.children.get(name)?.inode;
+    const moving = this.get(name);
     if (moving === undefined) return -Errno.ENOENT;
-    const replaced = newDir.children.get(newName)?.inode;
+    const replaced = newDir.get(newName);
     if (replaced === moving) return 0;
     if (replaced !== undefined) {
       const gone = replaced instanceof MemDirectory ? newDir.rmdir(newName) : newDir.unlink(newName);
@@ -255,21 +258,21 @@ export class MemDirectory extends MemInode implements DirectoryInode {
     return 0;
   }
 
-  /** Takes `name` out of the listing; a subdirectory stops counting towards nlink. */
+  /**
+   * Takes `name` out of the listing; a subdirectory stops counting towards nlink. A
+   * removed directory keeps its parent, so ".." still leads out of it, as in Linux.
+   */
   private remove(name: string): (MemInode & Inode) | undefined {
-    const inode = this.children.get(name)?.inode;
+    const inode = this.get(name);
     if (inode === undefined) return undefined;
     this.children.delete(name);
-    if (inode instanceof MemDirectory) {
-      inode.place = null;
-      this.nlink--;
-    }
+    if (inode instanceof MemDirectory) this.nlink--;
     this.modified();
     return inode;
   }
 }
 
-export class MemFile extends MemInode implements RegularInode {
+class MemFile extends MemInode implements RegularInode {
   readonly kind = 'file';
   private data = new FileBytes();
   // Open descriptions keep an unlinked file's data alive, as in Linux.
@@ -326,7 +329,7 @@ export class MemFile extends MemInode implements RegularInode {
 
 const utf8 = new TextEncoder();
 
-export class MemSymlink extends MemInode implements SymlinkInode {
+class MemSymlink extends MemInode implements SymlinkInode {
   readonly kind = 'symlink';
 
   constructor(fs: MemFs, private readonly target: string, owner: Credentials) {

@@ -18,7 +18,6 @@ export const S_IALLUGO = 0o7777;
 
 /** The file type in getdents64's d_type: DT_* values are the S_IF* values >> 12. */
 export type DirentType = number;
-export const DT_UNKNOWN = 0;
 export const dtype = (mode: number): DirentType => (mode & S_IFMT) >>> 12;
 
 export const isDirMode = (mode: number): boolean => (mode & S_IFMT) === S_IFDIR;

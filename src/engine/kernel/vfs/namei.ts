@@ -21,7 +21,7 @@ export interface LastComponent {
 }
 
 const utf8 = new TextEncoder();
-export const utf8Length = (s: string): number => utf8.encode(s).length;
+const utf8Length = (s: string): number => utf8.encode(s).length;
 
 export const isInode = (x: Inode | LastComponent): x is Inode => 'kind' in x;
 
@@ -56,9 +56,14 @@ export class PathWalk {
     return typeof last === 'number' ? last : this.resolveLast(last, follow);
   }
 
+  /** Records that the walk ends at `last`, for finalPath. */
+  reached(last: LastComponent): void {
+    this.final = last;
+  }
+
   /** The inode the final component names. A trailing slash follows symlinks and requires a directory. */
   resolveLast(last: LastComponent, follow: boolean): Inode | NegErrno {
-    this.final = last;
+    this.reached(last);
     let node = last.lastType === 'root' ? last.dir : this.child(last.dir, last.name);
     if (typeof node === 'number') return node;
     if (node.kind === 'symlink' && (follow || last.trailingSlash)) {

@@ -10,6 +10,8 @@ export interface Credentials {
 }
 
 export const DEFAULT_CREDENTIALS: Credentials = { uid: 1000, gid: 1000 };
+/** Root: the owner of the system's directories, and who the kernel acts as. */
+export const ROOT_CREDENTIALS: Credentials = { uid: 0, gid: 0 };
 
 /** The access being asked for: access(2)'s R_OK, W_OK, X_OK bits. */
 export const MAY_READ = 4;

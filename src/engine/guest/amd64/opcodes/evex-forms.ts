@@ -37,7 +37,8 @@ const bw = (form: string): Entry => wsel(form, 'b', 'w');
 /** Map 0F packed single (no prefix, W0) and packed double (66, W1) forms. */
 const psPd = (b: string): Entry => pfx({ none: w0(VEX(b)), p66: w1(VEX(b)) });
 /** Map 0F ps/pd/ss/sd arithmetic; objdump accepts either W for the packed forms. */
-const fp = (b: string): Entry => pfx({ none: VEX(`bcst ${b}`), p66: VEX(`bcst ${b}`), pf3: w0(VEX(b)), pf2: w1(VEX(b)) });
+const fp = (b: string): Entry =>
+  pfx({ none: VEX(`bcst ${b}`), p66: VEX(`bcst ${b}`), pf3: w0(VEX(b)), pf2: w1(VEX(b)) });
 
 /** vpcmp[u]{b,w,d,q}: `%I` names the predicate of imm8 0-2 and 4-6 (vpcmpltub, see evex.ts). */
 const vpcmp = (u: string, elem: 'bw' | 'dq'): Entry =>
@@ -106,9 +107,11 @@ function build0f(): OpcodeMap {
   m[0x7e] = pfx({ p66: VEX(), pf3: w1(VEX()) });
   m[0xd6] = p66(w1(VEX()));
   // movdqa/movdqu split by element size, for the masking granularity.
-  const movdq = (form: string) => wsel(form, '32', '64');
-  m[0x6f] = pfx({ p66: movdq('vmovdqa# Vx,Wx'), pf3: movdq('vmovdqu# Vx,Wx'), pf2: wsel('vmovdqu# Vx,Wx', '8', '16') });
-  m[0x7f] = pfx({ p66: movdq('vmovdqa# Wx,Vx'), pf3: movdq('vmovdqu# Wx,Vx'), pf2: wsel('vmovdqu# Wx,Vx', '8', '16') });
+  const movdq = (ops: string) =>
+    pfx({ p66: wsel(`vmovdqa# ${ops}`, '32', '64'), pf3: wsel(`vmovdqu# ${ops}`, '32', '64'),
+      pf2: wsel(`vmovdqu# ${ops}`, '8', '16') });
+  m[0x6f] = movdq('Vx,Wx');
+  m[0x7f] = movdq('Wx,Vx');
   m[0x70] = pfx({ p66: dword, pf3: anyW, pf2: anyW });
   // Groups 12-14: shifts and rotates by imm8 into the vvvv register; EVEX allows a memory source.
   m[0x71] = p66(grp(undefined, undefined, 'vpsrlw Hx,Wx,Ib [vex]', undefined, 'vpsraw Hx,Wx,Ib [vex]', undefined,
@@ -157,6 +160,10 @@ function build0f(): OpcodeMap {
   m[0xe7] = p66(w0(VEX()));
   return m;
 }
+
+/** The FMA rows 96-9F, A6-AF, B6-BF: packed, then alternating packed and scalar forms. */
+const FMA = ['fmaddsub', 'fmsubadd', 'fmadd', 'fmadd', 'fmsub', 'fmsub', 'fnmadd', 'fnmadd', 'fnmsub', 'fnmsub'];
+const fmaScalar = (i: number): boolean => i >= 2 && i % 2 === 1;
 
 /** The down-converting moves of rows F3 0F38 1x (vpmovus*), 2x (vpmovs*), 3x (vpmov*):
  *  element types and how wide the destination is (1/2, 1/4 or 1/8 of the source). */
@@ -269,10 +276,7 @@ function build0f38(): OpcodeMap {
   m[0xa3] = p66(w('vscatterqps VMx,Vh', 'vscatterqpd VMx,Vx'));
   // FMA: packed rows round and broadcast, scalar rows round.
   for (const base of [0x96, 0xa6, 0xb6]) {
-    for (let i = 0; i < 10; i++) {
-      const scalar = i >= 2 && i % 2 === 1;
-      m[base + i] = p66(VEX(scalar ? 'er' : 'bcst er'));
-    }
+    FMA.forEach((_, i) => { m[base + i] = p66(VEX(fmaScalar(i) ? 'er' : 'bcst er')); });
   }
   // AVX512_4FMAPS: four consecutive sources, m128.
   m[0x9a] = pfx({ p66: m[0x9a], pf2: w0('v4fmaddps Vx,Hx,Mdq') });
@@ -282,13 +286,13 @@ function build0f38(): OpcodeMap {
   m[0xb4] = p66(w1('vpmadd52luq Vx,Hx,Wx [bcst]'));
   m[0xb5] = p66(w1('vpmadd52huq Vx,Hx,Wx [bcst]'));
   m[0xc4] = p66(dq('vpconflict# Vx,Wx [bcst]'));
-  // AVX512PF gather/scatter prefetches (Xeon Phi): ModRM.reg selects hint and direction.
-  const pf = (dd: string, dq: string) => p66(mod(w(`${dd} VMx`, `${dq} VMh`), undefined));
-  const pfq = (qd: string, qq: string) => p66(mod(w(`${qd} VMx`, `${qq} VMx`), undefined));
-  m[0xc6] = grp(undefined, pf('vgatherpf0dps', 'vgatherpf0dpd'), pf('vgatherpf1dps', 'vgatherpf1dpd'), undefined,
-    undefined, pf('vscatterpf0dps', 'vscatterpf0dpd'), pf('vscatterpf1dps', 'vscatterpf1dpd'));
-  m[0xc7] = grp(undefined, pfq('vgatherpf0qps', 'vgatherpf0qpd'), pfq('vgatherpf1qps', 'vgatherpf1qpd'),
-    undefined, undefined, pfq('vscatterpf0qps', 'vscatterpf0qpd'), pfq('vscatterpf1qps', 'vscatterpf1qpd'));
+  // AVX512PF gather/scatter prefetches (Xeon Phi, 512 bits), memory only: ModRM.reg selects
+  // hint and direction; C6 has dword indices (half a vector of them for pd), C7 qword ones.
+  for (const [op, idx, pdIndex] of [[0xc6, 'd', 'VMh'], [0xc7, 'q', 'VMx']] as const) {
+    const pf = (name: string) => p66(only512(mod(w(`${name}${idx}ps VMx`, `${name}${idx}pd ${pdIndex}`), undefined)));
+    m[op] = grp(undefined, pf('vgatherpf0'), pf('vgatherpf1'), undefined, undefined, pf('vscatterpf0'),
+      pf('vscatterpf1'));
+  }
   // AVX512ER (Xeon Phi).
   m[0xc8] = p66(sd('vexp2p# Vx,Wx [bcst sae]'));
   m[0xca] = p66(sd('vrcp28p# Vx,Wx [bcst sae]'));
@@ -305,9 +309,10 @@ function build0f3a(): OpcodeMap {
   m[0x03] = p66(dq('valign# Vx,Hx,Wx,Ib [bcst]'));
   m[0x04] = p66(w0(VEX('bcst')));
   m[0x05] = p66(w1('vpermilpd Vx,Wx,Ib [bcst vex]')); // VEX.W0 in VEX, W1 in EVEX
-  m[0x08] = p66(w0('vrndscaleps Vx,Wx,Ib [bcst sae]'));
+  // Without a prefix these rows hold the AVX512-FP16 forms (ph/sh).
+  m[0x08] = pfx({ none: w0('vrndscaleph Vx,Wx,Ib [bcst16 sae]'), p66: w0('vrndscaleps Vx,Wx,Ib [bcst sae]') });
   m[0x09] = p66(w1('vrndscalepd Vx,Wx,Ib [bcst sae]'));
-  m[0x0a] = p66(w0('vrndscaless Vss,Hss,Wss,Ib [sae]'));
+  m[0x0a] = pfx({ none: w0('vrndscalesh Vdq,Hdq,Ww,Ib [sae]'), p66: w0('vrndscaless Vss,Hss,Wss,Ib [sae]') });
   m[0x0b] = p66(w1('vrndscalesd Vsd,Hsd,Wsd,Ib [sae]'));
   for (const op of [0x0f, 0x14, 0x15, 0x16, 0x17, 0x20, 0x22, 0x44]) m[op] = p66(VEX());
   m[0x21] = p66(w0(VEX()));
@@ -327,32 +332,129 @@ function build0f3a(): OpcodeMap {
   m[0x23] = p66(wide(wsel('vshuff# Vx,Hx,Wx,Ib [bcst]', '32x4', '64x2')));
   m[0x43] = p66(wide(wsel('vshufi# Vx,Hx,Wx,Ib [bcst]', '32x4', '64x2')));
   m[0x25] = p66(dq('vpternlog# Vx,Hx,Wx,Ib [bcst]'));
-  m[0x26] = p66(sd('vgetmantp# Vx,Wx,Ib [bcst sae]'));
-  m[0x27] = p66(w('vgetmantss Vss,Hss,Wss,Ib [sae]', 'vgetmantsd Vsd,Hsd,Wsd,Ib [sae]'));
+  m[0x26] = pfx({ none: w0('vgetmantph Vx,Wx,Ib [bcst16 sae]'), p66: sd('vgetmantp# Vx,Wx,Ib [bcst sae]') });
+  m[0x27] = pfx({
+    none: w0('vgetmantsh Vdq,Hdq,Ww,Ib [sae]'),
+    p66: w('vgetmantss Vss,Hss,Wss,Ib [sae]', 'vgetmantsd Vsd,Hsd,Wsd,Ib [sae]'),
+  });
   // objdump 2.40 decodes vdbpsadbw whatever the prefix.
   m[0x42] = w0('vdbpsadbw Vx,Hx,Wx,Ib');
   m[0x50] = p66(sd('vrangep# Vx,Hx,Wx,Ib [bcst sae]'));
   m[0x51] = p66(w('vrangess Vss,Hss,Wss,Ib [sae]', 'vrangesd Vsd,Hsd,Wsd,Ib [sae]'));
   m[0x54] = p66(sd('vfixupimmp# Vx,Hx,Wx,Ib [bcst sae]'));
   m[0x55] = p66(w('vfixupimmss Vss,Hss,Wss,Ib [sae]', 'vfixupimmsd Vsd,Hsd,Wsd,Ib [sae]'));
-  m[0x56] = p66(sd('vreducep# Vx,Wx,Ib [bcst sae]'));
-  m[0x57] = p66(w('vreducess Vss,Hss,Wss,Ib [sae]', 'vreducesd Vsd,Hsd,Wsd,Ib [sae]'));
+  m[0x56] = pfx({ none: w0('vreduceph Vx,Wx,Ib [bcst16 sae]'), p66: sd('vreducep# Vx,Wx,Ib [bcst sae]') });
+  m[0x57] = pfx({
+    none: w0('vreducesh Vdq,Hdq,Ww,Ib [sae]'),
+    p66: w('vreducess Vss,Hss,Wss,Ib [sae]', 'vreducesd Vsd,Hsd,Wsd,Ib [sae]'),
+  });
   // vfpclass writes an opmask, so a memory source needs its width in the mnemonic (x/y/z).
-  m[0x66] = p66(sd('vfpclassp#* KGq,Wx,Ib [bcst]'));
-  m[0x67] = p66(w('vfpclassss KGq,Wss,Ib', 'vfpclasssd KGq,Wsd,Ib'));
+  m[0x66] = pfx({ none: w0('vfpclassph* KGq,Wx,Ib [bcst16]'), p66: sd('vfpclassp#* KGq,Wx,Ib [bcst]') });
+  m[0x67] = pfx({ none: w0('vfpclasssh KGq,Ww,Ib'), p66: w('vfpclassss KGq,Wss,Ib', 'vfpclasssd KGq,Wsd,Ib') });
   // objdump 2.40 decodes vpshldw/vpshrdw whatever the prefix.
   m[0x70] = w1('vpshldw Vx,Hx,Wx,Ib');
   m[0x71] = p66(dq('vpshld# Vx,Hx,Wx,Ib [bcst]'));
   m[0x72] = w1('vpshrdw Vx,Hx,Wx,Ib');
   m[0x73] = p66(dq('vpshrd# Vx,Hx,Wx,Ib [bcst]'));
+  m[0xc2] = pfx({ none: w0('vcmp%Cph KGq,Hx,Wx,Ib [bcst16 sae]'), pf3: w0('vcmp%Csh KGq,Hdq,Ww,Ib [sae]') });
   m[0xce] = p66(w1(VEX('bcst')));
   m[0xcf] = p66(w1(VEX('bcst')));
   return m;
 }
 
+
+/** An FP16 operation as packed (no prefix) and scalar (F3) form: `vaddph` / `vaddsh`. */
+const fp16 = (name: string, b: string): Entry =>
+  pfx({ none: w0(`${name}ph Vx,Hx,Wx [bcst16 ${b}]`), pf3: w0(`${name}sh Vdq,Hdq,Ww [${b}]`) });
+
+/** EVEX map 5 (AVX512-FP16): arithmetic and conversions laid out like map 0F. */
+function buildMap5(): OpcodeMap {
+  const m: OpcodeMap = {};
+  m[0x10] = pfx({ pf3: w0(mod('vmovsh Vdq,Mw', 'vmovsh Vdq,Hdq,Udq')) });
+  m[0x11] = pfx({ pf3: w0(mod('vmovsh Mw,Vdq', 'vmovsh Udq,Hdq,Vdq')) });
+  m[0x1d] = pfx({ none: w0('vcvtss2sh Vdq,Hdq,Wss [er]'), p66: w0('vcvtps2phx* Vh,Wx [bcst er]') });
+  m[0x2a] = pfx({ pf3: 'vcvtsi2sh* Vdq,Hdq,Ey [er]' });
+  m[0x2c] = pfx({ pf3: 'vcvttsh2si Gy,Ww [sae]' });
+  m[0x2d] = pfx({ pf3: 'vcvtsh2si Gy,Ww [er]' });
+  m[0x2e] = pfx({ none: w0('vucomish Vdq,Ww [sae]') });
+  m[0x2f] = pfx({ none: w0('vcomish Vdq,Ww [sae]') });
+  m[0x51] = pfx({ none: w0('vsqrtph Vx,Wx [bcst16 er]'), pf3: w0('vsqrtsh Vdq,Hdq,Ww [er]') });
+  m[0x58] = fp16('vadd', 'er');
+  m[0x59] = fp16('vmul', 'er');
+  m[0x5a] = pfx({
+    none: w0('vcvtph2pd Vx,Woq [bcst16 sae]'), p66: w1('vcvtpd2ph* Vdq,Wx [bcst er]'),
+    pf3: w0('vcvtsh2sd Vdq,Hdq,Ww [sae]'), pf2: w1('vcvtsd2sh Vdq,Hdq,Wsd [er]'),
+  });
+  m[0x5b] = pfx({
+    none: w('vcvtdq2ph* Vh,Wx [bcst er]', 'vcvtqq2ph* Vdq,Wx [bcst er]'),
+    p66: w0('vcvtph2dq Vx,Wh [bcst16 er]'), pf3: w0('vcvttph2dq Vx,Wh [bcst16 sae]'),
+  });
+  m[0x5c] = fp16('vsub', 'er');
+  m[0x5d] = fp16('vmin', 'sae');
+  m[0x5e] = fp16('vdiv', 'er');
+  m[0x5f] = fp16('vmax', 'sae');
+  // vmovw moves 16 bits; the register form names the 32-bit register.
+  m[0x6e] = p66(mod('vmovw Vdq,Mw', 'vmovw Vdq,Rd'));
+  m[0x7e] = p66(mod('vmovw Mw,Vdq', 'vmovw Rd,Vdq'));
+  m[0x78] = pfx({
+    none: w0('vcvttph2udq Vx,Wh [bcst16 sae]'), p66: w0('vcvttph2uqq Vx,Woq [bcst16 sae]'),
+    pf3: 'vcvttsh2usi Gy,Ww [sae]',
+  });
+  m[0x79] = pfx({
+    none: w0('vcvtph2udq Vx,Wh [bcst16 er]'), p66: w0('vcvtph2uqq Vx,Woq [bcst16 er]'),
+    pf3: 'vcvtsh2usi Gy,Ww [er]',
+  });
+  m[0x7a] = pfx({
+    p66: w0('vcvttph2qq Vx,Woq [bcst16 sae]'),
+    pf2: w('vcvtudq2ph* Vh,Wx [bcst er]', 'vcvtuqq2ph* Vdq,Wx [bcst er]'),
+  });
+  m[0x7b] = pfx({ p66: w0('vcvtph2qq Vx,Woq [bcst16 er]'), pf3: 'vcvtusi2sh* Vdq,Hdq,Ey [er]' });
+  m[0x7c] = pfx({ none: w0('vcvttph2uw Vx,Wx [bcst16 sae]'), p66: w0('vcvttph2w Vx,Wx [bcst16 sae]') });
+  m[0x7d] = pfx({
+    none: w0('vcvtph2uw Vx,Wx [bcst16 er]'), p66: w0('vcvtph2w Vx,Wx [bcst16 er]'),
+    pf3: w0('vcvtw2ph Vx,Wx [bcst16 er]'), pf2: w0('vcvtuw2ph Vx,Wx [bcst16 er]'),
+  });
+  return m;
+}
+
+/** EVEX map 6 (AVX512-FP16): the 66-prefixed rows mirror map 0F38; the complex-number
+ *  multiplies (F3/F2) broadcast a 32-bit pair of halves. */
+function buildMap6(): OpcodeMap {
+  const m: OpcodeMap = {};
+  m[0x13] = pfx({ none: w0('vcvtsh2ss Vdq,Hdq,Ww [sae]'), p66: w0('vcvtph2psx Vx,Wh [bcst16 sae]') });
+  m[0x2c] = p66(w0('vscalefph Vx,Hx,Wx [bcst16 er]'));
+  m[0x2d] = p66(w0('vscalefsh Vdq,Hdq,Ww [er]'));
+  m[0x42] = p66(w0('vgetexpph Vx,Wx [bcst16 sae]'));
+  m[0x43] = p66(w0('vgetexpsh Vdq,Hdq,Ww [sae]'));
+  m[0x4c] = p66(w0('vrcpph Vx,Wx [bcst16]'));
+  m[0x4d] = p66(w0('vrcpsh Vdq,Hdq,Ww'));
+  m[0x4e] = p66(w0('vrsqrtph Vx,Wx [bcst16]'));
+  m[0x4f] = p66(w0('vrsqrtsh Vdq,Hdq,Ww'));
+  const complex = (op: string) => pfx({
+    pf3: w0(`vf${op}cph Vx,Hx,Wx [bcst er]`), pf2: w0(`vfc${op}cph Vx,Hx,Wx [bcst er]`),
+  });
+  const complexScalar = (op: string) => pfx({
+    pf3: w0(`vf${op}csh Vdq,Hdq,Wd [er]`), pf2: w0(`vfc${op}csh Vdq,Hdq,Wd [er]`),
+  });
+  m[0x56] = complex('madd');
+  m[0x57] = complexScalar('madd');
+  m[0xd6] = complex('mul');
+  m[0xd7] = complexScalar('mul');
+  for (const [base, order] of [[0x96, '132'], [0xa6, '213'], [0xb6, '231']] as const) {
+    FMA.forEach((op, i) => {
+      m[base + i] = p66(w0(fmaScalar(i) ? `v${op}${order}sh Vdq,Hdq,Ww [er]`
+        : `v${op}${order}ph Vx,Hx,Wx [bcst16 er]`));
+    });
+  }
+  return m;
+}
+
+
 export const EVEX_0F: OpcodeMap = build0f();
 export const EVEX_0F38: OpcodeMap = build0f38();
 export const EVEX_0F3A: OpcodeMap = build0f3a();
+export const EVEX_MAP5: OpcodeMap = buildMap5();
+export const EVEX_MAP6: OpcodeMap = buildMap6();
 
 /** Compress and expand (0F38 62 63: bytes/words, 88-8B: dwords/qwords by EVEX.W) access
  *  single elements, so their disp8*N scales by one element, not by the vector. */

@@ -1,0 +1,248 @@
+// The virtual machine: one guest process, its address space and register file, a
+// translation cache, and the run loop that executes blocks and turns their exits into
+// syscalls, signals and the end of the run — Valgrind's scheduler loop, single-threaded.
+import { compile, type CompiledBlock } from '../backend/interp/compile.ts';
+import { type BlockExit, type ExecEnv, type HelperTable } from '../backend/interp/env.ts';
+import { parseElf } from '../elf/index.ts';
+import { AMD64_PURE_HELPERS, cpuidHelper } from '../guest/amd64/helpers.ts';
+import { cpuid } from '../guest/amd64/cpuid.ts';
+import { type CodeSource, liftSuperblock } from '../guest/amd64/lift/block.ts';
+import {
+  GUEST_STATE_SIZE, OFFSET_DFLAG, OFFSET_FPROUND, OFFSET_FTOP, OFFSET_GPR, OFFSET_IP_AT_SYSCALL, OFFSET_RIP, OFFSET_RSP,
+  OFFSET_SSEROUND,
+} from '../guest/amd64/state.ts';
+import { type IRSB, optimise, ppIRSB } from '../ir/index.ts';
+import { loadExecutable } from '../kernel/loader.ts';
+import { Process, SIG } from '../kernel/process.ts';
+import { SyscallArgs, type SyscallOutcome, type SyscallSpec } from '../kernel/syscalls/spec.ts';
+import { type SyscallTable, linuxSyscalls } from '../kernel/syscalls/table.ts';
+import { AddressSpace, ENGINE_RESERVED_START, MemoryFault, PERM_X, PAGE_SIZE } from '../memory/index.ts';
+import { SeededRandom, VirtualClock } from './determinism.ts';
+import { CheckedMemory } from './memory-port.ts';
+import { type Sink, ValgrindLog } from './output.ts';
+import { type FatalSignal, describeFatalSignal } from './signals.ts';
+import { Symbolizer } from './symbolize.ts';
+
+export interface TraceOptions {
+  /** Print each new block's IR before and/or after instrumentation and optimisation. */
+  ir?: 'before' | 'after' | 'both';
+  /** Only blocks from this translation number on (Valgrind's --trace-notbelow). */
+  notBelow?: number;
+}
+
+export interface MachineOptions {
+  program: Uint8Array;
+  /** The program's path as given (argv[0], AT_EXECFN, /proc/self/exe). */
+  path: string;
+  args: string[];
+  env: string[];
+  seed: number;
+  /** The tool's report and the core's messages (stderr or --log-file). */
+  log: Sink;
+  trace?: TraceOptions;
+  /** File syscalls and other kernel parts supplied by the embedder (the VFS-backed half). */
+  extraSyscalls?: SyscallSpec[];
+  mainStackSize?: number;
+}
+
+/** Where a run stands after `run()` returns. */
+export type RunState =
+  | { kind: 'running' }
+  | { kind: 'exited'; status: number }
+  | { kind: 'killed'; signal: number };
+
+/** Guest state sits in the engine's reserved region of the shared memory, so the UI
+ *  can read registers straight from the SharedArrayBuffer. */
+const STATE_ADDR = ENGINE_RESERVED_START;
+
+export class Machine {
+  readonly as: AddressSpace;
+  readonly proc: Process;
+  readonly log: ValgrindLog;
+  readonly symbols = new Symbolizer();
+  private readonly mem: CheckedMemory;
+  private readonly syscalls: SyscallTable;
+  private readonly cache = new Map<number, CompiledBlock>();
+  private readonly helpers: HelperTable;
+  private translations = 0;
+  private state: DataView;
+  private readonly trace: TraceOptions;
+  private readonly stackMax: number;
+  /** Guest instructions executed, for the clock and for statistics. */
+  blocksRun = 0;
+
+  constructor(private readonly o: MachineOptions) {
+    const elf = parseElf(o.program);
+    const pid = 1000 + Number(BigInt.asUintN(16, BigInt(o.seed)) % 30000n);
+    this.log = new ValgrindLog(o.log, pid);
+    this.as = new AddressSpace({ warn: (m) => this.log.core(m) });
+    const random = new SeededRandom(o.seed);
+    this.proc = new Process({ pid, uid: 1000, gid: 1000, exePath: o.path, random, clock: new VirtualClock(o.seed) });
+    const image = loadExecutable(this.as, elf, {
+      path: o.path, argv: [o.path, ...o.args], envp: o.env, random: random.bytes(16),
+      uid: 1000, gid: 1000, hwcap: cpuid(1, 0).edx, mainStackSize: o.mainStackSize,
+    });
+    this.stackMax = image.stackTop - image.stackLimit;
+    this.symbols.addObject(o.path, elf, image.start, image.end, image.bias);
+    this.as.memory.ensure(STATE_ADDR + GUEST_STATE_SIZE);
+    this.state = this.stateView();
+    this.resetState(image.entry, image.rsp);
+    this.mem = new CheckedMemory(this.as);
+    this.syscalls = linuxSyscalls(o.extraSyscalls);
+    this.trace = o.trace ?? {};
+    this.helpers = {
+      pure: AMD64_PURE_HELPERS as HelperTable['pure'],
+      dirty: {
+        amd64g_dirtyhelper_CPUID_baseline: (env: ExecEnv) => { cpuidHelper(env.state); return undefined; },
+        amd64g_dirtyhelper_RDTSC: () => this.proc.clock.ticks(),
+      },
+    };
+  }
+
+  private stateView(): DataView {
+    return new DataView(this.as.memory.wasmMemory.buffer, STATE_ADDR, GUEST_STATE_SIZE);
+  }
+
+  /** The register file at process start: the System V ABI's initial state. */
+  private resetState(entry: number, rsp: number): void {
+    const s = this.state;
+    for (let i = 0; i < GUEST_STATE_SIZE; i += 8) s.setBigUint64(i, 0n, true);
+    s.setBigUint64(OFFSET_RIP, BigInt(entry), true);
+    s.setBigUint64(OFFSET_RSP, BigInt(rsp), true);
+    s.setBigInt64(OFFSET_DFLAG, 1n, true);
+    s.setBigUint64(OFFSET_SSEROUND, 0n, true);
+    s.setBigUint64(OFFSET_FPROUND, 0n, true);
+    s.setUint32(OFFSET_FTOP, 0, true);
+  }
+
+  get rip(): number {
+    return Number(this.state.getBigUint64(OFFSET_RIP, true));
+  }
+
+  private readonly code: CodeSource = {
+    fetch: (addr, max) => {
+      let n = 0;
+      while (n < max && !this.as.check(addr + n, 1, PERM_X)) {
+        n = Math.min(max, (Math.floor((addr + n) / PAGE_SIZE) + 1) * PAGE_SIZE - addr);
+      }
+      return n > 0 ? this.as.memory.readBytes(addr, n) : new Uint8Array(0);
+    },
+  };
+
+  private translate(addr: number): CompiledBlock {
+    const lifted = liftSuperblock(this.code, addr);
+    const n = this.translations++;
+    const tracing = this.trace.ir && n >= (this.trace.notBelow ?? 0);
+    if (tracing && this.trace.ir !== 'after') this.traceBlock(n, addr, 'IR before instrumentation', lifted.sb);
+    const sb = optimise(lifted.sb, { guestStateSize: GUEST_STATE_SIZE });
+    if (tracing && this.trace.ir !== 'before') this.traceBlock(n, addr, 'IR after instrumentation and optimisation', sb);
+    const block = compile(sb, this.helpers);
+    if (lifted.noDecode) this.noDecode.set(addr, lifted.noDecode.bytes);
+    this.cache.set(addr, block);
+    return block;
+  }
+
+  private readonly noDecode = new Map<number, Uint8Array>();
+
+  private traceBlock(n: number, addr: number, title: string, sb: IRSB): void {
+    this.o.log(`==== SB ${n} [tid 1] 0x${addr.toString(16)} ====\n------ ${title} ------\n${ppIRSB(sb)}\n\n`);
+  }
+
+  /** Run up to `maxBlocks` blocks (so a host can stay responsive); returns where the run stands. */
+  run(maxBlocks = Infinity): RunState {
+    const env: ExecEnv = { state: this.state, mem: this.mem };
+    for (let i = 0; i < maxBlocks; i++) {
+      const rip = this.rip;
+      const block = this.cache.get(rip) ?? this.translate(rip);
+      const exit = block.run(env);
+      this.blocksRun++;
+      this.proc.clock.advance(1000);
+      const outcome = this.handleExit(exit);
+      if (outcome) return outcome;
+    }
+    return { kind: 'running' };
+  }
+
+  private handleExit(exit: BlockExit): RunState | undefined {
+    if (exit.kind === 'fault') {
+      this.setRip(exit.guestAddr ?? this.rip);
+      const f = exit.fault as MemoryFault;
+      return this.signal({ signo: SIG.SEGV, fault: f, addr: exit.guestAddr ?? this.rip });
+    }
+    if (exit.kind === 'trap') {
+      this.setRip(exit.guestAddr ?? this.rip);
+      return this.signal({ signo: SIG.FPE, code: 'intdiv', addr: exit.guestAddr ?? this.rip });
+    }
+    switch (exit.jk) {
+      case 'Boring': case 'Call': case 'Ret': case 'Yield':
+        return undefined;
+      case 'Sys_syscall':
+        return this.syscall();
+      case 'NoDecode': {
+        const addr = exit.next;
+        this.reportUnrecognised(addr);
+        return this.signal({ signo: SIG.ILL, code: 'illopc', addr });
+      }
+      case 'SigSEGV':
+        return this.signal({ signo: SIG.SEGV, addr: exit.next, general: true });
+      case 'SigILL':
+        return this.signal({ signo: SIG.ILL, code: 'illopc', addr: exit.next });
+      case 'SigTRAP':
+        return this.signal({ signo: SIG.TRAP, addr: exit.next });
+      default:
+        this.log.core(`grindlab: unsupported block exit ${exit.jk} at 0x${exit.next.toString(16)}`);
+        return this.signal({ signo: SIG.ILL, code: 'illopc', addr: exit.next });
+    }
+  }
+
+  private setRip(addr: number): void {
+    this.state.setBigUint64(OFFSET_RIP, BigInt(addr), true);
+  }
+
+  private syscall(): RunState | undefined {
+    const s = this.state;
+    const reg = (n: number) => s.getBigUint64(OFFSET_GPR(n), true);
+    const nr = Number(reg(0));
+    const args = new SyscallArgs([reg(7), reg(6), reg(2), reg(10), reg(8), reg(9)]);
+    const outcome: SyscallOutcome = this.syscalls.dispatch(nr, {
+      args, proc: this.proc, mem: this.as, state: s, warn: (m) => this.log.core(m),
+    });
+    const setResult = (r: number) => s.setBigUint64(OFFSET_GPR(0), BigInt.asUintN(64, BigInt(r)), true);
+    if (typeof outcome === 'number') { setResult(outcome); return undefined; }
+    switch (outcome.kind) {
+      case 'exit': return { kind: 'exited', status: outcome.status };
+      case 'signal': setResult(outcome.result); return this.signal({ signo: outcome.signo, addr: this.rip, sent: true });
+      case 'blocked':
+        // Run the syscall instruction again when the host has input (the caller runs us again).
+        this.setRip(Number(s.getBigUint64(OFFSET_IP_AT_SYSCALL, true)));
+        return { kind: 'running' };
+    }
+  }
+
+  /** Deliver a signal: only the default action so far (terminate, with Valgrind's report). */
+  private signal(sig: FatalSignal): RunState {
+    this.log.line();
+    for (const l of describeFatalSignal(sig, this.symbols.frames([sig.addr]), this.stackMax)) this.log.line(l);
+    this.log.line();
+    return { kind: 'killed', signal: sig.signo };
+  }
+
+  private reportUnrecognised(addr: number): void {
+    this.log.line(`valgrind: Unrecognised instruction at address 0x${addr.toString(16)}.`);
+    this.log.lines(this.symbols.frames([addr]));
+    for (const l of UNRECOGNISED_EXPLANATION) this.log.line(l);
+  }
+}
+
+const UNRECOGNISED_EXPLANATION = [
+  'Your program just tried to execute an instruction that Valgrind',
+  'did not recognise.  There are two possible reasons for this.',
+  '1. Your program has a bug and erroneously jumped to a non-code',
+  '   location.  If you are running Memcheck and you just saw a',
+  "   warning about a bad jump, it's probably your program's fault.",
+  "2. The instruction is legitimate but Valgrind doesn't handle it,",
+  "   i.e. it's Valgrind's fault.  If you think this is the case or",
+  "   you are not sure, please let us know and we'll try to fix it.",
+  'Either way, Valgrind will now raise a SIGILL signal which will',
+  'probably kill your program.',
+];

@@ -1,0 +1,48 @@
+// Valgrind's text output: every line of the tool's report starts with `==PID== `, and
+// the core's own warnings with `--PID-- `. A Sink receives finished text (the CLI writes
+// it to stderr or --log-file, the worker to the terminal panel).
+
+export type Sink = (text: string) => void;
+
+export class ValgrindLog {
+  constructor(private readonly sink: Sink, private readonly pid: number) {}
+
+  /** `==PID== text` (an empty text gives Valgrind's `==PID== ` separator line). */
+  line(text = ''): void {
+    this.sink(`==${this.pid}== ${text}\n`);
+  }
+
+  lines(texts: string[]): void {
+    for (const t of texts) this.line(t);
+  }
+
+  /** `--PID-- text`: the core's messages (unhandled syscalls, warnings). */
+  core(text: string): void {
+    this.sink(`--${this.pid}-- ${text}\n`);
+  }
+}
+
+export interface ToolBanner {
+  /** "Nulgrind", "Memcheck" ... */
+  name: string;
+  description: string;
+  copyright: string;
+}
+
+export const NONE_BANNER: ToolBanner = {
+  name: 'Nulgrind',
+  description: 'the minimal Valgrind tool',
+  copyright: 'A grindlab tool after Nulgrind by Nicholas Nethercote.',
+};
+
+export const GRINDLAB_VERSION = '0.1.0';
+
+/** The preamble, in the layout Valgrind 3.19 prints before the program starts (our own
+ *  words: the fidelity contract normalises the banner away). */
+export function printBanner(log: ValgrindLog, tool: ToolBanner, command: string[]): void {
+  log.line(`${tool.name}, ${tool.description}`);
+  log.line(tool.copyright);
+  log.line(`Using grindlab-${GRINDLAB_VERSION}, a TypeScript engine in Valgrind 3.19's image; rerun with -h for copyright info`);
+  log.line(`Command: ${command.join(' ')}`);
+  log.line();
+}

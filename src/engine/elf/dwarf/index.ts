@@ -1,0 +1,4 @@
+// Debug information for reports: line tables, symbols, demangling, CFI unwinding.
+export { DwarfError } from './reader.ts';
+export { debugSection } from './sections.ts';
+export { buildLineIndex, type LineIndex, type LineIndexOptions, type SourceLocation } from './line-index.ts';

@@ -1,0 +1,264 @@
+// .debug_info units and their DIEs (DWARF 2-5): abbreviation tables, every
+// attribute form, and the unit DIE's attributes that other tables need (the
+// compilation directory that a DWARF 2-4 line table's directory 0 stands for).
+
+import type { ElfFile } from '../elf.ts';
+import * as C from './constants.ts';
+import { DwarfError, DwarfReader, hex, stringAt } from './reader.ts';
+import { debugSection } from './sections.ts';
+
+export interface Abbrev {
+  tag: number;
+  hasChildren: boolean;
+  names: number[];
+  forms: number[];
+  /** DW_FORM_implicit_const values, by attribute position. */
+  implicit: number[];
+}
+
+export function parseAbbrevTable(bytes: Uint8Array, offset: number): Map<number, Abbrev> {
+  const r = new DwarfReader(bytes, offset);
+  const table = new Map<number, Abbrev>();
+  for (;;) {
+    const code = r.uleb();
+    if (code === 0) return table;
+    const abbrev: Abbrev = { tag: r.uleb(), hasChildren: r.u8() !== 0, names: [], forms: [], implicit: [] };
+    for (;;) {
+      const name = r.uleb();
+      const form = r.uleb();
+      if (name === 0 && form === 0) break;
+      abbrev.names.push(name);
+      abbrev.forms.push(form);
+      abbrev.implicit.push(form === C.DW_FORM_implicit_const ? r.sleb() : 0);
+    }
+    table.set(code, abbrev);
+  }
+}
+
+/** The sections that attribute values point into. */
+export interface InfoSections {
+  info: Uint8Array;
+  abbrev: Uint8Array;
+  str?: Uint8Array;
+  lineStr?: Uint8Array;
+  strOffsets?: Uint8Array;
+  addr?: Uint8Array;
+  rnglists?: Uint8Array;
+  ranges?: Uint8Array;
+}
+
+export function infoSections(elf: ElfFile): InfoSections | undefined {
+  const info = debugSection(elf, '.debug_info');
+  const abbrev = debugSection(elf, '.debug_abbrev');
+  if (!info || !abbrev) return undefined;
+  return {
+    info,
+    abbrev,
+    str: debugSection(elf, '.debug_str'),
+    lineStr: debugSection(elf, '.debug_line_str'),
+    strOffsets: debugSection(elf, '.debug_str_offsets'),
+    addr: debugSection(elf, '.debug_addr'),
+    rnglists: debugSection(elf, '.debug_rnglists'),
+    ranges: debugSection(elf, '.debug_ranges'),
+  };
+}
+
+export interface CompUnit {
+  /** Offset of the unit header in .debug_info. */
+  offset: number;
+  version: number;
+  unitType: number;
+  addrSize: number;
+  offsetSize: 4 | 8;
+  abbrevs: Map<number, Abbrev>;
+  /** Offset of the unit DIE. */
+  dieOffset: number;
+  end: number;
+  tag: number;
+  name?: string;
+  compDir?: string;
+  stmtList?: number;
+  lowPc: number;
+  strOffsetsBase: number;
+  addrBase: number;
+  rnglistsBase: number;
+}
+
+/**
+ * A value as read from the DIE: numbers for constants, addresses, offsets
+ * and references (made absolute within .debug_info), strings for string
+ * forms. Blocks, expressions and 16-byte constants read as undefined.
+ * `strx` and `addrx` values need the unit's bases, which the unit DIE may
+ * state after the attribute that uses them; `resolve` finishes those.
+ */
+export type AttrValue = number | string | undefined;
+
+const STRX = 1;
+const ADDRX = 2;
+
+/** Reads one attribute; `kind` receives STRX/ADDRX when the number returned is an index. */
+export function readAttr(r: DwarfReader, form: number, cu: CompUnit, s: InfoSections, implicit: number, kind?: { v: number }): AttrValue {
+  switch (form) {
+    case C.DW_FORM_addr: return r.uN(cu.addrSize);
+    case C.DW_FORM_data1: case C.DW_FORM_ref1: case C.DW_FORM_flag: return refOr(form, r.u8(), cu);
+    case C.DW_FORM_data2: case C.DW_FORM_ref2: return refOr(form, r.u16(), cu);
+    case C.DW_FORM_data4: case C.DW_FORM_ref4: return refOr(form, r.u32(), cu);
+    case C.DW_FORM_data8: case C.DW_FORM_ref8: case C.DW_FORM_ref_sig8: return refOr(form, r.u64(), cu);
+    case C.DW_FORM_ref_sup4: return r.u32();
+    case C.DW_FORM_ref_sup8: return r.u64();
+    case C.DW_FORM_data16: r.skip(16); return undefined;
+    case C.DW_FORM_sdata: return r.sleb();
+    case C.DW_FORM_udata: return r.uleb();
+    case C.DW_FORM_ref_udata: return cu.offset + r.uleb();
+    case C.DW_FORM_string: return r.cstr();
+    case C.DW_FORM_strp: return strAt(s.str, r.offset(cu.offsetSize), '.debug_str');
+    case C.DW_FORM_line_strp: return strAt(s.lineStr, r.offset(cu.offsetSize), '.debug_line_str');
+    case C.DW_FORM_strp_sup: case C.DW_FORM_GNU_strp_alt: case C.DW_FORM_GNU_ref_alt:
+      r.offset(cu.offsetSize);
+      return undefined;
+    case C.DW_FORM_ref_addr: return cu.version <= 2 ? r.uN(cu.addrSize) : r.offset(cu.offsetSize);
+    case C.DW_FORM_sec_offset: return r.offset(cu.offsetSize);
+    case C.DW_FORM_flag_present: return 1;
+    case C.DW_FORM_implicit_const: return implicit;
+    case C.DW_FORM_block1: r.skip(r.u8()); return undefined;
+    case C.DW_FORM_block2: r.skip(r.u16()); return undefined;
+    case C.DW_FORM_block4: r.skip(r.u32()); return undefined;
+    case C.DW_FORM_block: case C.DW_FORM_exprloc: r.skip(r.uleb()); return undefined;
+    case C.DW_FORM_strx: case C.DW_FORM_GNU_str_index: return index(STRX, r.uleb(), kind);
+    case C.DW_FORM_strx1: return index(STRX, r.u8(), kind);
+    case C.DW_FORM_strx2: return index(STRX, r.u16(), kind);
+    case C.DW_FORM_strx3: return index(STRX, r.u16() | (r.u8() << 16), kind);
+    case C.DW_FORM_strx4: return index(STRX, r.u32(), kind);
+    case C.DW_FORM_addrx: case C.DW_FORM_GNU_addr_index: return index(ADDRX, r.uleb(), kind);
+    case C.DW_FORM_addrx1: return index(ADDRX, r.u8(), kind);
+    case C.DW_FORM_addrx2: return index(ADDRX, r.u16(), kind);
+    case C.DW_FORM_addrx3: return index(ADDRX, r.u16() | (r.u8() << 16), kind);
+    case C.DW_FORM_addrx4: return index(ADDRX, r.u32(), kind);
+    case C.DW_FORM_loclistx: case C.DW_FORM_rnglistx: return r.uleb();
+    case C.DW_FORM_indirect: {
+      const actual = r.uleb();
+      const implicitValue = actual === C.DW_FORM_implicit_const ? r.sleb() : 0;
+      return readAttr(r, actual, cu, s, implicitValue, kind);
+    }
+    default:
+      throw new DwarfError(`unknown attribute form ${hex(form)} at .debug_info ${hex(r.pos)}`);
+  }
+}
+
+function refOr(form: number, value: number, cu: CompUnit): number {
+  const isRef = form === C.DW_FORM_ref1 || form === C.DW_FORM_ref2 || form === C.DW_FORM_ref4 || form === C.DW_FORM_ref8;
+  return isRef ? cu.offset + value : value;
+}
+
+function index(which: number, value: number, kind?: { v: number }): number {
+  if (kind) kind.v = which;
+  return value;
+}
+
+function strAt(section: Uint8Array | undefined, offset: number, name: string): string {
+  if (!section) throw new DwarfError(`string form refers to ${name}, which is missing`);
+  return stringAt(section, offset, name);
+}
+
+/** Resolves a DW_FORM_strx* index through .debug_str_offsets. */
+export function strx(cu: CompUnit, s: InfoSections, i: number): string {
+  if (!s.strOffsets) throw new DwarfError('strx form without .debug_str_offsets');
+  const r = new DwarfReader(s.strOffsets, cu.strOffsetsBase + i * cu.offsetSize);
+  return strAt(s.str, r.offset(cu.offsetSize), '.debug_str');
+}
+
+/** Resolves a DW_FORM_addrx* index through .debug_addr. */
+export function addrx(cu: CompUnit, s: InfoSections, i: number): number {
+  if (!s.addr) throw new DwarfError('addrx form without .debug_addr');
+  return new DwarfReader(s.addr, cu.addrBase + i * cu.addrSize).uN(cu.addrSize);
+}
+
+/**
+ * Every unit of .debug_info with its unit DIE's attributes. A unit that
+ * fails to parse is skipped (its error goes to `warnings`); a unit whose
+ * header is unreadable ends the walk, since the next one cannot be found.
+ */
+export function readCompUnits(s: InfoSections, warnings: string[] = []): CompUnit[] {
+  const units: CompUnit[] = [];
+  const abbrevCache = new Map<number, Map<number, Abbrev>>();
+  const r = new DwarfReader(s.info);
+  while (!r.atEnd) {
+    const offset = r.pos;
+    let end: number;
+    try {
+      const len = r.unitLength();
+      end = len.end;
+      const version = r.u16();
+      if (version < 2 || version > 5) throw new DwarfError(`unit at ${hex(offset)}: DWARF version ${version}`);
+      let unitType = C.DW_UT_compile;
+      let addrSize: number;
+      let abbrevOffset: number;
+      if (version >= 5) {
+        unitType = r.u8();
+        addrSize = r.u8();
+        abbrevOffset = r.offset(len.offsetSize);
+        if (unitType === C.DW_UT_skeleton || unitType === C.DW_UT_split_compile) r.skip(8);
+        else if (unitType === C.DW_UT_type || unitType === C.DW_UT_split_type) r.skip(8 + len.offsetSize);
+      } else {
+        abbrevOffset = r.offset(len.offsetSize);
+        addrSize = r.u8();
+      }
+      let abbrevs = abbrevCache.get(abbrevOffset);
+      if (!abbrevs) abbrevCache.set(abbrevOffset, (abbrevs = parseAbbrevTable(s.abbrev, abbrevOffset)));
+      const cu: CompUnit = {
+        offset, version, unitType, addrSize, offsetSize: len.offsetSize, abbrevs,
+        dieOffset: r.pos, end, tag: 0, lowPc: 0, strOffsetsBase: 8, addrBase: 8, rnglistsBase: 0,
+      };
+      try {
+        readUnitDie(cu, s);
+        units.push(cu);
+      } catch (e) {
+        if (!(e instanceof DwarfError)) throw e;
+        warnings.push(`.debug_info unit at ${hex(offset)}: ${e.message}`);
+      }
+    } catch (e) {
+      if (!(e instanceof DwarfError)) throw e;
+      warnings.push(`.debug_info at ${hex(offset)}: ${e.message}`);
+      break;
+    }
+    r.pos = end;
+  }
+  return units;
+}
+
+function readUnitDie(cu: CompUnit, s: InfoSections): void {
+  const r = new DwarfReader(s.info, cu.dieOffset, cu.end);
+  const code = r.uleb();
+  const abbrev = cu.abbrevs.get(code);
+  if (!abbrev) throw new DwarfError(`unit DIE uses unknown abbreviation ${code}`);
+  cu.tag = abbrev.tag;
+  const deferred: Array<{ name: number; value: number; kind: number }> = [];
+  const kind = { v: 0 };
+  for (let i = 0; i < abbrev.names.length; i++) {
+    kind.v = 0;
+    const value = readAttr(r, abbrev.forms[i], cu, s, abbrev.implicit[i], kind);
+    const name = abbrev.names[i];
+    if (kind.v !== 0) {
+      deferred.push({ name, value: value as number, kind: kind.v });
+      continue;
+    }
+    switch (name) {
+      case C.DW_AT_name: if (typeof value === 'string') cu.name = value; break;
+      case C.DW_AT_comp_dir: if (typeof value === 'string') cu.compDir = value; break;
+      case C.DW_AT_stmt_list: if (typeof value === 'number') cu.stmtList = value; break;
+      case C.DW_AT_low_pc: if (typeof value === 'number') cu.lowPc = value; break;
+      case C.DW_AT_str_offsets_base: if (typeof value === 'number') cu.strOffsetsBase = value; break;
+      case C.DW_AT_addr_base: case C.DW_AT_GNU_addr_base: if (typeof value === 'number') cu.addrBase = value; break;
+      case C.DW_AT_rnglists_base: case C.DW_AT_GNU_ranges_base: if (typeof value === 'number') cu.rnglistsBase = value; break;
+    }
+  }
+  for (const d of deferred) {
+    if (d.kind === STRX) {
+      const str = strx(cu, s, d.value);
+      if (d.name === C.DW_AT_name) cu.name = str;
+      else if (d.name === C.DW_AT_comp_dir) cu.compDir = str;
+    } else if (d.name === C.DW_AT_low_pc) {
+      cu.lowPc = addrx(cu, s, d.value);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+// Lifting a superblock: decode and lift guest instructions from `addr` until one
+// transfers control, the block is long enough, or an instruction cannot be lifted.
+import { IRSBBuilder, c64 } from '../../../ir/builder.ts';
+import type { IRSB } from '../../../ir/types.ts';
+import { decode } from '../decoder.ts';
+import type { GuestAddr, Instruction } from '../instruction.ts';
+import { OFFSET_RIP } from '../state.ts';
+import { ARITH } from './arith.ts';
+import { BITS } from './bits.ts';
+import { type Handler, InsnLifter, Unlifted } from './context.ts';
+import { CONTROL } from './control.ts';
+import { MOVE } from './move.ts';
+import { SSE } from './sse.ts';
+import { STRING } from './string.ts';
+import { SYSTEM } from './system.ts';
+import { X87 } from './x87.ts';
+
+/** Where the lifter reads guest code: the executable bytes at `addr`, at most `max` of
+ *  them, fewer where the executable mapping ends (none if `addr` is not executable). */
+export interface CodeSource {
+  fetch(addr: GuestAddr, max: number): Uint8Array;
+}
+
+/** Valgrind's default --vex-guest-max-insns. */
+export const MAX_INSNS_PER_BLOCK = 50;
+
+/** One table from table mnemonic to semantics; the family modules each supply a part. */
+const HANDLERS: Record<string, Handler> = { ...ARITH, ...MOVE, ...CONTROL, ...BITS, ...STRING, ...SYSTEM, ...SSE, ...X87 };
+
+export function handlerFor(ins: Instruction): Handler | undefined {
+  return ins.form ? HANDLERS[ins.form.mnem] : undefined;
+}
+
+export interface LiftedBlock {
+  sb: IRSB;
+  /** The guest instructions in the block, in order. */
+  instrs: Instruction[];
+  /** Set when the block is only the undecodable/unliftable instruction at its start. */
+  noDecode?: { addr: GuestAddr; bytes: Uint8Array; reason: string };
+}
+
+export function liftSuperblock(code: CodeSource, addr: GuestAddr, maxInsns = MAX_INSNS_PER_BLOCK): LiftedBlock {
+  const b = new IRSBBuilder({ offsIP: OFFSET_RIP });
+  const instrs: Instruction[] = [];
+  let pc = addr;
+  for (let n = 0; n < maxInsns; n++) {
+    const bytes = code.fetch(pc, 15);
+    if (bytes.length === 0) {
+      // Running into non-executable memory: the fetch faults when it is reached.
+      return { sb: b.finish(c64(pc), n === 0 ? 'SigSEGV' : 'Boring'), instrs };
+    }
+    const ins = decode(bytes, 0, pc);
+    const handler = handlerFor(ins);
+    const mark = b.stmts.length;
+    const reason = ins.form === undefined || ins.len > bytes.length ? 'undecodable' : handler ? '' : 'not lifted';
+    b.imark(pc, ins.len);
+    let l: InsnLifter | undefined;
+    if (!reason) {
+      l = new InsnLifter(b, ins);
+      try {
+        handler!(l);
+      } catch (e) {
+        if (!(e instanceof Unlifted)) throw e;
+        l = undefined;
+      }
+    }
+    if (!l) {
+      b.stmts.length = mark;
+      if (n > 0) return { sb: b.finish(c64(pc), 'Boring'), instrs };
+      b.imark(pc, Math.max(1, Math.min(ins.len, bytes.length)));
+      return {
+        sb: b.finish(c64(pc), 'NoDecode'), instrs: [ins],
+        noDecode: { addr: pc, bytes: bytes.slice(0, 10), reason: reason || 'not lifted' },
+      };
+    }
+    instrs.push(ins);
+    if (l.end) return { sb: b.finish(l.end.next, l.end.jk), instrs };
+    pc = ins.addr + ins.len;
+  }
+  return { sb: b.finish(c64(pc), 'Boring'), instrs };
+}
