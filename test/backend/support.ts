@@ -71,7 +71,46 @@ export class FakeMemory implements MemoryPort {
   }
 }
 
-export const STATE_SIZE = 1024;
+/** Flat memory over one ArrayBuffer at address 0, checked against its size only: a port
+ *  as cheap as a real one, for timing. */
+export class FlatMemory implements MemoryPort {
+  private readonly dv: DataView;
+
+  constructor(readonly size = 0x10000) {
+    this.dv = new DataView(new ArrayBuffer(size));
+  }
+
+  private at(addr: number, n: number): number {
+    if (addr < 0 || addr + n > this.size) throw new GuestFault({ addr, access: 'read' } satisfies FakeFault);
+    return addr;
+  }
+
+  load8(a: number) { return this.dv.getUint8(this.at(a, 1)); }
+  load16(a: number) { return this.dv.getUint16(this.at(a, 2), true); }
+  load32(a: number) { return this.dv.getUint32(this.at(a, 4), true); }
+  load64(a: number) { return this.dv.getBigUint64(this.at(a, 8), true); }
+  loadVec(a: number, words: number): Vec {
+    this.at(a, 4 * words);
+    return Array.from({ length: words }, (_, i) => this.dv.getInt32(a + 4 * i, true));
+  }
+  store8(a: number, v: number) { this.dv.setUint8(this.at(a, 1), v); }
+  store16(a: number, v: number) { this.dv.setUint16(this.at(a, 2), v, true); }
+  store32(a: number, v: number) { this.dv.setUint32(this.at(a, 4), v, true); }
+  store64(a: number, v: bigint) { this.dv.setBigUint64(this.at(a, 8), v, true); }
+  storeVec(a: number, v: Vec) {
+    this.at(a, 4 * v.length);
+    v.forEach((w, i) => this.dv.setInt32(a + 4 * i, w, true));
+  }
+  cas(a: number, size: number, expected: bigint, data: bigint): bigint {
+    this.at(a, size);
+    let old = 0n;
+    for (let i = size - 1; i >= 0; i--) old = (old << 8n) | BigInt(this.dv.getUint8(a + i));
+    if (old === expected) for (let i = 0; i < size; i++) this.dv.setUint8(a + i, Number((data >> BigInt(8 * i)) & 0xffn));
+    return old;
+  }
+}
+
+export const STATE_SIZE = 4096; // room for Memcheck's shadow state in the fixtures
 
 /** Guest state filled with a fixed pattern (so reads of unset registers are not all zero). */
 export function makeState(seed = 1): DataView {

@@ -1,10 +1,9 @@
 // The virtual machine: one guest process, its address space and register file, a
 // translation cache, and the run loop that executes blocks and turns their exits into
 // syscalls, signals and the end of the run — Valgrind's scheduler loop, single-threaded.
-import { compile, type CompiledBlock } from '../backend/interp/compile.ts';
-import { type BlockExit, type ExecEnv, type HelperTable } from '../backend/interp/env.ts';
+import { type BlockExit, type CompiledBlock, type ExecEnv, type HelperTable, compile } from '../backend/interp/index.ts';
 import { parseElf } from '../elf/index.ts';
-import { AMD64_PURE_HELPERS, cpuidHelper } from '../guest/amd64/helpers.ts';
+import { amd64Helpers } from '../guest/amd64/helpers.ts';
 import { cpuid } from '../guest/amd64/cpuid.ts';
 import { type CodeSource, liftSuperblock } from '../guest/amd64/lift/block.ts';
 import {
@@ -90,13 +89,7 @@ export class Machine {
     this.mem = new CheckedMemory(this.as);
     this.syscalls = linuxSyscalls(o.extraSyscalls);
     this.trace = o.trace ?? {};
-    this.helpers = {
-      pure: AMD64_PURE_HELPERS as HelperTable['pure'],
-      dirty: {
-        amd64g_dirtyhelper_CPUID_baseline: (env: ExecEnv) => { cpuidHelper(env.state); return undefined; },
-        amd64g_dirtyhelper_RDTSC: () => this.proc.clock.ticks(),
-      },
-    };
+    this.helpers = amd64Helpers(() => this.proc.clock.ticks());
   }
 
   private stateView(): DataView {

@@ -6,10 +6,10 @@ import { sizeofIRType, type IRRegArray, type IRType } from '../../ir/types.ts';
 import type { MemoryPort } from './env.ts';
 import { f32Bits, f32FromBits, f64Bits, f64FromBits, vecToBig, bigToVec, type Value, type Vec } from './values.ts';
 
-export type StateReader = (state: DataView, offset: number) => Value;
-export type StateWriter = (state: DataView, offset: number, v: Value) => void;
-export type MemReader = (mem: MemoryPort, addr: number) => Value;
-export type MemWriter = (mem: MemoryPort, addr: number, v: Value) => void;
+type StateReader = (state: DataView, offset: number) => Value;
+type StateWriter = (state: DataView, offset: number, v: Value) => void;
+type MemReader = (mem: MemoryPort, addr: number) => Value;
+type MemWriter = (mem: MemoryPort, addr: number, v: Value) => void;
 
 function readWords(state: DataView, offset: number, n: number): Vec {
   const out: number[] = new Array(n);

@@ -7,8 +7,8 @@ import { GuestFault, OpTrap, type BlockExit, type DirtyHelper, type ExecEnv, typ
 import type { Value } from './values.ts';
 import { bitsToValue } from './values.ts';
 
-export type CallablePure = (...args: Value[]) => Value;
-export type CallableDirty = (env: ExecEnv, ...args: Value[]) => Value | undefined;
+type CallablePure = (...args: Value[]) => Value;
+type CallableDirty = (env: ExecEnv, ...args: Value[]) => Value | undefined;
 
 export function pureHelper(helpers: HelperTable, call: CCall): CallablePure {
   const f: PureHelper | undefined = helpers.pure[call.callee.name];

@@ -14,11 +14,11 @@
 
 import { f64Bits, f64FromBits, quietNaN, signBit } from './values.ts';
 
-/** IRRoundingMode, the x86 encoding (ops.ts). */
+/** IRRoundingMode, the x86 encoding (ops.ts); 3 is toward zero. */
 export const RM_NEAREST = 0;
-export const RM_DOWN = 1;
-export const RM_UP = 2;
-export const RM_ZERO = 3;
+const RM_DOWN = 1;
+const RM_UP = 2;
+
 
 export interface FloatFormat {
   /** Significand bits, counting the hidden bit. */
@@ -39,11 +39,6 @@ export function nanResult(a: number, b: number): number {
   if (a !== a) return quietNaN(a);
   if (b !== b) return quietNaN(b);
   return DEFAULT_NAN;
-}
-
-/** Rounds a binary64 result to binary32 (nearest), keeping NaN payloads. */
-export function toF32(x: number): number {
-  return x === x ? Math.fround(x) : x;
 }
 
 // ---------------------------------------------------------------- exact values

@@ -17,7 +17,7 @@ const FORMATS: readonly [string, FloatFormat][] = [['F64', BINARY64], ['F32', BI
 const ARITH: readonly [string, ArithOp][] = [['Add', 'add'], ['Sub', 'sub'], ['Mul', 'mul'], ['Div', 'div']];
 
 /** IRCmpF64Result, the x86 (u)comisd flag encoding. */
-export function compareFloat(a: number, b: number): number {
+function compareFloat(a: number, b: number): number {
   return a < b ? 0x01 : a > b ? 0x00 : a === b ? 0x40 : 0x45;
 }
 

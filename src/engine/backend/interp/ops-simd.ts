@@ -101,22 +101,20 @@ const clamp = (lo: number, hi: number) => (x: number) => Math.max(lo, Math.min(h
 const range = (bits: number, signed: boolean) =>
   signed ? clamp(-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) : clamp(0, 2 ** bits - 1);
 
-/** [name, signedness ('' signless, 'U', 'S'), lane op given the lane width]. */
-const BINARY_FAMILIES: readonly [string, '' | 'U' | 'S', (bits: number) => Lane2][] = [
-  ['Add', '', () => (a, b) => a + b],
-  ['Sub', '', () => (a, b) => a - b],
-  ['Mul', '', () => Math.imul],
-  ['CmpEQ', '', () => (a, b) => (a === b ? -1 : 0)],
-  ['CmpGT', 'S', () => (a, b) => (a > b ? -1 : 0)],
-  ['Max', 'U', () => Math.max], ['Max', 'S', () => Math.max],
-  ['Min', 'U', () => Math.min], ['Min', 'S', () => Math.min],
-  ['Avg', 'U', () => (a, b) => (a + b + 1) >>> 1],
-  ['MulHi', 'U', (bits) => (a, b) => Math.floor((a * b) / 2 ** bits)],
-  ['MulHi', 'S', (bits) => (a, b) => Math.floor((a * b) / 2 ** bits)],
-  ['QAdd', 'U', (bits) => { const r = range(bits, false); return (a, b) => r(a + b); }],
-  ['QAdd', 'S', (bits) => { const r = range(bits, true); return (a, b) => r(a + b); }],
-  ['QSub', 'U', (bits) => { const r = range(bits, false); return (a, b) => r(a - b); }],
-  ['QSub', 'S', (bits) => { const r = range(bits, true); return (a, b) => r(a - b); }],
+/** [name, the signednesses it comes in ('' for signless), the lane op for a lane width and
+ *  signedness]. A signed family reads its lanes through signed views. */
+const BINARY_FAMILIES: readonly [string, readonly ('' | 'U' | 'S')[], (bits: number, signed: boolean) => Lane2][] = [
+  ['Add', [''], () => (a, b) => a + b],
+  ['Sub', [''], () => (a, b) => a - b],
+  ['Mul', [''], () => Math.imul],
+  ['CmpEQ', [''], () => (a, b) => (a === b ? -1 : 0)],
+  ['CmpGT', ['S'], () => (a, b) => (a > b ? -1 : 0)],
+  ['Max', ['U', 'S'], () => Math.max],
+  ['Min', ['U', 'S'], () => Math.min],
+  ['Avg', ['U'], () => (a, b) => (a + b + 1) >>> 1],
+  ['MulHi', ['U', 'S'], (bits) => (a, b) => Math.floor((a * b) / 2 ** bits)],
+  ['QAdd', ['U', 'S'], (bits, signed) => { const r = range(bits, signed); return (a, b) => r(a + b); }],
+  ['QSub', ['U', 'S'], (bits, signed) => { const r = range(bits, signed); return (a, b) => r(a - b); }],
 ];
 
 const BIG_FAMILIES: readonly [string, '' | 'S', Lane2Big][] = [
@@ -128,8 +126,10 @@ const BIG_FAMILIES: readonly [string, '' | 'S', Lane2Big][] = [
 
 for (const shape of SHAPES) {
   for (const bits of [8, 16, 32]) {
-    for (const [base, sign, lane] of BINARY_FAMILIES) {
-      def(laneName(base, bits, sign, shape), lanewise(shape, kindOf(bits, sign === 'S'), 'vector', lane(bits)));
+    for (const [base, signs, lane] of BINARY_FAMILIES) {
+      for (const sign of signs) {
+        def(laneName(base, bits, sign, shape), lanewise(shape, kindOf(bits, sign === 'S'), 'vector', lane(bits, sign === 'S')));
+      }
     }
     def(laneName('CmpNEZ', bits, '', shape), lanewise(shape, kindOf(bits, false), 'none', (a: number) => (a !== 0 ? -1 : 0)));
   }
@@ -156,8 +156,7 @@ for (const shape of SHAPES) {
   for (const [base, kind, f] of big) def(laneName(base, 64, '', shape), lanewise(shape, kind, 'scalar', f));
 }
 
-// Lane rearrangements work on unsigned views of the lane width (64-bit lanes as pairs of
-// 32-bit ones are not needed: a U64 view moves them whole).
+/** An op that moves lanes around (f fills R from A and B), on unsigned views of the lanes. */
 function rearrange(shape: Shape, bits: number, f: (A: ArrayLike<number | bigint>, B: ArrayLike<number | bigint>, R: { [i: number]: number | bigint }, n: number) => void): OpImpl {
   const [A, B, R] = bits === 64 ? views('U64') : views(kindOf(bits, false));
   const n = (shape.bytes * 8) / bits;
@@ -187,8 +186,8 @@ for (const shape of SHAPES) {
 // Narrowing two vectors into one, the left operand into the upper half (packsswb & co).
 for (const shape of SHAPES) {
   const lanes = (bits: number) => (shape.bytes * 8) / bits;
-  for (const [from, to, inSigned, outSigned] of [[16, 8, true, false], [16, 8, true, true], [32, 16, true, true], [32, 16, true, false]] as const) {
-    const [A, B] = views(kindOf(from, inSigned));
+  for (const [from, to, outSigned] of [[16, 8, false], [16, 8, true], [32, 16, true], [32, 16, false]] as const) {
+    const [A, B] = views(kindOf(from, true));
     const [, , R] = views(kindOf(to, outSigned));
     const n = lanes(from);
     const sat = range(to, outSigned);
@@ -222,9 +221,9 @@ for (const shape of SHAPES) {
 for (const signed of [false, true]) {
   const [A, B] = views(kindOf(32, signed));
   const R = views(signed ? 'S64' : 'U64')[2];
-  def(`MullEven32${signed ? 'S' : 'U'}x4`, (a: Vec, b: Vec) => {
-    V128.put(SLOT_A, a as never);
-    V128.put(SLOT_B, b as never);
+  def(`MullEven32${signed ? 'S' : 'U'}x4`, (a: never, b: never) => {
+    V128.put(SLOT_A, a);
+    V128.put(SLOT_B, b);
     for (let i = 0; i < 2; i++) R[i] = BigInt(A[2 * i]!) * BigInt(B[2 * i]!);
     return V128.take();
   });

@@ -2,3 +2,5 @@
 export { DwarfError } from './reader.ts';
 export { debugSection } from './sections.ts';
 export { buildLineIndex, type LineIndex, type LineIndexOptions, type SourceLocation } from './line-index.ts';
+export { demangle, type DemangleOptions } from './demangle.ts';
+export { buildSymbolIndex, fnNameKind, preferName, type FnNameKind, type FunctionSymbol, type SymbolIndex, type SymbolLookup } from './symbol-index.ts';

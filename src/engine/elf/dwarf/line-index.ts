@@ -108,18 +108,17 @@ export function buildLineIndex(elf: ElfFile, options: LineIndexOptions = {}): Li
         const header = parseLineHeader(debugLine, offset, strings, () => compDirOf(offset));
         const local: number[] = [];
         const idOf = (file: number): number => {
-          let id = local[file];
+          const known = local[file];
+          if (known !== undefined) return known;
+          const f = header.files[file] ?? { name: '???', dir: '' };
+          const key = `${f.dir}\0${f.name}`;
+          let id = fileIds.get(key);
           if (id === undefined) {
-            const f = header.files[file] ?? { name: '???', dir: '' };
-            const key = `${f.dir}\0${f.name}`;
-            id = fileIds.get(key);
-            if (id === undefined) {
-              id = files.length;
-              fileIds.set(key, id);
-              files.push(f);
-            }
-            local[file] = id;
+            id = files.length;
+            fileIds.set(key, id);
+            files.push(f);
           }
+          local[file] = id;
           return id;
         };
         let seqStart = raw.length;

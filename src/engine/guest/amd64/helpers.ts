@@ -3,6 +3,7 @@
 import { calculateCondition, calculateRflagsAll, calculateRflagsC } from './flags.ts';
 import { cpuid } from './cpuid.ts';
 import { OFFSET_GPR } from './state.ts';
+import type { ExecEnv, HelperTable } from '../../backend/interp/index.ts';
 
 /** A pure helper over I64 arguments (as bigints), returning an I64. */
 export type PureHelper = (...args: bigint[]) => bigint;
@@ -24,4 +25,15 @@ export function cpuidHelper(state: DataView): void {
   put(3, r.ebx);
   put(1, r.ecx);
   put(2, r.edx);
+}
+
+/** Everything lifted amd64 code calls, for the interpreter; `ticks` feeds rdtsc. */
+export function amd64Helpers(ticks: () => bigint): HelperTable {
+  return {
+    pure: AMD64_PURE_HELPERS as HelperTable['pure'],
+    dirty: {
+      amd64g_dirtyhelper_CPUID_baseline: (env: ExecEnv) => { cpuidHelper(env.state); return undefined; },
+      amd64g_dirtyhelper_RDTSC: () => ticks(),
+    },
+  };
 }

@@ -1,8 +1,9 @@
 // The x87 80-bit extended format and its conversions to and from the IEEE double that our
 // guest model keeps in each x87 register (as VEX does). These are the bodies of the dirty
 // helpers amd64g_dirtyhelper_loadF80le / amd64g_dirtyhelper_storeF80le that fldt and fstpt
-// call, and they are exact where VEX's are approximate: the load rounds like the FPU's own
-// FST m64fp (nearest-even by default, correctly through the double subnormal range).
+// call, and they are exact where VEX's are approximate: the load gives what the CPU's
+// fldt + fstpl gives, rounding in the current rounding mode (VEX's helper takes no mode and
+// truncates), correctly through the double subnormal range.
 //
 // Extended layout (Intel SDM Vol. 1, 4.2.2 and Table 8-3), little-endian in memory:
 // bytes 0..7 the 64-bit significand with an explicit integer bit (bit 63), bytes 8..9 the
@@ -146,8 +147,8 @@ export function f64ToF80(bits: bigint): F80 {
 }
 
 /** amd64g_dirtyhelper_loadF80le: the 10 bytes at the address, as our x87 register holds them. */
-export function loadF80le(bytes: Uint8Array, offset = 0): bigint {
-  return f80ToF64(readF80(bytes, offset));
+export function loadF80le(bytes: Uint8Array, offset = 0, rm: RoundingMode = RoundingMode.Nearest): bigint {
+  return f80ToF64(readF80(bytes, offset), rm);
 }
 
 /** amd64g_dirtyhelper_storeF80le: the 10 bytes fstpt writes for a register's double. */
@@ -163,11 +164,12 @@ export interface F80Memory {
   store64(addr: number, value: bigint): void;
 }
 
-/** amd64g_dirtyhelper_loadF80le(addr), as a helper over guest memory: returns I64 bits. */
-export function dirtyLoadF80le(mem: F80Memory, addr: bigint): bigint {
+/** amd64g_dirtyhelper_loadF80le(addr, rounding mode), as a helper over guest memory:
+ *  returns the double's bits as an I64 (the mode is an I64 IRRoundingMode). */
+export function dirtyLoadF80le(mem: F80Memory, addr: bigint, rm: bigint = 0n): bigint {
   const a = Number(addr);
-  const se = mem.load16(a + 8); // the higher part first: a fault there is the one the CPU reports too
-  return f80ToF64({ se, mant: mem.load64(a) });
+  const mant = mem.load64(a);
+  return f80ToF64({ se: mem.load16(a + 8), mant }, Number(rm & 3n));
 }
 
 /** amd64g_dirtyhelper_storeF80le(addr, f64 bits), as a helper over guest memory. */

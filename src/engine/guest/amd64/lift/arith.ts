@@ -88,8 +88,8 @@ const not: Handler = (l) => {
 // ---------------------------------------------------------------- shifts and rotates
 
 /** The shift count, masked as the CPU masks it (5 bits, 6 for 64-bit operands), as I8. */
-function shiftCount(l: InsnLifter, size: number): IRExpr {
-  const raw = l.op(1);
+function shiftCount(l: InsnLifter, size: number, operand = 1): IRExpr {
+  const raw = l.op(operand);
   const mask = size === 8 ? 0x3f : 0x1f;
   if (raw.kind === 'one') return c8(1);
   if (raw.kind === 'imm') return c8(Number(raw.value) & mask);
@@ -162,7 +162,7 @@ function doubleShift(left: boolean): Handler {
     const size = loc.size;
     if (size === 2) throw new Unlifted('16-bit shld/shrd');
     const bits = size * 8;
-    const count = shiftCount(l, size);
+    const count = shiftCount(l, size, 2);
     const x = loc.read();
     const y = l.read(l.op(1), size);
     const sh = (v: IRExpr, by: IRExpr, dir: boolean) => l.assign(binop(dir ? opN('Shl', size) : opN('Shr', size), v, by));

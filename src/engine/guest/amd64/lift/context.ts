@@ -32,7 +32,7 @@ export const unN = (base: string, size: number): UnaryOp => `${base}${size * 8}`
 /** Guest-state offset of a register operand (ah..bh live one byte into rax..rbx). */
 export function regOffset(r: Reg): number {
   switch (r.cls) {
-    case 'gpr': return OFFSET_GPR(r.num) + (r.high8 ? 1 : 0);
+    case 'gpr': return r.high8 ? OFFSET_GPR(r.num - 4) + 1 : OFFSET_GPR(r.num);
     case 'xmm': case 'ymm': return OFFSET_YMM(r.num);
   }
   throw new Error(`lifter: no guest state for ${r.cls} registers yet`);

@@ -147,8 +147,10 @@ function loadReal(l: InsnLifter, m: MemOperand): RdTmp {
     case 4: return l.assign(unop('F32toF64', load('F32', addr)));
     case 8: return l.assign(load('F64', addr));
     case 10: {
+      // Rounded to a double in the current mode, as a following fstpl would round it.
+      const rm = l.assign(binop('And64', get(OFFSET_FPROUND, 'I64'), c64(3)));
       const bits = l.b.dirty({
-        callee: { name: 'amd64g_dirtyhelper_loadF80le' }, args: [addr], retTy: 'I64',
+        callee: { name: 'amd64g_dirtyhelper_loadF80le' }, args: [addr, rm], retTy: 'I64',
         mem: { fx: 'Read', addr, size: 10 },
       });
       return l.assign(unop('ReinterpI64asF64', bits));

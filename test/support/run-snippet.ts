@@ -1,0 +1,84 @@
+// The instruction oracle's engine half: run an assembled snippet under our lifter,
+// optimiser and IR interpreter from a CpuState, and return the state afterwards, in the
+// same shape as native-oracle.ts's runNative, so the two can be compared field by field.
+import { compile } from '../../src/engine/backend/interp/index.ts';
+import { CheckedMemory } from '../../src/engine/core/memory-port.ts';
+import { CcOpFamily, calculateRflagsAll } from '../../src/engine/guest/amd64/flags.ts';
+import { amd64Helpers } from '../../src/engine/guest/amd64/helpers.ts';
+import { liftSuperblock } from '../../src/engine/guest/amd64/lift/block.ts';
+import {
+  GUEST_STATE_SIZE, OFFSET_CC_DEP1, OFFSET_CC_OP, OFFSET_DFLAG, OFFSET_GPR, OFFSET_RIP, OFFSET_YMM,
+} from '../../src/engine/guest/amd64/state.ts';
+import { checkIRSB, formatProblem, optimise } from '../../src/engine/ir/index.ts';
+import { AddressSpace, PERM_RW, PERM_RX } from '../../src/engine/memory/index.ts';
+import { type CpuState, SCRATCH_ADDR, SCRATCH_SIZE, assembleSnippet } from './native-oracle.ts';
+
+const CODE_ADDR = 0x20000000;
+const STACK_TOP = 0x30100000;
+const DF = 0x400n;
+const ARITH = 0x8d5n;
+
+export interface SnippetOptions {
+  /** Skip the optimiser (check the lifter's raw IR alone). */
+  raw?: boolean;
+}
+
+const assembled = new Map<string, Uint8Array>();
+
+export function runSnippet(asm: string, init: CpuState, opts: SnippetOptions = {}): CpuState {
+  let code = assembled.get(asm);
+  if (!code) { code = assembleSnippet(asm); assembled.set(asm, code); }
+  const as = new AddressSpace();
+  const map = (addr: number, length: number, perm: typeof PERM_RW) => {
+    const r = as.mmap({ addr, length, perm: PERM_RW, fixed: 'replace' });
+    if (r < 0) throw new Error(`runSnippet: cannot map 0x${addr.toString(16)}`);
+    return () => as.mprotect(addr, length, perm);
+  };
+  map(CODE_ADDR, Math.max(code.length, 1), PERM_RX);
+  as.memory.writeBytes(CODE_ADDR, code);
+  as.mprotect(CODE_ADDR, Math.max(code.length, 1), PERM_RX);
+  map(SCRATCH_ADDR, SCRATCH_SIZE, PERM_RW);
+  as.memory.writeBytes(SCRATCH_ADDR, init.scratch);
+  map(STACK_TOP - 0x10000, 0x10000, PERM_RW);
+
+  const state = new DataView(new ArrayBuffer(GUEST_STATE_SIZE));
+  init.gpr.forEach((v, i) => state.setBigUint64(OFFSET_GPR(i), BigInt.asUintN(64, v), true));
+  state.setBigUint64(OFFSET_GPR(4), BigInt(STACK_TOP - 0x100), true);
+  state.setBigUint64(OFFSET_CC_OP, BigInt(CcOpFamily.Copy), true);
+  state.setBigUint64(OFFSET_CC_DEP1, init.rflags & ARITH, true);
+  state.setBigInt64(OFFSET_DFLAG, init.rflags & DF ? -1n : 1n, true);
+  init.xmm.forEach(([lo, hi], i) => {
+    state.setBigUint64(OFFSET_YMM(i), lo, true);
+    state.setBigUint64(OFFSET_YMM(i) + 8, hi, true);
+  });
+  state.setBigUint64(OFFSET_RIP, BigInt(CODE_ADDR), true);
+
+  const env = { state, mem: new CheckedMemory(as) };
+  const helpers = amd64Helpers(() => 0n);
+  const end = CODE_ADDR + code.length;
+  const fetch = (addr: number, max: number) =>
+    addr >= CODE_ADDR && addr < end ? code.subarray(addr - CODE_ADDR, Math.min(end, addr - CODE_ADDR + max)) : new Uint8Array(0);
+  for (let blocks = 0; ; blocks++) {
+    const rip = Number(state.getBigUint64(OFFSET_RIP, true));
+    if (rip === end) break;
+    if (blocks > 100000) throw new Error(`runSnippet: '${asm}' did not finish`);
+    const lifted = liftSuperblock({ fetch }, rip);
+    if (lifted.noDecode) throw new Error(`runSnippet: cannot lift ${lifted.noDecode.reason} at 0x${rip.toString(16)} in '${asm}'`);
+    const problems = checkIRSB(lifted.sb, { guestStateSize: GUEST_STATE_SIZE });
+    if (problems.length) throw new Error(`runSnippet: lifted IR is not sane:\n${problems.map(formatProblem).join('\n')}`);
+    const sb = opts.raw ? lifted.sb : optimise(lifted.sb, { guestStateSize: GUEST_STATE_SIZE });
+    const exit = compile(sb, helpers).run(env);
+    if (exit.kind !== 'exit') throw new Error(`runSnippet: '${asm}' stopped with ${exit.kind} at 0x${(exit.guestAddr ?? 0).toString(16)}`);
+  }
+
+  const op = Number(state.getBigUint64(OFFSET_CC_OP, true));
+  const [d1, d2, nd] = [OFFSET_CC_DEP1, OFFSET_CC_DEP1 + 8, OFFSET_CC_DEP1 + 16].map((o) => state.getBigUint64(o, true));
+  const flags = calculateRflagsAll(op, d1!, d2!, nd!) | (state.getBigInt64(OFFSET_DFLAG, true) === -1n ? DF : 0n) | 0x202n;
+  const out: CpuState = {
+    gpr: Array.from({ length: 16 }, (_, i) => state.getBigUint64(OFFSET_GPR(i), true)),
+    rflags: flags,
+    xmm: Array.from({ length: 16 }, (_, i) => [state.getBigUint64(OFFSET_YMM(i), true), state.getBigUint64(OFFSET_YMM(i) + 8, true)] as [bigint, bigint]),
+    scratch: as.memory.readBytes(SCRATCH_ADDR, SCRATCH_SIZE),
+  };
+  return out;
+}
