@@ -10,10 +10,11 @@ import {
   GUEST_STATE_SIZE, OFFSET_CC_DEP1, OFFSET_CC_OP, OFFSET_DFLAG, OFFSET_GPR, OFFSET_RIP, OFFSET_YMM,
 } from '../../src/engine/guest/amd64/state.ts';
 import { checkIRSB, formatProblem, optimise } from '../../src/engine/ir/index.ts';
-import { AddressSpace, PERM_RW, PERM_RX } from '../../src/engine/memory/index.ts';
+import { AddressSpace, PERM_R, PERM_RW, PERM_X, type Perm } from '../../src/engine/memory/index.ts';
 import { type CpuState, SCRATCH_ADDR, SCRATCH_SIZE, assembleSnippet } from './native-oracle.ts';
 
 const CODE_ADDR = 0x20000000;
+const PERM_RX = (PERM_R | PERM_X) as Perm;
 const STACK_TOP = 0x30100000;
 const DF = 0x400n;
 const ARITH = 0x8d5n;
@@ -29,17 +30,16 @@ export function runSnippet(asm: string, init: CpuState, opts: SnippetOptions = {
   let code = assembled.get(asm);
   if (!code) { code = assembleSnippet(asm); assembled.set(asm, code); }
   const as = new AddressSpace();
-  const map = (addr: number, length: number, perm: typeof PERM_RW) => {
+  const map = (addr: number, length: number) => {
     const r = as.mmap({ addr, length, perm: PERM_RW, fixed: 'replace' });
     if (r < 0) throw new Error(`runSnippet: cannot map 0x${addr.toString(16)}`);
-    return () => as.mprotect(addr, length, perm);
   };
-  map(CODE_ADDR, Math.max(code.length, 1), PERM_RX);
+  map(CODE_ADDR, Math.max(code.length, 1));
   as.memory.writeBytes(CODE_ADDR, code);
   as.mprotect(CODE_ADDR, Math.max(code.length, 1), PERM_RX);
-  map(SCRATCH_ADDR, SCRATCH_SIZE, PERM_RW);
+  map(SCRATCH_ADDR, SCRATCH_SIZE);
   as.memory.writeBytes(SCRATCH_ADDR, init.scratch);
-  map(STACK_TOP - 0x10000, 0x10000, PERM_RW);
+  map(STACK_TOP - 0x10000, 0x10000);
 
   const state = new DataView(new ArrayBuffer(GUEST_STATE_SIZE));
   init.gpr.forEach((v, i) => state.setBigUint64(OFFSET_GPR(i), BigInt.asUintN(64, v), true));

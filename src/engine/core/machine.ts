@@ -167,7 +167,7 @@ export class Machine {
       return this.signal({ signo: SIG.FPE, code: 'intdiv', addr: exit.guestAddr ?? this.rip });
     }
     switch (exit.jk) {
-      case 'Boring': case 'Call': case 'Ret': case 'Yield':
+      case 'Boring': case 'Call': case 'Ret': case 'Yield': case 'EmWarn':
         return undefined;
       case 'Sys_syscall':
         return this.syscall();

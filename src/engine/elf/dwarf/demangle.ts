@@ -799,7 +799,19 @@ class Printer {
   /** While expanding a pack expansion: which element a pack parameter stands for. */
   private packIndex: number | undefined;
 
+  /** Guards against cycles (a template parameter whose argument refers to itself) and absurd nesting. */
+  private depth = 0;
+
   print(n: Node): string {
+    if (++this.depth > 256) throw new DemangleError('nesting too deep');
+    try {
+      return this.printNode(n);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private printNode(n: Node): string {
     switch (n.k) {
       case 'name': return n.s;
       case 'qual': return `${this.print(n.scope)}::${this.print(n.name)}`;
@@ -955,6 +967,15 @@ class Printer {
 
   /** Prints type `n` around declarator `d`, C style: `char const*`, `void (*)(int)`, `int (&) [3]`. */
   private decl(n: Node, d: string): string {
+    if (++this.depth > 256) throw new DemangleError('nesting too deep');
+    try {
+      return this.declNode(n, d);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private declNode(n: Node, d: string): string {
     switch (n.k) {
       case 'tparam': return this.decl(this.resolve(n), d);
       case 'ptr': return this.decl(n.inner, `*${d}`);

@@ -3,6 +3,7 @@
 import { calculateCondition, calculateRflagsAll, calculateRflagsC } from './flags.ts';
 import { cpuid } from './cpuid.ts';
 import { OFFSET_GPR } from './state.ts';
+import { dirtyLoadF80le, dirtyStoreF80le } from './x87-format.ts';
 import type { ExecEnv, HelperTable } from '../../backend/interp/index.ts';
 
 /** A pure helper over I64 arguments (as bigints), returning an I64. */
@@ -30,10 +31,13 @@ export function cpuidHelper(state: DataView): void {
 /** Everything lifted amd64 code calls, for the interpreter; `ticks` feeds rdtsc. */
 export function amd64Helpers(ticks: () => bigint): HelperTable {
   return {
-    pure: AMD64_PURE_HELPERS as HelperTable['pure'],
+    pure: AMD64_PURE_HELPERS,
     dirty: {
       amd64g_dirtyhelper_CPUID_baseline: (env: ExecEnv) => { cpuidHelper(env.state); return undefined; },
       amd64g_dirtyhelper_RDTSC: () => ticks(),
+      // fldt/fstpt: 80-bit extended <-> our double-precision x87 registers.
+      amd64g_dirtyhelper_loadF80le: (env: ExecEnv, addr: bigint, rm: bigint) => dirtyLoadF80le(env.mem, addr, rm),
+      amd64g_dirtyhelper_storeF80le: (env: ExecEnv, addr: bigint, v: bigint) => { dirtyStoreF80le(env.mem, addr, v); return undefined; },
     },
   };
 }
