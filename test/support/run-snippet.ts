@@ -6,6 +6,7 @@ import { CheckedMemory } from '../../src/engine/core/memory-port.ts';
 import { CcOpFamily, calculateRflagsAll } from '../../src/engine/guest/amd64/flags.ts';
 import { amd64Helpers } from '../../src/engine/guest/amd64/helpers.ts';
 import { liftSuperblock } from '../../src/engine/guest/amd64/lift/block.ts';
+import { specialiseFlagHelpers } from '../../src/engine/guest/amd64/spechelper.ts';
 import {
   GUEST_STATE_SIZE, OFFSET_CC_DEP1, OFFSET_CC_OP, OFFSET_DFLAG, OFFSET_GPR, OFFSET_RIP, OFFSET_YMM,
 } from '../../src/engine/guest/amd64/state.ts';
@@ -66,7 +67,7 @@ export function runSnippet(asm: string, init: CpuState, opts: SnippetOptions = {
     if (lifted.noDecode) throw new Error(`runSnippet: cannot lift ${lifted.noDecode.reason} at 0x${rip.toString(16)} in '${asm}'`);
     const problems = checkIRSB(lifted.sb, { guestStateSize: GUEST_STATE_SIZE });
     if (problems.length) throw new Error(`runSnippet: lifted IR is not sane:\n${problems.map(formatProblem).join('\n')}`);
-    const sb = opts.raw ? lifted.sb : optimise(lifted.sb, { guestStateSize: GUEST_STATE_SIZE });
+    const sb = opts.raw ? lifted.sb : optimise(lifted.sb, { guestStateSize: GUEST_STATE_SIZE, specialise: specialiseFlagHelpers });
     const exit = compile(sb, helpers).run(env);
     if (exit.kind !== 'exit') throw new Error(`runSnippet: '${asm}' stopped with ${exit.kind} at 0x${(exit.guestAddr ?? 0).toString(16)}`);
   }

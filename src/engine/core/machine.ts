@@ -4,15 +4,18 @@
 import { type BlockExit, type CompiledBlock, type ExecEnv, type HelperTable, compile } from '../backend/interp/index.ts';
 import { parseElf } from '../elf/index.ts';
 import { amd64Helpers } from '../guest/amd64/helpers.ts';
+import { specialiseFlagHelpers } from '../guest/amd64/spechelper.ts';
 import { cpuid } from '../guest/amd64/cpuid.ts';
 import { type CodeSource, liftSuperblock } from '../guest/amd64/lift/block.ts';
 import {
-  GUEST_STATE_SIZE, OFFSET_DFLAG, OFFSET_FPROUND, OFFSET_FTOP, OFFSET_GPR, OFFSET_IP_AT_SYSCALL, OFFSET_RIP, OFFSET_RSP,
-  OFFSET_SSEROUND,
+  GUEST_STATE_SIZE, OFFSET_CC_DEP1, OFFSET_CC_DEP2, OFFSET_CC_NDEP, OFFSET_CC_OP, OFFSET_DFLAG, OFFSET_FC3210,
+  OFFSET_FPROUND, OFFSET_FTOP, OFFSET_GPR, OFFSET_IP_AT_SYSCALL, OFFSET_RIP, OFFSET_RSP, OFFSET_SSEROUND,
 } from '../guest/amd64/state.ts';
+import { calculateRflagsAll } from '../guest/amd64/flags.ts';
+import { type SigInfo, popSignalFrame, pushSignalFrame } from './signal-frame.ts';
 import { type IRSB, optimise, ppIRSB } from '../ir/index.ts';
 import { loadExecutable } from '../kernel/loader.ts';
-import { Process, SIG } from '../kernel/process.ts';
+import { Process, SIG, SIG_DFL, SIG_IGN, type SigAction } from '../kernel/process.ts';
 import { SyscallArgs, type SyscallOutcome, type SyscallSpec } from '../kernel/syscalls/spec.ts';
 import { type SyscallTable, linuxSyscalls } from '../kernel/syscalls/table.ts';
 import { AddressSpace, ENGINE_RESERVED_START, MemoryFault, PERM_X, PAGE_SIZE } from '../memory/index.ts';
@@ -127,7 +130,7 @@ export class Machine {
     const n = this.translations++;
     const tracing = this.trace.ir && n >= (this.trace.notBelow ?? 0);
     if (tracing && this.trace.ir !== 'after') this.traceBlock(n, addr, 'IR before instrumentation', lifted.sb);
-    const sb = optimise(lifted.sb, { guestStateSize: GUEST_STATE_SIZE });
+    const sb = optimise(lifted.sb, { guestStateSize: GUEST_STATE_SIZE, specialise: specialiseFlagHelpers });
     if (tracing && this.trace.ir !== 'before') this.traceBlock(n, addr, 'IR after instrumentation and optimisation', sb);
     const block = compile(sb, this.helpers);
     if (lifted.noDecode) this.noDecode.set(addr, lifted.noDecode.bytes);
@@ -196,6 +199,7 @@ export class Machine {
     const s = this.state;
     const reg = (n: number) => s.getBigUint64(OFFSET_GPR(n), true);
     const nr = Number(reg(0));
+    if (nr === NR_RT_SIGRETURN) return this.sigreturn();
     const args = new SyscallArgs([reg(7), reg(6), reg(2), reg(10), reg(8), reg(9)]);
     const outcome: SyscallOutcome = this.syscalls.dispatch(nr, {
       args, proc: this.proc, mem: this.as, state: s, warn: (m) => this.log.core(m),
@@ -212,12 +216,68 @@ export class Machine {
     }
   }
 
-  /** Deliver a signal: only the default action so far (terminate, with Valgrind's report). */
-  private signal(sig: FatalSignal): RunState {
+  /** Raise a signal in the (only) thread: run its handler, ignore it, or take the
+   *  default action, which for most signals ends the run with Valgrind's report. */
+  private signal(sig: FatalSignal): RunState | undefined {
+    const act = this.proc.sigactions.get(sig.signo);
+    const bit = 1n << BigInt(sig.signo - 1);
+    // A fault the thread blocks or ignores cannot be delivered: the kernel forces the default.
+    const forced = !sig.sent && ((this.proc.sigmask & bit) !== 0n || act?.handler === SIG_IGN);
+    if (act && act.handler !== SIG_DFL && act.handler !== SIG_IGN && !forced) {
+      if (this.deliver(sig, act)) return undefined;
+    } else if (act?.handler === SIG_IGN && !forced) {
+      return undefined;
+    } else if (!forced && IGNORED_BY_DEFAULT.has(sig.signo)) {
+      return undefined;
+    }
     this.log.line();
     for (const l of describeFatalSignal(sig, this.symbols.frames([sig.addr]), this.stackMax)) this.log.line(l);
     this.log.line();
     return { kind: 'killed', signal: sig.signo };
+  }
+
+  /** Saved SSE/x87 state of each handler running, restored by rt_sigreturn. */
+  private readonly fpStack: Uint8Array[] = [];
+
+  private deliver(sig: FatalSignal, act: SigAction): boolean {
+    const oldMask = this.proc.sigmask;
+    const info: SigInfo = sig.sent
+      ? { signo: sig.signo, code: SI_TKILL, pid: this.proc.pid, uid: this.proc.uid }
+      : { signo: sig.signo, code: siCode(sig), addr: sig.fault ? sig.fault.siAddr : sig.addr };
+    const ok = pushSignalFrame(this.as, this.state, info, {
+      handler: act.handler, restorer: act.restorer, siginfo: (act.flags & SA_SIGINFO) !== 0n,
+      oldMask, rflags: this.rflags(), trapno: TRAPNO[sig.signo] ?? 0,
+    });
+    if (!ok) return false;
+    this.fpStack.push(new Uint8Array(this.state.buffer, this.state.byteOffset + FP_STATE_START, FP_STATE_END - FP_STATE_START).slice());
+    this.proc.sigmask = oldMask | act.mask | ((act.flags & SA_NODEFER) ? 0n : 1n << BigInt(sig.signo - 1));
+    if (act.flags & SA_RESETHAND) this.proc.sigactions.delete(sig.signo);
+    return true;
+  }
+
+  private sigreturn(): RunState | undefined {
+    const r = popSignalFrame(this.as, this.state);
+    if (!r) return this.signal({ signo: SIG.SEGV, addr: this.rip, general: true });
+    const fp = this.fpStack.pop();
+    if (fp) new Uint8Array(this.state.buffer, this.state.byteOffset + FP_STATE_START, fp.length).set(fp);
+    this.proc.sigmask = r.mask;
+    this.setRflags(r.rflags);
+    return undefined;
+  }
+
+  /** rflags as pushf or a signal frame shows them. */
+  private rflags(): bigint {
+    const g = (o: number) => this.state.getBigUint64(o, true);
+    const flags = calculateRflagsAll(Number(g(OFFSET_CC_OP)), g(OFFSET_CC_DEP1), g(OFFSET_CC_DEP2), g(OFFSET_CC_NDEP));
+    return flags | (this.state.getBigInt64(OFFSET_DFLAG, true) === -1n ? 0x400n : 0n) | 0x202n;
+  }
+
+  private setRflags(v: bigint): void {
+    this.state.setBigUint64(OFFSET_CC_OP, 0n, true);
+    this.state.setBigUint64(OFFSET_CC_DEP1, v & 0x8d5n, true);
+    this.state.setBigUint64(OFFSET_CC_DEP2, 0n, true);
+    this.state.setBigUint64(OFFSET_CC_NDEP, 0n, true);
+    this.state.setBigInt64(OFFSET_DFLAG, v & 0x400n ? -1n : 1n, true);
   }
 
   private reportUnrecognised(addr: number): void {
@@ -225,6 +285,27 @@ export class Machine {
     this.log.lines(this.symbols.frames([addr]));
     for (const l of UNRECOGNISED_EXPLANATION) this.log.line(l);
   }
+}
+
+const NR_RT_SIGRETURN = 15;
+const SA_SIGINFO = 4n;
+const SA_NODEFER = 0x40000000n;
+const SA_RESETHAND = 0x80000000n;
+/** si_code of a signal sent with tkill/tgkill. */
+const SI_TKILL = -6;
+/** Signals whose default action is to do nothing. */
+const IGNORED_BY_DEFAULT = new Set([SIG.CHLD, SIG.CONT, 23 /* URG */, 28 /* WINCH */]);
+/** The x86 exception vector the kernel reports in sigcontext.trapno. */
+const TRAPNO: Record<number, number> = { [SIG.SEGV]: 14, [SIG.ILL]: 6, [SIG.FPE]: 0, [SIG.TRAP]: 3 };
+/** The SSE and x87 part of the guest state (ymm0..16, ftop, fpregs, tags, rounding, C3210). */
+const FP_STATE_START = OFFSET_SSEROUND;
+const FP_STATE_END = OFFSET_FC3210 + 8;
+
+function siCode(sig: FatalSignal): number {
+  if (sig.fault) return sig.fault.siCode;
+  if (sig.code === 'illopc') return 1; // ILL_ILLOPC
+  if (sig.code === 'intdiv') return 1; // FPE_INTDIV
+  return 0x80; // SI_KERNEL
 }
 
 const UNRECOGNISED_EXPLANATION = [

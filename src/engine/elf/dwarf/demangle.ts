@@ -30,20 +30,16 @@ export function demangle(name: string, options: DemangleOptions = {}): string | 
 
 class DemangleError extends Error {}
 
-interface Scope {
-  args?: Node[];
-}
-
 type Node =
   | { k: 'name'; s: string }
   | { k: 'qual'; scope: Node; name: Node }
   | { k: 'tmpl'; name: Node; args: Node[] }
   | { k: 'cv'; inner: Node; q: string[] }
   | { k: 'ptr' | 'ref' | 'rref'; inner: Node }
-  | { k: 'fn'; ret?: Node; params: Node[]; cv: string[]; ref: string }
+  | { k: 'fn'; ret?: Node; params: Node[]; cv: string[]; ref: string; spec?: Node }
   | { k: 'array'; dim: Node | undefined; inner: Node }
   | { k: 'ptrmem'; cls: Node; member: Node }
-  | { k: 'tparam'; scope: Scope; index: number }
+  | { k: 'tparam'; index: number }
   | { k: 'pack'; elems: Node[] }
   | { k: 'expansion'; inner: Node }
   | { k: 'postfix'; inner: Node; s: string }
@@ -57,7 +53,9 @@ type Node =
   | { k: 'clone'; inner: Node; suffix: string }
   | { k: 'lit'; type: Node; value: string }
   | { k: 'seq'; parts: Array<string | Node> }
-  | { k: 'sub'; inner: Node };
+  | { k: 'sub'; inner: Node }
+  | { k: 'lambda'; params: Node[]; n: number }
+  | { k: 'packsize'; param: Extract<Node, { k: 'tparam' }> };
 
 type FnNode = Extract<Node, { k: 'fn' }>;
 
@@ -103,7 +101,6 @@ class Parser {
   private i = 0;
   private readonly subs: Node[] = [];
   private lastName = '';
-  private scope: Scope = {};
 
   constructor(
     private readonly s: string,
@@ -166,20 +163,12 @@ class Parser {
     if ((c === 'T' && this.peek(1) !== '_' && !isDigit(this.peek(1))) || (c === 'G' && 'VRATr'.includes(this.peek(1) ?? ''))) {
       return this.specialName();
     }
-    const outer = this.scope;
-    const scope: Scope = {};
-    this.scope = scope;
     const { node: name, cv, ref } = this.name();
     const end = this.peek();
-    if (end === undefined || end === 'E' || (top && end === '.')) {
-      this.scope = outer;
-      return name;
-    }
-    if (name.k === 'tmpl') scope.args = name.args;
+    if (end === undefined || end === 'E' || (top && end === '.')) return name;
     const fn = this.bareFunctionType(hasReturnType(name));
     fn.cv = cv;
     fn.ref = ref;
-    this.scope = outer;
     return { k: 'encoding', name, fn };
   }
 
@@ -217,11 +206,10 @@ class Parser {
       case 'V': return { k: 'special', prefix: 'guard variable for ', inner: this.name().node };
       case 'R': {
         const name = this.name().node;
+        // As libiberty reads it: the name's discriminator takes the '_', then an optional number.
         let n = 0;
-        if (!this.eat('_')) {
-          n = this.seqId() + 1;
-          this.expect('_');
-        }
+        while (isDigit(this.peek())) n = n * 10 + Number(this.s[this.i++]);
+        this.eat('_');
         return { k: 'seq', parts: [`reference temporary #${n} for `, name] };
       }
       case 'A': return { k: 'special', prefix: 'hidden alias for ', inner: this.encoding(false) };
@@ -346,24 +334,26 @@ class Parser {
       this.discriminator();
       return { node: { k: 'local', fn, entity: { k: 'name', s: 'string literal' } }, cv: [], ref: '' };
     }
+    let defaultArg: number | undefined;
     if (this.eat('d')) {
-      if (this.peek() !== '_') this.number();
+      defaultArg = this.peek() === '_' ? 1 : this.number() + 2;
       this.expect('_');
     }
     const entity = this.name();
     this.discriminator();
-    return { node: { k: 'local', fn, entity: entity.node }, cv: entity.cv, ref: entity.ref };
+    // libiberty elides the enclosing function's return type, lest it read as the entity's.
+    const outer = fn.k === 'encoding' && fn.fn ? { ...fn, fn: { ...fn.fn, ret: undefined } } : fn;
+    const node: Node = defaultArg === undefined ? entity.node : { k: 'seq', parts: [`{default arg#${defaultArg}}::`, entity.node] };
+    return { node: { k: 'local', fn: outer, entity: node }, cv: entity.cv, ref: entity.ref };
   }
 
+  /** _ <digit> or __ <number> _; libiberty accepts the digits missing. */
   private discriminator(): void {
-    if (this.peek() !== '_') return;
-    this.i++;
-    if (this.eat('_')) {
-      this.number();
-      this.expect('_');
-    } else {
-      this.number();
-    }
+    if (!this.eat('_')) return;
+    const long = this.eat('_');
+    const start = this.i;
+    while (isDigit(this.peek())) this.i++;
+    if (long && this.i - start >= 2) this.eat('_');
   }
 
   private unqualifiedName(): Node {
@@ -411,8 +401,7 @@ class Parser {
     if (params.length === 1 && params[0].k === 'name' && params[0].s === 'void') params.length = 0;
     const n = this.peek() === '_' ? 1 : this.number() + 2;
     this.expect('_');
-    const fn: Node = { k: 'fn', params, cv: [], ref: '' };
-    return { k: 'seq', parts: ['{lambda(', { k: 'sub', inner: fn }, `)#${n}}`] };
+    return { k: 'lambda', params, n };
   }
 
   private sourceName(): Node {
@@ -484,7 +473,7 @@ class Parser {
       index = this.number() + 1;
       this.expect('_');
     }
-    return { k: 'tparam', scope: this.scope, index };
+    return { k: 'tparam', index };
   }
 
   private templateArgs(): Node[] {
@@ -537,7 +526,8 @@ class Parser {
     const c = this.peek();
     if (c === 'r' || c === 'V' || c === 'K') {
       const q = this.cvQualifiers();
-      const inner = this.type();
+      // Qualifiers before a function type qualify `this`; the bare function type is no candidate.
+      const inner = this.peek() === 'F' ? this.functionType() : this.type();
       return this.add({ k: 'cv', inner, q });
     }
     let node: Node;
@@ -603,6 +593,13 @@ class Parser {
           node = { k: 'seq', parts: ['decltype (', e, ')'] };
           break;
         }
+        if (d === 'o' || d === 'O' || d === 'w' || d === 'x') {
+          const spec = this.exceptionSpec();
+          const fn = this.type();
+          if (fn.k !== 'fn') this.fail('exception specification on a non-function');
+          fn.spec = spec;
+          return fn;
+        }
         if (d === 'p') {
           this.i += 2;
           node = { k: 'expansion', inner: this.type() };
@@ -645,6 +642,25 @@ class Parser {
     return this.add(node);
   }
 
+  /** Do (noexcept), DO <expr> E (noexcept(expr)), Dw <type>* E (throw(types)), Dx (transaction_safe). */
+  private exceptionSpec(): Node {
+    const d = this.s[this.i + 1];
+    this.i += 2;
+    if (d === 'o') return { k: 'name', s: ' noexcept' };
+    if (d === 'x') return { k: 'name', s: ' transaction_safe' };
+    if (d === 'O') {
+      const e = this.expression();
+      this.expect('E');
+      return { k: 'seq', parts: [' noexcept(', e, ')'] };
+    }
+    const types: Node[] = [];
+    while (!this.eat('E')) {
+      if (this.i >= this.s.length) this.fail('unterminated throw()');
+      types.push(this.type());
+    }
+    return { k: 'seq', parts: [' throw(', { k: 'sub', inner: { k: 'fn', params: types, cv: [], ref: '' } }, ')'] };
+  }
+
   private functionType(): Node {
     this.expect('F');
     this.eat('Y');
@@ -683,6 +699,32 @@ class Parser {
     return { k: 'lit', type, value };
   }
 
+  /**
+   * sr <unresolved-type> <base-unresolved-name>
+   * srN <unresolved-type> <unresolved-qualifier-level>+ E <base-unresolved-name>
+   * sr <unresolved-qualifier-level>+ E <base-unresolved-name>
+   */
+  private unresolvedName(): Node {
+    this.expect('sr');
+    const level = (): Node => {
+      const name = this.sourceName();
+      return this.peek() === 'I' ? { k: 'tmpl', name, args: this.templateArgs() } : name;
+    };
+    let scope: Node;
+    if (this.eat('N')) {
+      scope = this.type();
+      while (!this.eat('E')) scope = { k: 'qual', scope, name: level() };
+    } else if (this.peek() === 'T' || this.peek() === 'D' || this.peek() === 'S') {
+      scope = this.type();
+    } else {
+      scope = level();
+      while (!this.eat('E')) scope = { k: 'qual', scope, name: level() };
+    }
+    const name = this.peek() === 'o' && this.peek(1) === 'n' ? (this.i += 2, this.operatorName()) : this.unqualifiedName();
+    const node: Node = { k: 'qual', scope, name };
+    return this.peek() === 'I' ? { k: 'tmpl', name: node, args: this.templateArgs() } : node;
+  }
+
   private expression(): Node {
     const c = this.peek();
     if (c === 'L') return this.exprPrimary();
@@ -694,22 +736,15 @@ class Parser {
       this.expect('_');
       return { k: 'name', s: `{parm#${n}}` };
     }
-    if (c === 's' && this.peek(1) === 'r') {
-      this.i += 2;
-      const scope = this.type();
-      const name = this.unqualifiedName();
-      const node: Node = { k: 'qual', scope, name };
-      if (this.peek() === 'I') return { k: 'tmpl', name: node, args: this.templateArgs() };
-      return node;
-    }
+    if (c === 's' && this.peek(1) === 'r') return this.unresolvedName();
     if (c === 's' && this.peek(1) === 'Z') {
       this.i += 2;
-      const t = this.peek() === 'T' ? this.templateParam() : this.expression();
-      return { k: 'seq', parts: ['sizeof...(', t, ')'] };
+      if (this.peek() === 'T') return { k: 'packsize', param: this.templateParam() as Extract<Node, { k: 'tparam' }> };
+      return { k: 'seq', parts: ['sizeof...(', this.expression(), ')'] };
     }
     if (c === 's' && this.peek(1) === 'p') {
       this.i += 2;
-      return { k: 'seq', parts: [this.expression(), '...'] };
+      return { k: 'expansion', inner: this.expression() };
     }
     if (isDigit(c)) {
       const name = this.sourceName();
@@ -752,7 +787,9 @@ class Parser {
         return { k: 'name', s: 'throw' };
     }
     if (op[1] === 1) {
-      const e = this.expression();
+      let e = this.expression();
+      // libiberty prints the address of a qualified function without its parameter list.
+      if (code === 'ad' && e.k === 'encoding' && e.fn && e.name.k === 'qual') e = e.name;
       return { k: 'seq', parts: [op[0], ...paren(e)] };
     }
     if (op[1] === 2) {
@@ -798,6 +835,14 @@ const quals = (q: string[]): string =>
 class Printer {
   /** While expanding a pack expansion: which element a pack parameter stands for. */
   private packIndex: number | undefined;
+  /**
+   * Template argument lists in scope, innermost last. As in libiberty, a
+   * template parameter means an argument of the template being printed (the
+   * function whose signature this is), wherever the parameter was parsed.
+   */
+  private templates: Node[][] = [];
+  /** Printing a lambda's parameters, where a template parameter shows as `auto:N`. */
+  private lambdaArgs = false;
 
   /** Guards against cycles (a template parameter whose argument refers to itself) and absurd nesting. */
   private depth = 0;
@@ -819,7 +864,11 @@ class Printer {
         let s = this.print(n.name);
         if (s.endsWith('<')) s += ' ';
         let args = this.args(n.args);
-        if (args.endsWith('>')) args += ' ';
+        // libiberty avoids '>>' by looking at the last character it wrote; when a
+        // trailing empty pack un-writes its ", ", that character is the space.
+        const last = n.args[n.args.length - 1];
+        const trailingEmpty = n.args.length > 1 && last.k === 'pack' && this.args(last.elems) === '';
+        if (args.endsWith('>') && !trailingEmpty) args += ' ';
         return `${s}<${args}>`;
       }
       case 'abi': return this.print(n.inner) + n.tags.map((t) => `[abi:${t}]`).join('');
@@ -832,29 +881,66 @@ class Printer {
       case 'lit': return this.literal(n.type, n.value);
       case 'seq': return n.parts.map((p) => (typeof p === 'string' ? p : this.print(p))).join('');
       case 'sub': return n.inner.k === 'fn' ? this.params(n.inner.params) : this.printType(n.inner);
-      case 'tparam': return this.print(this.resolve(n));
+      case 'packsize':
+        // libiberty prints sizeof...(pack) as the pack's length.
+        return this.withArg(n.param, (a) => (a.k === 'pack' ? String(a.elems.length) : `sizeof...(${this.print(a)})`));
+      case 'lambda': {
+        const saved = this.lambdaArgs;
+        this.lambdaArgs = true;
+        try {
+          return `{lambda(${this.params(n.params)})#${n.n}}`;
+        } finally {
+          this.lambdaArgs = saved;
+        }
+      }
+      case 'tparam':
+        if (this.lambdaArgs) return `auto:${n.index + 1}`;
+        return this.withArg(n, (a) => this.print(a));
       case 'pack': return this.args(n.elems);
       default: return this.printType(n);
     }
   }
 
-  private resolve(n: Extract<Node, { k: 'tparam' }>): Node {
-    const arg = n.scope.args?.[n.index];
+  private lookup(index: number): Node | undefined {
+    return this.templates[this.templates.length - 1]?.[index];
+  }
+
+  /** Prints template parameter `n` as its argument, with that argument's own parameters one scope out. */
+  private withArg<T>(n: Extract<Node, { k: 'tparam' }>, f: (arg: Node) => T): T {
+    let arg = this.lookup(n.index);
     if (!arg) throw new DemangleError(`template parameter ${n.index} unresolved`);
     if (arg.k === 'pack' && this.packIndex !== undefined) {
-      const elem = arg.elems[this.packIndex];
-      if (!elem) throw new DemangleError('pack index out of range');
-      return elem;
+      arg = arg.elems[this.packIndex];
+      if (!arg) throw new DemangleError('pack index out of range');
     }
-    return arg;
+    const scope = this.templates.pop()!;
+    try {
+      return f(arg);
+    } finally {
+      this.templates.push(scope);
+    }
+  }
+
+  /** The argument a template parameter stands for, as a node (for structural tests, not printing). */
+  private resolve(n: Extract<Node, { k: 'tparam' }>): Node {
+    return this.withArg(n, (a) => a);
   }
 
   private encoding(e: Extract<Node, { k: 'encoding' }>): string {
-    const name = this.print(e.name);
-    if (!e.fn) return name;
-    const fn = e.fn;
-    const ret = fn.ret ? `${this.printType(fn.ret)} ` : '';
-    return `${ret}${name}(${this.params(fn.params)})${quals(fn.cv)}${fn.ref ? ` ${fn.ref}` : ''}`;
+    if (!e.fn) return this.print(e.name);
+    // A template function's arguments are in scope for its whole signature.
+    let typed = e.name;
+    if (typed.k === 'local') typed = typed.entity;
+    const pushed = typed.k === 'tmpl';
+    if (typed.k === 'tmpl') this.templates.push(typed.args);
+    try {
+      const fn = e.fn;
+      const name = this.print(e.name);
+      const ret = fn.ret ? `${this.printType(fn.ret)} ` : '';
+      return `${ret}${name}(${this.params(fn.params)})${quals(fn.cv)}${fn.ref ? ` ${fn.ref}` : ''}`;
+    } finally {
+      if (pushed) this.templates.pop();
+    }
   }
 
   private params(params: Node[]): string {
@@ -881,9 +967,8 @@ class Printer {
           out.push(each(item.inner));
         }
         this.packIndex = saved;
-      } else if (item.k === 'tparam' && this.packIndex === undefined && item.scope.args?.[item.index]?.k === 'pack') {
-        const pack = item.scope.args[item.index] as Extract<Node, { k: 'pack' }>;
-        const s = this.args(pack.elems);
+      } else if (item.k === 'tparam' && !this.lambdaArgs && this.packIndex === undefined && this.lookup(item.index)?.k === 'pack') {
+        const s = this.withArg(item, (pack) => this.args((pack as Extract<Node, { k: 'pack' }>).elems));
         if (s) out.push(s);
       } else {
         out.push(each(item));
@@ -897,7 +982,7 @@ class Printer {
     const visit = (x: Node): number | undefined => {
       switch (x.k) {
         case 'tparam': {
-          const arg = x.scope.args?.[x.index];
+          const arg = this.lookup(x.index);
           return arg?.k === 'pack' ? arg.elems.length : undefined;
         }
         case 'ptr': case 'ref': case 'rref': case 'cv': case 'postfix': case 'expansion': case 'sub':
@@ -959,7 +1044,7 @@ class Printer {
   /** Whether a type prints around its declarator: a pointer or reference to a function or array. */
   private isDeclarator(n: Node): boolean {
     for (;;) {
-      if (n.k === 'tparam') n = this.resolve(n);
+      if (n.k === 'tparam' && !this.lambdaArgs) n = this.resolve(n);
       else if (n.k === 'ptr' || n.k === 'ref' || n.k === 'rref' || n.k === 'cv') n = n.inner;
       else return n.k === 'fn' || n.k === 'array';
     }
@@ -977,13 +1062,15 @@ class Printer {
 
   private declNode(n: Node, d: string): string {
     switch (n.k) {
-      case 'tparam': return this.decl(this.resolve(n), d);
+      case 'tparam':
+        if (this.lambdaArgs) return d.startsWith('(') ? `auto:${n.index + 1} ${d}` : `auto:${n.index + 1}${d}`;
+        return this.withArg(n, (a) => this.decl(a, d));
       case 'ptr': return this.decl(n.inner, `*${d}`);
       case 'ref': case 'rref': {
         // Reference collapsing: T& with T = int&& is int&.
         let inner = n.inner;
         let kind = n.k;
-        while (inner.k === 'tparam') inner = this.resolve(inner);
+        while (inner.k === 'tparam' && !this.lambdaArgs) inner = this.resolve(inner);
         if (inner.k === 'ref' || inner.k === 'rref') {
           kind = kind === 'rref' && inner.k === 'rref' ? 'rref' : 'ref';
           inner = inner.inner;
@@ -992,12 +1079,16 @@ class Printer {
       }
       case 'cv': {
         let inner = n.inner;
-        while (inner.k === 'tparam') inner = this.resolve(inner);
+        while (inner.k === 'tparam' && !this.lambdaArgs) inner = this.resolve(inner);
         if (inner.k === 'fn') return this.decl({ ...inner, cv: [...inner.cv, ...n.q] }, d);
+        // Qualifying an array qualifies its elements: char const (&) [15].
+        if (inner.k === 'array') return this.decl({ ...inner, inner: { k: 'cv', inner: inner.inner, q: n.q } }, d);
+        // A qualifier the type already has prints once: T const with T = char const.
+        if (inner.k === 'cv') return this.decl({ k: 'cv', inner: inner.inner, q: [...new Set([...inner.q, ...n.q])] }, d);
         return this.decl(inner, `${quals(n.q)}${d}`);
       }
       case 'fn': {
-        const tail = `(${this.params(n.params)})${quals(n.cv)}${n.ref ? ` ${n.ref}` : ''}`;
+        const tail = `(${this.params(n.params)})${quals(n.cv)}${n.ref ? ` ${n.ref}` : ''}${n.spec ? this.print(n.spec) : ''}`;
         const declarator = d ? `(${d.trimStart()})${tail}` : tail;
         if (!n.ret) return declarator;
         // A return type that is itself a declarator (pointer to function) wraps this one.
@@ -1011,7 +1102,7 @@ class Printer {
       }
       case 'ptrmem': {
         let member = n.member;
-        while (member.k === 'tparam') member = this.resolve(member);
+        while (member.k === 'tparam' && !this.lambdaArgs) member = this.resolve(member);
         const isFn = member.k === 'fn' || (member.k === 'cv' && member.inner.k === 'fn');
         const cls = this.printType(n.cls);
         return this.decl(member, isFn ? `${cls}::*${d}` : ` ${cls}::*${d}`);

@@ -17,6 +17,9 @@ export interface OptimiseOptions {
   preciseOffsets?: readonly GuestRange[];
   /** Run the verifier after every pass (tests and debug builds); it throws IRSanityError. */
   verify?: boolean;
+  /** A guest-specific rewrite run in every round after folding (amd64: flag-helper
+   *  specialisation, which forwarding and folding make possible). */
+  specialise?: (sb: IRSB) => IRSB;
 }
 
 /** At most this many rounds: each round only shrinks the block, so this is a backstop. */
@@ -27,6 +30,7 @@ export function optimise(sb: IRSB, options: OptimiseOptions): IRSB {
     ['forward', (b) => forwardGuestState(b, { preciseOffsets: options.preciseOffsets })],
     ['copyprop', propagateCopies],
     ['fold', foldConstants],
+    ...(options.specialise ? [['specialise', options.specialise] as [string, (sb: IRSB) => IRSB]] : []),
     ['dce', removeDeadCode],
   ];
   const verify = (b: IRSB, after: string) => {
