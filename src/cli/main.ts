@@ -1,73 +1,64 @@
 // The `grindlab` command: Valgrind's command line over the grindlab engine.
 import { readFileSync } from 'node:fs';
-import { ElfError, parseElf } from '../engine/elf/index.ts';
+import { GRINDLAB_VERSION } from '../engine/core/output.ts';
 import { disassembleElf } from '../engine/debug/disassemble.ts';
-
-const VERSION = '0.1.0';
+import { ElfError, parseElf } from '../engine/elf/index.ts';
+import { UsageError, parseCommandLine } from './options.ts';
+import { runProgram } from './run.ts';
 
 const USAGE = `usage: grindlab [options] prog-and-args
        grindlab --disassemble [-w] FILE [--section=NAME]...
 
-  --disassemble FILE   print the executable sections of FILE as objdump -d does
-  -w, --wide           with --disassemble: all bytes of an instruction on one line
-  --section=NAME       with --disassemble: only this section (repeatable)
-  --version            print the version and exit
-  -h, --help           this text
+  --tool=none               the tool to run (more are coming: memcheck, helgrind, ...)
+  -q, --quiet               no banner, only errors
+  --log-file=FILE           write the tool's report to FILE instead of stderr
+  --trace-ir=before|after|both
+                            print each new block's IR before and/or after
+                            instrumentation and optimisation
+  --trace-notbelow=N        only from the Nth translated block on
+  --seed=N                  the run's seed: time, pids, randomness and scheduling
+                            derive from it, so a seed replays a run exactly [1]
+  --sandbox                 the guest sees only the in-memory filesystem (as in
+                            the browser), not the host's current directory and /tmp
+  --main-stacksize=N        main thread stack size in bytes
+  --disassemble FILE        print FILE's executable sections as objdump -d does
+  -w, --wide                with --disassemble: all bytes of an instruction on one line
+  --section=NAME            with --disassemble: only this section (repeatable)
+  --version, -h --help`;
 
-Running programs under a tool (--tool=none|memcheck|...) is not available yet.`;
-
-class UsageError extends Error {}
-
-interface Options { disassemble?: string; wide: boolean; sections: string[] }
-
-function parseArgs(argv: string[]): Options | 'help' | 'version' {
-  const o: Options = { wide: false, sections: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '-h' || a === '--help') return 'help';
-    if (a === '--version') return 'version';
-    if (a === '-w' || a === '--wide') o.wide = true;
-    else if (a === '--disassemble' || a === '-d') {
-      if (i + 1 >= argv.length) throw new UsageError('--disassemble needs a FILE');
-      o.disassemble = argv[++i];
-    } else if (a.startsWith('--disassemble=')) o.disassemble = a.slice('--disassemble='.length);
-    else if (a.startsWith('--section=')) o.sections.push(a.slice('--section='.length));
-    else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
-    else throw new UsageError(`running '${a}' under a tool is not implemented yet; try --disassemble ${a}`);
-  }
-  if (o.disassemble === undefined) throw new UsageError('nothing to do');
-  return o;
-}
-
-function readInput(path: string): Uint8Array {
+function disassemble(file: string, wide: boolean, sections: string[]): number {
+  let bytes: Uint8Array;
   try {
-    return readFileSync(path);
+    bytes = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `'${path}': No such file` : `'${path}': cannot read (${code ?? String(e)})`);
+    throw new UsageError(code === 'ENOENT' ? `'${file}': No such file` : `'${file}': cannot read (${code ?? String(e)})`);
   }
+  const elf = parseElf(bytes);
+  const out: string[] = [];
+  for (const line of disassembleElf(elf, { fileName: file, wide, sections: sections.length ? sections : undefined })) {
+    out.push(line);
+    if (out.length >= 4096) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; }
+  }
+  process.stdout.write(out.join('\n') + '\n');
+  return 0;
 }
 
 export function main(argv: string[]): number {
   try {
-    const opts = parseArgs(argv);
-    if (opts === 'help') { process.stdout.write(USAGE + '\n'); return 0; }
-    if (opts === 'version') { process.stdout.write(`grindlab-${VERSION}\n`); return 0; }
-    const file = opts.disassemble!;
-    const elf = parseElf(readInput(file));
-    const out: string[] = [];
-    for (const line of disassembleElf(elf, {
-      fileName: file, wide: opts.wide, sections: opts.sections.length ? opts.sections : undefined,
-    })) {
-      out.push(line);
-      if (out.length >= 4096) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; }
+    const cmd = parseCommandLine(argv);
+    switch (cmd.kind) {
+      case 'help': process.stdout.write(USAGE + '\n'); return 0;
+      case 'version': process.stdout.write(`grindlab-${GRINDLAB_VERSION}\n`); return 0;
+      case 'disassemble': return disassemble(cmd.file, cmd.wide, cmd.sections);
+      case 'run': return runProgram(cmd.options);
     }
-    process.stdout.write(out.join('\n') + '\n');
-    return 0;
   } catch (e) {
     if (e instanceof UsageError || e instanceof ElfError) {
-      const hint = e instanceof UsageError && !e.message.includes('No such file') ? ' (grindlab --help for usage)' : '';
-      process.stderr.write(`grindlab: ${e.message}${hint}\n`);
+      process.stderr.write(`grindlab: ${e.message}\n`);
+      if (e instanceof UsageError && /option|no program/i.test(e.message)) {
+        process.stderr.write('grindlab: Use --help for more information.\n');
+      }
       return 1;
     }
     throw e;

@@ -16,8 +16,9 @@ import { type SigInfo, popSignalFrame, pushSignalFrame } from './signal-frame.ts
 import { type IRSB, optimise, ppIRSB } from '../ir/index.ts';
 import { loadExecutable } from '../kernel/loader.ts';
 import { Process, SIG, SIG_DFL, SIG_IGN, type SigAction } from '../kernel/process.ts';
-import { SyscallArgs, type SyscallOutcome, type SyscallSpec } from '../kernel/syscalls/spec.ts';
-import { type SyscallTable, linuxSyscalls } from '../kernel/syscalls/table.ts';
+import { Kernel, type KernelOptions } from '../kernel/kernel.ts';
+import { SyscallArgs, type SyscallOutcome } from '../kernel/syscalls/spec.ts';
+import type { TerminalHost } from '../kernel/vfs/index.ts';
 import { AddressSpace, ENGINE_RESERVED_START, MemoryFault, PERM_X, PAGE_SIZE } from '../memory/index.ts';
 import { SeededRandom, VirtualClock } from './determinism.ts';
 import { CheckedMemory } from './memory-port.ts';
@@ -42,9 +43,16 @@ export interface MachineOptions {
   /** The tool's report and the core's messages (stderr or --log-file). */
   log: Sink;
   trace?: TraceOptions;
-  /** File syscalls and other kernel parts supplied by the embedder (the VFS-backed half). */
-  extraSyscalls?: SyscallSpec[];
+  /** The terminal the guest's stdio is attached to. */
+  terminal: TerminalHost;
+  /** The working directory the program starts in (default /home/user). */
+  cwd?: string;
+  /** Mounts host directories into the guest's namespace (the CLI's view of the host). */
+  mountHost?: KernelOptions['mounts'];
   mainStackSize?: number;
+  /** The guest's user and group ids (default 1000, a plain user). */
+  uid?: number;
+  gid?: number;
 }
 
 /** Where a run stands after `run()` returns. */
@@ -63,7 +71,7 @@ export class Machine {
   readonly log: ValgrindLog;
   readonly symbols = new Symbolizer();
   private readonly mem: CheckedMemory;
-  private readonly syscalls: SyscallTable;
+  readonly kernel: Kernel;
   private readonly cache = new Map<number, CompiledBlock>();
   private readonly helpers: HelperTable;
   private translations = 0;
@@ -79,10 +87,12 @@ export class Machine {
     this.log = new ValgrindLog(o.log, pid);
     this.as = new AddressSpace({ warn: (m) => this.log.core(m) });
     const random = new SeededRandom(o.seed);
-    this.proc = new Process({ pid, uid: 1000, gid: 1000, exePath: o.path, random, clock: new VirtualClock(o.seed) });
+    const uid = o.uid ?? 1000;
+    const gid = o.gid ?? 1000;
+    this.proc = new Process({ pid, uid, gid, exePath: o.path, random, clock: new VirtualClock(o.seed) });
     const image = loadExecutable(this.as, elf, {
       path: o.path, argv: [o.path, ...o.args], envp: o.env, random: random.bytes(16),
-      uid: 1000, gid: 1000, hwcap: cpuid(1, 0).edx, mainStackSize: o.mainStackSize,
+      uid, gid, hwcap: cpuid(1, 0).edx, mainStackSize: o.mainStackSize,
     });
     this.stackMax = image.stackTop - image.stackLimit;
     this.symbols.addObject(o.path, elf, image.start, image.end, image.bias);
@@ -90,7 +100,10 @@ export class Machine {
     this.state = this.stateView();
     this.resetState(image.entry, image.rsp);
     this.mem = new CheckedMemory(this.as);
-    this.syscalls = linuxSyscalls(o.extraSyscalls);
+    this.kernel = new Kernel({
+      as: this.as, proc: this.proc, terminal: o.terminal, programPath: o.path, programBytes: o.program,
+      mounts: o.mountHost, cwd: o.cwd,
+    });
     this.trace = o.trace ?? {};
     this.helpers = amd64Helpers(() => this.proc.clock.ticks());
   }
@@ -201,8 +214,8 @@ export class Machine {
     const nr = Number(reg(0));
     if (nr === NR_RT_SIGRETURN) return this.sigreturn();
     const args = new SyscallArgs([reg(7), reg(6), reg(2), reg(10), reg(8), reg(9)]);
-    const outcome: SyscallOutcome = this.syscalls.dispatch(nr, {
-      args, proc: this.proc, mem: this.as, state: s, warn: (m) => this.log.core(m),
+    const outcome: SyscallOutcome = this.kernel.syscalls.dispatch(nr, {
+      args, proc: this.proc, mem: this.as, state: s, warn: (m) => this.log.core(m), mapFile: this.kernel.mapFile,
     });
     const setResult = (r: number) => s.setBigUint64(OFFSET_GPR(0), BigInt.asUintN(64, BigInt(r)), true);
     if (typeof outcome === 'number') { setResult(outcome); return undefined; }

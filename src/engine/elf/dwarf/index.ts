@@ -4,3 +4,5 @@ export { debugSection } from './sections.ts';
 export { buildLineIndex, type LineIndex, type LineIndexOptions, type SourceLocation } from './line-index.ts';
 export { demangle, type DemangleOptions } from './demangle.ts';
 export { buildSymbolIndex, fnNameKind, preferName, type FnNameKind, type FunctionSymbol, type SymbolIndex, type SymbolLookup } from './symbol-index.ts';
+export { buildUnwinder, combineUnwinders, type ReadU64, type StackBounds, type UnwindFrame, type Unwinder, type UnwindRegs } from './unwind.ts';
+export { crc32, debugFileCandidates, gnuDebuglink, type DebugLink } from './debug-link.ts';

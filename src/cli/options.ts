@@ -1,0 +1,71 @@
+// Valgrind's command line: core options first, then the program and its arguments.
+export interface RunOptions {
+  tool: 'none';
+  quiet: boolean;
+  traceIR?: 'before' | 'after' | 'both';
+  traceNotBelow: number;
+  seed: number;
+  sandbox: boolean;
+  logFile?: string;
+  mainStackSize?: number;
+  program: string;
+  args: string[];
+}
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'disassemble'; file: string; wide: boolean; sections: string[] }
+  | { kind: 'run'; options: RunOptions };
+
+export class UsageError extends Error {}
+
+const TOOLS = ['none'] as const;
+
+function intValue(name: string, v: string): number {
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(v)) throw new UsageError(`Bad option: ${name}=${v}`);
+  return Number(v);
+}
+
+export function parseCommandLine(argv: string[]): Command {
+  let disassemble: string | undefined;
+  let wide = false;
+  const sections: string[] = [];
+  const o: Omit<RunOptions, 'program' | 'args'> = { tool: 'none', quiet: false, traceNotBelow: 0, seed: 1, sandbox: false };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('-')) break;
+    const eq = a.indexOf('=');
+    const [name, value] = eq < 0 ? [a, undefined] : [a.slice(0, eq), a.slice(eq + 1)];
+    switch (name) {
+      case '-h': case '--help': return { kind: 'help' };
+      case '--version': return { kind: 'version' };
+      case '-q': case '--quiet': o.quiet = true; break;
+      case '-w': case '--wide': wide = true; break;
+      case '-d': case '--disassemble':
+        disassemble = value ?? argv[++i];
+        if (disassemble === undefined) throw new UsageError('--disassemble needs a FILE');
+        break;
+      case '--section': sections.push(value ?? ''); break;
+      case '--tool':
+        if (!TOOLS.includes(value as never)) throw new UsageError(`tool '${value}' is not available yet (available: ${TOOLS.join(', ')})`);
+        o.tool = value as RunOptions['tool'];
+        break;
+      case '--trace-ir':
+        if (value !== 'before' && value !== 'after' && value !== 'both') throw new UsageError(`Bad option: ${a} (use before, after or both)`);
+        o.traceIR = value;
+        break;
+      case '--trace-notbelow': o.traceNotBelow = intValue(name, value ?? ''); break;
+      case '--seed': o.seed = intValue(name, value ?? ''); break;
+      case '--sandbox': o.sandbox = true; break;
+      case '--log-file': o.logFile = value; break;
+      case '--main-stacksize': o.mainStackSize = intValue(name, value ?? ''); break;
+      default: throw new UsageError(`Unknown option: ${a}`);
+    }
+  }
+  if (disassemble !== undefined) return { kind: 'disassemble', file: disassemble, wide, sections };
+  const program = argv[i];
+  if (program === undefined) throw new UsageError('no program specified');
+  return { kind: 'run', options: { ...o, program, args: argv.slice(i + 1) } };
+}

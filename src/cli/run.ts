@@ -1,0 +1,75 @@
+// `grindlab [options] prog [args]`: run a program under the engine, Valgrind-style.
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { Machine } from '../engine/core/machine.ts';
+import { NONE_BANNER, printBanner } from '../engine/core/output.ts';
+import { ElfError } from '../engine/elf/index.ts';
+import { ExecError } from '../engine/kernel/loader.ts';
+import { mountHostView } from './host-fs.ts';
+import type { RunOptions } from './options.ts';
+import { NodeTerminal } from './terminal.ts';
+import { UsageError } from './options.ts';
+
+/** Find the program as a shell would: a name without a slash is looked up in PATH. */
+function resolveProgram(name: string): string {
+  if (name.includes('/')) return name;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const p = join(dir, name);
+    try {
+      readFileSync(p, { flag: 'r' }).subarray(0, 0);
+      return p;
+    } catch { /* keep looking */ }
+  }
+  throw new UsageError(`${name}: command not found`);
+}
+
+function readProgram(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `${path}: No such file or directory` : `${path}: cannot read (${code})`);
+  }
+}
+
+/** Runs the program; returns the exit status a shell would see. */
+export function runProgram(o: RunOptions): number {
+  const path = resolveProgram(o.program);
+  const bytes = readProgram(path);
+  const logSink = o.logFile
+    ? (writeFileSync(o.logFile, ''), (t: string) => appendFileSync(o.logFile!, t))
+    : (t: string) => process.stderr.write(t);
+  let machine: Machine;
+  try {
+    machine = new Machine({
+      program: bytes, path, args: o.args, env: guestEnvironment(o.sandbox), seed: o.seed, log: logSink,
+      trace: o.traceIR ? { ir: o.traceIR, notBelow: o.traceNotBelow } : undefined,
+      mainStackSize: o.mainStackSize, terminal: new NodeTerminal(),
+      // Outside the sandbox the guest is the user running the CLI, as under valgrind.
+      ...(!o.sandbox && { uid: process.getuid?.() ?? 1000, gid: process.getgid?.() ?? 1000 }),
+      cwd: o.sandbox ? undefined : resolve('.'),
+      mountHost: o.sandbox ? undefined : (system) => mountHostView(system, resolve('.')),
+    });
+  } catch (e) {
+    if (e instanceof ElfError || e instanceof ExecError) {
+      process.stderr.write(`grindlab: ${path}: ${e.message}\n`);
+      return 126;
+    }
+    throw e;
+  }
+  const log = machine.log;
+  if (!o.quiet) printBanner(log, NONE_BANNER, [o.program, ...o.args]);
+  const result = machine.run();
+  if (result.kind === 'exited') {
+    if (!o.quiet) log.line();
+    return result.status;
+  }
+  if (result.kind === 'killed') return 128 + result.signal;
+  return 1;
+}
+
+/** The guest's environment: the host's, or in the sandbox a small fixed one. */
+function guestEnvironment(sandbox: boolean): string[] {
+  if (sandbox) return ['HOME=/home/user', 'PATH=/usr/local/bin:/usr/bin:/bin', 'LANG=C.UTF-8', 'TERM=xterm-256color', 'USER=user'];
+  return Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
+}
