@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define ITERATIONS_PER_REPORT 10000000UL
+#define ITERATIONS_PER_REPORT 500000UL
 
 int main(int argc, char **argv)
 {

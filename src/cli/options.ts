@@ -8,6 +8,8 @@ export interface RunOptions {
   sandbox: boolean;
   logFile?: string;
   mainStackSize?: number;
+  /** --check-ir: verify every block's IR after lifting and after each optimiser pass. */
+  checkIR: boolean;
   program: string;
   args: string[];
 }
@@ -31,7 +33,7 @@ export function parseCommandLine(argv: string[]): Command {
   let disassemble: string | undefined;
   let wide = false;
   const sections: string[] = [];
-  const o: Omit<RunOptions, 'program' | 'args'> = { tool: 'none', quiet: false, traceNotBelow: 0, seed: 1, sandbox: false };
+  const o: Omit<RunOptions, 'program' | 'args'> = { tool: 'none', quiet: false, traceNotBelow: 0, seed: 1, sandbox: false, checkIR: false };
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i]!;
@@ -61,6 +63,7 @@ export function parseCommandLine(argv: string[]): Command {
       case '--sandbox': o.sandbox = true; break;
       case '--log-file': o.logFile = value; break;
       case '--main-stacksize': o.mainStackSize = intValue(name, value ?? ''); break;
+      case '--check-ir': o.checkIR = true; break;
       default: throw new UsageError(`Unknown option: ${a}`);
     }
   }

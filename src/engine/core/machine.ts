@@ -13,7 +13,7 @@ import {
 } from '../guest/amd64/state.ts';
 import { calculateRflagsAll } from '../guest/amd64/flags.ts';
 import { type SigInfo, popSignalFrame, pushSignalFrame } from './signal-frame.ts';
-import { type IRSB, optimise, ppIRSB } from '../ir/index.ts';
+import { type IRSB, assertSaneIRSB, optimise, ppIRSB } from '../ir/index.ts';
 import { loadExecutable } from '../kernel/loader.ts';
 import { Process, SIG, SIG_DFL, SIG_IGN, type SigAction } from '../kernel/process.ts';
 import { Kernel, type KernelOptions } from '../kernel/kernel.ts';
@@ -50,6 +50,8 @@ export interface MachineOptions {
   /** Mounts host directories into the guest's namespace (the CLI's view of the host). */
   mountHost?: KernelOptions['mounts'];
   mainStackSize?: number;
+  /** Check every block's IR (lifted, and after each optimiser pass): tests and debugging. */
+  checkIR?: boolean;
   /** The guest's user and group ids (default 1000, a plain user). */
   uid?: number;
   gid?: number;
@@ -143,7 +145,8 @@ export class Machine {
     const n = this.translations++;
     const tracing = this.trace.ir && n >= (this.trace.notBelow ?? 0);
     if (tracing && this.trace.ir !== 'after') this.traceBlock(n, addr, 'IR before instrumentation', lifted.sb);
-    const sb = optimise(lifted.sb, { guestStateSize: GUEST_STATE_SIZE, specialise: specialiseFlagHelpers });
+    if (this.o.checkIR) assertSaneIRSB(lifted.sb, { guestStateSize: GUEST_STATE_SIZE }, `lifted at 0x${addr.toString(16)}`);
+    const sb = optimise(lifted.sb, { guestStateSize: GUEST_STATE_SIZE, specialise: specialiseFlagHelpers, verify: this.o.checkIR });
     if (tracing && this.trace.ir !== 'before') this.traceBlock(n, addr, 'IR after instrumentation and optimisation', sb);
     const block = compile(sb, this.helpers);
     if (lifted.noDecode) this.noDecode.set(addr, lifted.noDecode.bytes);

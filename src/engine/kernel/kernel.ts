@@ -3,14 +3,14 @@
 // syscall table over all of it. The Machine builds one per run and dispatches through
 // `syscalls`; `mapFile` is the SyscallContext hook mmap uses for descriptors.
 import { cpuid } from '../guest/amd64/cpuid.ts';
-import type { AddressSpace, Perm } from '../memory/index.ts';
+import { type AddressSpace, PERM_W, type Perm } from '../memory/index.ts';
 import { ProcessFiles } from './fds/index.ts';
 import { SIG_IGN, type Process } from './process.ts';
 import { fileMapper, fileSyscalls } from './syscalls/files.ts';
 import type { SyscallArgs, SyscallSpec } from './syscalls/spec.ts';
 import { type SyscallTable, linuxSyscalls } from './syscalls/table.ts';
 import {
-  type Credentials, type HostDirectory, HostFs, KERNEL_CALLER, type NegErrno, type StandardSystem, type TerminalHost,
+  type Credentials, HOME, type HostDirectory, HostFs, KERNEL_CALLER, type NegErrno, type StandardSystem, type TerminalHost,
   createStandardSystem, errnoName, makeDirs, writeFile,
 } from './vfs/index.ts';
 
@@ -62,7 +62,7 @@ export class Kernel {
     else for (const m of o.mounts ?? []) setup(`mounting ${m.guestPath}`, mountHost(system, m));
 
     const files = ProcessFiles.create(system.vfs, { pid: proc.pid, cred: this.cred, cwd: o.cwd });
-    if (typeof files === 'number') throw new Error(`grindlab: cannot start in ${o.cwd}: ${errnoName(files)}`);
+    if (typeof files === 'number') throw new Error(`grindlab: cannot start in ${o.cwd ?? HOME}: ${errnoName(files)}`);
     files.installStdio(system.terminal);
     this.files = files;
     const cwd = system.vfs.mounts.pathOf(files.cwd);
@@ -104,7 +104,7 @@ export class Kernel {
       if (m.kind === 'file') file += n;
       else anon += n;
       if (m.kind === 'stack') stack += n;
-      else if (!m.shared && m.perm & 2) data += n;
+      else if (!m.shared && m.perm & PERM_W) data += n;
     }
     const sigset = (pick: (handler: bigint) => boolean) => {
       let set = 0n;
