@@ -1,5 +1,7 @@
-// `npm run bench`: performance figures, measured rather than asserted in tests.
-// Today: decoder throughput on the largest sample binary (all executable sections).
+// `npm run bench`: performance figures, measured rather than asserted in tests:
+// the CPU benchmark sample natively, under valgrind --tool=none and under
+// grindlab --tool=none (times and slowdowns in one run), and decoder throughput.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseElf, sectionBytes } from '../src/engine/elf/index.ts';
@@ -36,6 +38,35 @@ function rate(print: boolean): { n: number; perSec: number } {
   for (let i = 0; i < runs; i++) n = pass(print);
   const secs = (performance.now() - t0) / 1000;
   return { n, perSec: (n * runs) / secs };
+}
+
+/** Wall time of one run, best of `reps`, in seconds; also its stdout, to check they agree. */
+function timeRun(cmd: string, args: string[], reps: number): { secs: number; stdout: string } {
+  let best = Infinity;
+  let stdout = '';
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const secs = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+    best = Math.min(best, secs);
+    stdout = r.stdout;
+  }
+  return { secs: best, stdout };
+}
+
+const grindlab = join(root, 'bin/grindlab.js');
+for (const kind of ['static', 'musl']) {
+  const exe = join(root, 'public/samples/bench', `bench-${kind}`);
+  const native = timeRun(exe, [], 5);
+  const vg = timeRun('valgrind', ['--tool=none', '-q', exe], 3);
+  const ours = timeRun(process.execPath, [grindlab, '--tool=none', '-q', exe], 1);
+  // Valgrind's x87 is double precision, and musl's printf computes in long double:
+  // there, valgrind's output is the reference rather than the CPU's.
+  const same = ours.stdout === native.stdout ? 'output as native' : ours.stdout === vg.stdout ? 'output as valgrind' : 'OUTPUT DIFFERS';
+  console.log(`bench-${kind} (scale 1): native ${native.secs.toFixed(3)} s, valgrind --tool=none ${vg.secs.toFixed(2)} s `
+    + `(${(vg.secs / native.secs).toFixed(0)}x), grindlab --tool=none ${ours.secs.toFixed(2)} s `
+    + `(${(ours.secs / native.secs).toFixed(0)}x native, ${(ours.secs / vg.secs).toFixed(1)}x valgrind), ${same}`);
 }
 
 const d = rate(false);

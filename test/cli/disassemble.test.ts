@@ -58,6 +58,6 @@ describe('grindlab --disassemble', () => {
     expect(missing.stderr.trim()).toMatch(/^grindlab: '.*nope': No such file$/);
     const bad = grindlab('--frobnicate');
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/unknown option '--frobnicate'/);
+    expect(bad.stderr).toMatch(/Unknown option: --frobnicate/);
   });
 });

@@ -34,7 +34,7 @@ function normaliseReport(stderr: string): string[] {
   return stderr.split('\n')
     .filter((l) => l.startsWith('=='))
     .map((l) => l.replace(/^==\d+== ?/, ''))
-    .filter((l, i) => i >= 4) // tool, copyright, version, command
+    .filter((_, i) => i >= 4) // tool, copyright, version, command
     .map((l) => l.replace(/0x[0-9A-Fa-f]+/g, '0x…'));
 }
 

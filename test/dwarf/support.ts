@@ -152,7 +152,7 @@ export function gdbBacktrace(prog: string, args: string[], breakAt: string): Gdb
  */
 export class ValgrindOracle {
   private constructor(
-    private readonly pid: number,
+    readonly pid: number,
     private readonly prefix: string,
     private readonly child: ReturnType<typeof spawn>,
   ) {}
@@ -162,9 +162,9 @@ export class ValgrindOracle {
    * print a line to stdout once it is ready (its libraries loaded) and then
    * block reading stdin, where vgdb can reach it.
    */
-  static async start(prog: string, dir: string): Promise<ValgrindOracle> {
+  static async start(prog: string, args: string[], dir: string): Promise<ValgrindOracle> {
     const prefix = join(dir, 'vgdb-pipe');
-    const child = spawn('valgrind', ['--tool=none', '--vgdb=yes', `--vgdb-prefix=${prefix}`, prog], {
+    const child = spawn('valgrind', ['--tool=none', '--vgdb=yes', `--vgdb-prefix=${prefix}`, prog, ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -186,7 +186,6 @@ export class ValgrindOracle {
     for (const line of `${r.stdout}${r.stderr}`.split('\n')) {
       const m = /^==\d+==\s+(?:at|by) 0x[0-9A-F]+: (.*) \((.*)\)$/.exec(line);
       if (m) out.push({ fn: m[1], where: m[2] });
-      else if (/is in .*segment|is in a/.test(line) && out.length === 0) out.push({ fn: '', where: line.trim() });
     }
     return out;
   }

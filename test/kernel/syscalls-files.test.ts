@@ -25,7 +25,8 @@ const NR = {
   unlink: 87, symlink: 88, readlink: 89, chmod: 90, fchmod: 91, umask: 95, getdents64: 217, fadvise64: 221,
   openat: 257, mkdirat: 258, newfstatat: 262, unlinkat: 263, renameat: 264, linkat: 265, symlinkat: 266,
   readlinkat: 267, fchmodat: 268, faccessat: 269, utimensat: 280, dup3: 292, pipe2: 293, preadv: 295,
-  pwritev: 296, renameat2: 316, statx: 332, close_range: 436, faccessat2: 439,
+  pwritev: 296, renameat2: 316, statx: 332, close_range: 436, faccessat2: 439, flock: 73, fsync: 74, fdatasync: 75,
+  creat: 85,
 } as const;
 
 const SEEK_SET = 0;
@@ -262,6 +263,10 @@ describe('file data through the syscall table', () => {
     expect(g.num('dup', 0)).toBe(4); // the pipe's descriptors were closed again
     expect(g.num('getcwd', BAD, 100)).toBe(-Errno.EFAULT);
     expect(g.num('ioctl', 0, TCGETS, BAD)).toBe(-Errno.EFAULT);
+    // Zero-length transfers touch no memory, wherever they point.
+    expect(g.num('write', fd, 0xfffff000, 0)).toBe(0);
+    expect(g.num('read', fd, 0xfffff000, 0)).toBe(0);
+    expect(g.num('writev', fd, iovecs(g, [{ addr: 0xfffff000, len: 0 }]), 1)).toBe(0);
 
     // A buffer that ends in an unmapped page: a short transfer, as Linux makes.
     const lastPage = g.arena + 15 * PAGE_SIZE;
@@ -306,6 +311,10 @@ describe('file data through the syscall table', () => {
     expect(g.num('truncate', g.str('/tmp/b'), 2)).toBe(-Errno.EACCES);
     expect(g.num('fchmodat', AT_FDCWD, g.str('/tmp/b'), 0o600)).toBe(0);
     expect(g.num('truncate', g.str('/tmp/b'), 2)).toBe(0);
+    const created = g.num('creat', g.str('/tmp/b'), 0o600); // creat truncates an existing file
+    expect(g.num('fstat', created, st)).toBe(0);
+    expect(g.view(st, 144).getBigUint64(STAT_OFFSETS.st_size, true)).toBe(0n);
+    expect(g.num('read', created, st, 1)).toBe(-Errno.EBADF); // write-only
     expect(g.num('renameat2', AT_FDCWD, g.str('/tmp/b'), AT_FDCWD, g.str('/tmp/c'), 1)).toBe(-Errno.EEXIST); // RENAME_NOREPLACE
 
     const times = new Uint8Array(32);
@@ -459,6 +468,10 @@ describe('descriptors through the syscall table', () => {
     expect(g.num('fcntl', fd, F_GETLK, query)).toBe(0);
     expect(g.view(query, 32).getInt16(0, true)).toBe(2); // F_UNLCK: nothing conflicts
 
+    expect(g.num('flock', fd, 2 | 4)).toBe(0); // LOCK_EX|LOCK_NB: nobody else holds it
+    expect(g.num('flock', fd, 3)).toBe(-Errno.EINVAL);
+    expect(g.num('fsync', fd)).toBe(0);
+    expect(g.num('fdatasync', 1)).toBe(-Errno.EINVAL); // a terminal has nothing to sync
     expect(g.num('fadvise64', fd, 0, 0, 4)).toBe(0); // POSIX_FADV_DONTNEED
     expect(g.num('fadvise64', fd, 0, 0, 9)).toBe(-Errno.EINVAL);
     expect(g.num('fadvise64', 99, 0, 0, 0)).toBe(-Errno.EBADF);

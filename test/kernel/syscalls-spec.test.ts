@@ -29,7 +29,7 @@ const label = (s: FileSyscallSpec) => s.label ?? s.name;
 /** The file syscalls the kernel provides, by Linux x86-64 number. */
 const FILE_SYSCALLS: Record<number, string> = {
   0: 'read', 1: 'write', 2: 'open', 3: 'close', 4: 'stat', 5: 'fstat', 6: 'lstat', 7: 'poll', 8: 'lseek', 16: 'ioctl',
-  17: 'pread64', 18: 'pwrite64', 19: 'readv', 20: 'writev', 21: 'access', 22: 'pipe', 32: 'dup', 33: 'dup2', 72: 'fcntl',
+  73: 'flock', 74: 'fsync', 75: 'fdatasync', 85: 'creat', 17: 'pread64', 18: 'pwrite64', 19: 'readv', 20: 'writev', 21: 'access', 22: 'pipe', 32: 'dup', 33: 'dup2', 72: 'fcntl',
   76: 'truncate', 77: 'ftruncate', 79: 'getcwd', 80: 'chdir', 81: 'fchdir', 82: 'rename', 83: 'mkdir', 84: 'rmdir',
   86: 'link', 87: 'unlink', 88: 'symlink', 89: 'readlink', 90: 'chmod', 91: 'fchmod', 95: 'umask', 217: 'getdents64',
   221: 'fadvise64', 257: 'openat', 258: 'mkdirat', 262: 'newfstatat', 263: 'unlinkat', 264: 'renameat', 265: 'linkat',
@@ -65,6 +65,7 @@ const VALGRIND_REGS: Record<string, string> = {
   renameat2: 'renameat2(olddfd) renameat2(oldpath) renameat2(newdfd) renameat2(newpath) renameat2(flags)',
   statx: 'statx(dirfd) statx(filename) statx(flags) statx(mask) statx(buf)', close_range: 'close_range(first) close_range(last) close_range(flags)',
   faccessat2: 'faccessat2(dfd) faccessat2(pathname) faccessat2(mode) faccessat2(flags)',
+  creat: 'creat(pathname) creat(mode)', fsync: 'fsync(fd)', fdatasync: 'fdatasync(fd)', flock: 'flock(fd) flock(operation)',
 };
 
 /**
@@ -112,6 +113,7 @@ const VALGRIND_MEMORY: [string, (number | bigint)[], string[]][] = [
   ['fcntl', [3, 6 /* F_SETLK */, ARENA], ['fcntl(lock->l_type)', 'fcntl(lock->l_whence)', 'fcntl(lock->l_start)', 'fcntl(lock->l_len)']],
   ['fcntl', [3, 36 /* F_OFD_GETLK */, ARENA], ['fcntl(lock->l_type)', 'fcntl(lock->l_whence)', 'fcntl(lock->l_start)', 'fcntl(lock->l_len)', 'fcntl(lock->l_pid)']],
   ['access', [ARENA, 0], ['access(pathname)']],
+  ['creat', [ARENA, 0], ['creat(pathname)']],
   ['rename', [ARENA, ARENA], ['rename(oldpath)', 'rename(newpath)']],
   ['linkat', [3, ARENA, 3, ARENA, 0], ['linkat(oldpath)', 'linkat(newpath)']],
   ['symlinkat', [ARENA, 3, ARENA], ['symlinkat(oldpath)', 'symlinkat(newpath)']],

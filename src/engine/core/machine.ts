@@ -10,6 +10,7 @@ import { type CodeSource, liftSuperblock } from '../guest/amd64/lift/block.ts';
 import {
   GUEST_STATE_SIZE, OFFSET_CC_DEP1, OFFSET_CC_DEP2, OFFSET_CC_NDEP, OFFSET_CC_OP, OFFSET_DFLAG, OFFSET_FC3210,
   OFFSET_FPROUND, OFFSET_FTOP, OFFSET_GPR, OFFSET_IP_AT_SYSCALL, OFFSET_RIP, OFFSET_RSP, OFFSET_SSEROUND,
+  PRECISE_AT_MEMORY_ACCESS,
 } from '../guest/amd64/state.ts';
 import { calculateRflagsAll } from '../guest/amd64/flags.ts';
 import { type SigInfo, popSignalFrame, pushSignalFrame } from './signal-frame.ts';
@@ -146,7 +147,8 @@ export class Machine {
     const tracing = this.trace.ir && n >= (this.trace.notBelow ?? 0);
     if (tracing && this.trace.ir !== 'after') this.traceBlock(n, addr, 'IR before instrumentation', lifted.sb);
     if (this.o.checkIR) assertSaneIRSB(lifted.sb, { guestStateSize: GUEST_STATE_SIZE }, `lifted at 0x${addr.toString(16)}`);
-    const sb = optimise(lifted.sb, { guestStateSize: GUEST_STATE_SIZE, specialise: specialiseFlagHelpers, verify: this.o.checkIR });
+    const sb = optimise(lifted.sb, { guestStateSize: GUEST_STATE_SIZE, specialise: specialiseFlagHelpers, verify: this.o.checkIR,
+      preciseOffsets: PRECISE_AT_MEMORY_ACCESS });
     if (tracing && this.trace.ir !== 'before') this.traceBlock(n, addr, 'IR after instrumentation and optimisation', sb);
     const block = compile(sb, this.helpers);
     if (lifted.noDecode) this.noDecode.set(addr, lifted.noDecode.bytes);

@@ -115,7 +115,7 @@ export function evaluate(bytes: Uint8Array, regs: RegisterFile, read: MemoryRead
           stack.push(t ? 1n : 0n);
           break;
         }
-        case 0x2f: r.pos += r.s16(); break; // skip
+        case 0x2f: { const off = r.s16(); r.pos += off; break; } // skip
         case 0x92: { const n = r.uleb(); stack.push(wrap(reg(n) + BigInt(r.sleb()))); break; } // bregx
         case 0x94: stack.push(load(pop(), r.u8())); break; // deref_size
         case 0x96: break; // nop

@@ -64,10 +64,11 @@ class Inflater {
   constructor(
     private readonly input: Uint8Array,
     start: number,
-    expectedSize: number,
+    /** The size the container promised: corrupt input may not inflate past it. */
+    private readonly limit: number,
   ) {
     this.pos = start;
-    this.out = new Uint8Array(Math.max(expectedSize, 1024));
+    this.out = new Uint8Array(Math.max(limit, 1024));
   }
 
   private bits(n: number): number {
@@ -110,6 +111,7 @@ class Inflater {
   }
 
   private reserve(n: number): void {
+    if (this.outPos + n > this.limit) throw new DwarfError('inflate: output exceeds the promised size');
     if (this.outPos + n <= this.out.length) return;
     const grown = new Uint8Array(Math.max(this.out.length * 2, this.outPos + n));
     grown.set(this.out.subarray(0, this.outPos));
@@ -182,7 +184,7 @@ class Inflater {
     for (;;) {
       const sym = this.decode(lit);
       if (sym < 256) {
-        if (this.outPos >= this.out.length) this.reserve(1);
+        if (this.outPos >= this.limit) this.reserve(1);
         this.out[this.outPos++] = sym;
         continue;
       }

@@ -89,7 +89,7 @@ export function buildLineIndex(elf: ElfFile, options: LineIndexOptions = {}): Li
     let compDirs: Map<number, string> | undefined;
     const compDirOf = (offset: number): string | undefined =>
       (compDirs ??= compDirsByStmtList(elf, warnings)).get(offset);
-    const strings = { lineStr: debugSection(elf, '.debug_line_str'), str: debugSection(elf, '.debug_str') };
+    const strings = { lineStr: debugSection(elf, '.debug_line_str'), str: debugSection(elf, '.debug_str'), cache: new Map<number, string>() };
     const stmtOnly = options.stmtOnly ?? false;
     const r = new DwarfReader(debugLine);
     while (!r.atEnd) {

@@ -37,6 +37,19 @@ export interface LineStrings {
   lineStr?: Uint8Array;
   /** .debug_str, for DW_FORM_strp. */
   str?: Uint8Array;
+  /** Strings already decoded, by section and offset: every unit's header names the same few. */
+  cache?: Map<number, string>;
+}
+
+function cachedString(s: LineStrings, section: Uint8Array, offset: number, name: string): string {
+  // Keys: .debug_line_str offsets as is, .debug_str offsets negated (offset 0 is shared; -0 is not a distinct key).
+  const key = section === s.lineStr ? offset : -offset - 1;
+  let v = s.cache?.get(key);
+  if (v === undefined) {
+    v = stringAt(section, offset, name);
+    s.cache?.set(key, v);
+  }
+  return v;
 }
 
 /** Row flags passed to the row callback. */
@@ -152,10 +165,10 @@ function readEntryForm(r: DwarfReader, form: number, s: LineStrings, offsetSize:
     case C.DW_FORM_string: return r.cstr();
     case C.DW_FORM_line_strp:
       if (!s.lineStr) throw new DwarfError(`${what} entry uses DW_FORM_line_strp but .debug_line_str is missing`);
-      return stringAt(s.lineStr, r.offset(offsetSize), '.debug_line_str');
+      return cachedString(s, s.lineStr, r.offset(offsetSize), '.debug_line_str');
     case C.DW_FORM_strp:
       if (!s.str) throw new DwarfError(`${what} entry uses DW_FORM_strp but .debug_str is missing`);
-      return stringAt(s.str, r.offset(offsetSize), '.debug_str');
+      return cachedString(s, s.str, r.offset(offsetSize), '.debug_str');
     case C.DW_FORM_udata: return r.uleb();
     case C.DW_FORM_data1: return r.u8();
     case C.DW_FORM_data2: return r.u16();

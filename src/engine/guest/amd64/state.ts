@@ -70,3 +70,10 @@ const NAMED: Record<number, string> = {
   [OFFSET_CMSTART]: 'cmstart', [OFFSET_CMLEN]: 'cmlen', [OFFSET_NRADDR]: 'nraddr',
   [OFFSET_SC_CLASS]: 'sc_class', [OFFSET_GS_BASE]: 'gs_base', [OFFSET_IP_AT_SYSCALL]: 'ip_at_syscall',
 };
+
+/** What must be exact in the guest state where a statement may fault: rsp, rbp and rip,
+ *  as under Valgrind's default --vex-iropt-register-updates=unwindregs-at-mem-access.
+ *  Other registers may lag in a signal handler's context, exactly as under valgrind. */
+export const PRECISE_AT_MEMORY_ACCESS = [
+  { offset: OFFSET_RSP, size: 8 }, { offset: OFFSET_GPR(5), size: 8 }, { offset: OFFSET_RIP, size: 8 },
+] as const;

@@ -1,5 +1,6 @@
 // The file syscalls on the descriptor table and on descriptors' own state: close,
-// close_range, dup/dup2/dup3, fcntl, pipe/pipe2, and fchdir, fchmod, ftruncate, umask.
+// close_range, dup/dup2/dup3, fcntl, flock, pipe/pipe2, fsync/fdatasync, and fchdir,
+// fchmod, ftruncate, umask.
 import {
   F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, PIPE_CAPACITY, type ProcessFiles,
 } from '../fds/index.ts';
@@ -32,6 +33,10 @@ const F_WRLCK = 1;
 const F_UNLCK = 2;
 /** struct flock: l_type (i16), l_whence (i16), l_start (i64 at 8), l_len (i64 at 16), l_pid (i32 at 24). */
 const FLOCK_SIZE = 32;
+const LOCK_SH = 1;
+const LOCK_EX = 2;
+const LOCK_NB = 4;
+const LOCK_UN = 8;
 const CLOSE_RANGE_UNSHARE = 2;
 const CLOSE_RANGE_CLOEXEC = 4;
 
@@ -107,6 +112,21 @@ function fcntl(c: SyscallContext, files: ProcessFiles): number {
   return files.fcntl(fd, cmd, c.args.int(2));
 }
 
+/** flock(2): as with record locks, no other process can hold a conflicting lock. */
+function flock(files: ProcessFiles, fd: number, operation: number): 0 | NegErrno {
+  const ofd = files.table.get(fd)?.ofd;
+  if (ofd === undefined || ofd.isPath) return -Errno.EBADF;
+  const op = operation & ~LOCK_NB;
+  return op === LOCK_SH || op === LOCK_EX || op === LOCK_UN ? 0 : -Errno.EINVAL;
+}
+
+/** fsync and fdatasync: everything is already where it goes; files without an fsync (pipes, terminals) say EINVAL. */
+function fsync(files: ProcessFiles, fd: number): 0 | NegErrno {
+  const ofd = files.table.get(fd)?.ofd;
+  if (ofd === undefined || ofd.isPath) return -Errno.EBADF;
+  return ofd.inode.kind === 'file' || ofd.inode.kind === 'directory' ? 0 : -Errno.EINVAL;
+}
+
 /** pipe and pipe2. As in Linux, descriptors the guest cannot be told of are closed again. */
 function pipe(c: SyscallContext, files: ProcessFiles, flags: number): number {
   const fds = files.pipe2(flags);
@@ -153,6 +173,9 @@ export function fdSyscalls(files: ProcessFiles): FileSyscallSpec[] {
       },
       run: (c) => fcntl(c, files),
     },
+    { nr: 73, name: 'flock', args: ['fd', 'operation'], run: (c) => flock(files, c.args.int(0), c.args.int(1)) },
+    { nr: 74, name: 'fsync', args: ['fd'], run: (c) => fsync(files, c.args.int(0)) },
+    { nr: 75, name: 'fdatasync', args: ['fd'], run: (c) => fsync(files, c.args.int(0)) },
     { nr: 22, name: 'pipe', args: ['filedes'], mem: filedes, run: (c) => pipe(c, files, 0) },
     // Valgrind's register check calls this one "pipe" too; its memory check says pipe2.
     { nr: 293, name: 'pipe2', args: ['filedes', 'flags'], mem: filedes, run: (c) => pipe(c, files, c.args.int(1)) },

@@ -71,7 +71,7 @@ export function intoGuest(c: SyscallContext, addr: number, len: number, cap: num
 /** A transfer out of guest memory (write, pwrite): the readable start of the buffer, as intoGuest. */
 export function fromGuest(c: SyscallContext, addr: number, len: number, drain: (src: Uint8Array) => number): number {
   const n = accessiblePrefix(c.mem, addr, len, PERM_R);
-  if (len > 0 && n === 0) return failAfter(drain(new Uint8Array(0)), -Errno.EFAULT);
+  if (n === 0) return failAfter(drain(new Uint8Array(0)), len > 0 ? -Errno.EFAULT : 0);
   return drain(c.mem.readBytes(addr, n) as Uint8Array); // readable: checked above
 }
 
@@ -183,7 +183,7 @@ function iovecPieces(mem: GuestReader, a: SyscallArgs, indexed: boolean): Placed
   return Array.from({ length: n }, (_, i) => ({
     param: indexed ? `vector[${i}]` : 'vector[...]',
     addr: Number(dv.getBigUint64(i * IOVEC_SIZE, true)),
-    len: Number(BigInt.asUintN(53, dv.getBigUint64(i * IOVEC_SIZE + 8, true))),
+    len: Number(dv.getBigUint64(i * IOVEC_SIZE + 8, true)),
   }));
 }
 

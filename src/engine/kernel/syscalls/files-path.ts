@@ -4,7 +4,9 @@
 // ProcessFiles; the argument names are Valgrind's for each form.
 import type { ProcessFiles } from '../fds/index.ts';
 import { Errno, type NegErrno } from '../vfs/errno.ts';
-import { AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, O_CREAT, PATH_MAX, UTIME_NOW, UTIME_OMIT } from '../vfs/flags.ts';
+import {
+  AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, O_CREAT, O_TRUNC, O_WRONLY, PATH_MAX, UTIME_NOW, UTIME_OMIT,
+} from '../vfs/flags.ts';
 import type { Stat } from '../vfs/inode.ts';
 import type { Timespec } from '../vfs/services.ts';
 import { STATX_SIZE, STAT_SIZE, encodeStat, encodeStatx } from '../vfs/stat-layout.ts';
@@ -94,6 +96,10 @@ export function pathSyscalls(files: ProcessFiles): FileSyscallSpec[] {
       nr: 257, name: 'openat', args: ['dfd', 'filename', 'flags', 'mode'], mem: { strings: [path('filename', 1)] },
       regsRead: (a) => (a.int(2) & O_CREAT ? ['dfd', 'filename', 'flags', 'mode'] : ['dfd', 'filename', 'flags']),
       run: (c) => withPath(c, 1, (p) => files.openat(c.args.int(0), p, c.args.int(2), c.args.u32(3))),
+    },
+    {
+      nr: 85, name: 'creat', args: ['pathname', 'mode'], mem: { strings: [path('pathname', 0)] },
+      run: (c) => withPath(c, 0, (p) => files.openat(AT_FDCWD, p, O_CREAT | O_WRONLY | O_TRUNC, c.args.u32(1))),
     },
     // ------------------------------------------------------------- metadata
     {

@@ -15,6 +15,8 @@ const GRND_INSECURE = 4;
 /** struct utsname: six 65-byte fields. The release is valgrind 3.19's host kernel era. */
 const UTSNAME = ['Linux', 'grindlab', '6.1.0-grindlab', '#1 SMP PREEMPT_DYNAMIC Debian 6.1.0', 'x86_64', '(none)'];
 const UTS_FIELD = 65;
+/** struct sysinfo on x86-64. */
+const SYSINFO_SIZE = 112;
 
 export const PROCESS_SYSCALLS: SyscallSpec[] = [
   { nr: 60, name: 'exit', args: ['status'], run: (c) => ({ kind: 'exit', scope: 'thread', status: c.args.int(0) & 0xff }) },
@@ -103,6 +105,21 @@ export const PROCESS_SYSCALLS: SyscallSpec[] = [
         c.proc.rlimits.set(res, [soft, hard]);
       }
       return 0;
+    },
+  },
+  {
+    nr: 99, name: 'sysinfo', args: ['info'],
+    mem: { writes: [{ param: 'info', ptr: 0, len: fixedLen(SYSINFO_SIZE) }], written: [{ param: 'info', ptr: 0, len: fixedLen(SYSINFO_SIZE) }] },
+    run: (c) => {
+      // A modest machine: 4 GiB of RAM (the guest window), half free, no swap, one process.
+      const b = new Uint8Array(SYSINFO_SIZE);
+      const v = new DataView(b.buffer);
+      v.setBigInt64(0, BigInt(c.proc.clock.monotonic().sec), true);
+      v.setBigUint64(32, 4n << 30n, true);
+      v.setBigUint64(40, 2n << 30n, true);
+      v.setUint16(80, 1, true);
+      v.setUint32(104, 1, true);
+      return c.mem.writeBytes(c.args.num(0), b) ? -Errno.EFAULT : 0;
     },
   },
   {
