@@ -249,9 +249,19 @@ export class Machine {
       return undefined;
     }
     this.log.line();
-    for (const l of describeFatalSignal(sig, this.symbols.frames([sig.addr]), this.stackMax)) this.log.line(l);
+    for (const l of describeFatalSignal(sig, this.backtrace(sig.addr), this.stackMax)) this.log.line(l);
     this.log.line();
     return { kind: 'killed', signal: sig.signo };
+  }
+
+  /** The guest's stack trace from `pc` and the current rsp/rbp, as Valgrind prints it. */
+  private backtrace(pc: number): string[] {
+    const reg = (n: number) => Number(this.state.getBigUint64(OFFSET_GPR(n), true));
+    const read = (addr: number) => {
+      const b = this.as.readBytes(addr, 8);
+      return b instanceof Uint8Array ? new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true) : undefined;
+    };
+    return this.symbols.frames(this.symbols.stackTrace({ rip: pc, rsp: reg(4), rbp: reg(5) }, read));
   }
 
   /** Saved SSE/x87 state of each handler running, restored by rt_sigreturn. */
@@ -300,7 +310,7 @@ export class Machine {
 
   private reportUnrecognised(addr: number): void {
     this.log.line(`valgrind: Unrecognised instruction at address 0x${addr.toString(16)}.`);
-    this.log.lines(this.symbols.frames([addr]));
+    this.log.lines(this.backtrace(addr));
     for (const l of UNRECOGNISED_EXPLANATION) this.log.line(l);
   }
 }

@@ -1,58 +1,82 @@
-// Code addresses as Valgrind names them in stack traces: `0x40161E: main (f.c:1)` with
-// line information, `0x40161E: main (in /tmp/f)` without, `0x40161E: ???` outside any
-// known object.
-import type { ElfFile, ElfSymbol } from '../elf/index.ts';
+// Code addresses as Valgrind names them, and stack traces as it walks them:
+// `at 0x40161E: main (f.c:1)` with line information, `main (in /tmp/f)` without,
+// `???` outside any known function; caller frames are shown at return address - 1,
+// and a trace ends at main or at a below-main function.
+import type { ElfFile } from '../elf/index.ts';
+import {
+  type LineIndex, type SymbolIndex, type Unwinder, type UnwindRegs, type ReadU64,
+  buildLineIndex, buildSymbolIndex, buildUnwinder, demangle, fnNameKind,
+} from '../elf/index.ts';
 
 interface LoadedObject {
   path: string;
   start: number;
   end: number;
   bias: number;
-  /** Function symbols sorted by address. */
-  funcs: ElfSymbol[];
+  elf: ElfFile;
+  symbols: SymbolIndex;
+  unwinder: Unwinder;
+  /** Built on first use: most runs never print a source location. */
+  lines?: LineIndex;
 }
+
+/** Valgrind's default --num-callers. */
+export const NUM_CALLERS = 12;
 
 export class Symbolizer {
   private readonly objects: LoadedObject[] = [];
 
   /** Register an ELF object mapped at [start, end) with load bias `bias`. */
   addObject(path: string, elf: ElfFile, start: number, end: number, bias: number): void {
-    const funcs = [...elf.symbols, ...elf.dynamicSymbols]
-      .filter((s) => (s.type === 'FUNC' || s.type === 'GNU_IFUNC') && s.shndx !== 0 && s.name)
-      .sort((a, b) => a.value - b.value || rank(b) - rank(a));
-    this.objects.push({ path, start, end, bias, funcs });
+    this.objects.push({ path, start, end, bias, elf, symbols: buildSymbolIndex(elf), unwinder: buildUnwinder(elf, bias) });
   }
 
-  /** The function containing addr, if any symbol covers it. */
-  functionAt(addr: number): { name: string; object: string } | undefined {
-    const obj = this.objects.find((o) => addr >= o.start && addr < o.end);
-    if (!obj) return undefined;
-    const rel = addr - obj.bias;
-    let lo = 0;
-    let hi = obj.funcs.length - 1;
-    let best: ElfSymbol | undefined;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (obj.funcs[mid]!.value <= rel) { best = obj.funcs[mid]; lo = mid + 1; } else hi = mid - 1;
-    }
-    if (best && (rel < best.value + Math.max(best.size, 1))) return { name: best.name, object: obj.path };
-    return { name: '???', object: obj.path };
+  private objectAt(addr: number): LoadedObject | undefined {
+    return this.objects.find((o) => addr >= o.start && addr < o.end);
   }
 
-  /** `0xADDR: name (in /path)` — the text after `at ` / `by ` in a stack trace. */
+  private lines(o: LoadedObject): LineIndex {
+    o.lines ??= buildLineIndex(o.elf);
+    return o.lines;
+  }
+
+  /** The function name at addr, demangled, or undefined. */
+  functionName(addr: number): string | undefined {
+    const o = this.objectAt(addr);
+    const hit = o?.symbols.lookup(addr - o.bias);
+    return hit ? demangle(hit.symbol.name) ?? hit.symbol.name : undefined;
+  }
+
+  /** `0xADDR: name (file.c:12)`, `0xADDR: name (in /path)`, or `0xADDR: ???`. */
   describe(addr: number): string {
     const hex = `0x${addr.toString(16).toUpperCase()}`;
-    const f = this.functionAt(addr);
-    if (!f) return `${hex}: ???`;
-    return `${hex}: ${f.name} (in ${f.object})`;
+    const o = this.objectAt(addr);
+    if (!o) return `${hex}: ???`;
+    const name = this.functionName(addr);
+    const kind = name ? fnNameKind(name) : 'normal';
+    const shown = kind === 'below-main' ? '(below main)' : name ?? '???';
+    const loc = this.lines(o).lookup(addr - o.bias);
+    return loc ? `${hex}: ${shown} (${loc.file}:${loc.line})` : `${hex}: ${shown} (in ${o.path})`;
+  }
+
+  /** The addresses of a stack trace: pc, then each caller's return address - 1. */
+  stackTrace(regs: UnwindRegs, read: ReadU64, max = NUM_CALLERS): number[] {
+    const ips = [regs.rip];
+    let r = regs;
+    while (ips.length < max) {
+      const name = this.functionName(ips[ips.length - 1]!);
+      if (name && fnNameKind(name) !== 'normal') break;
+      const o = this.objectAt(r.rip);
+      const step = o?.unwinder.unwindStep({ ...r, rip: ips.length === 1 ? r.rip : r.rip - 1 }, read);
+      if (!step || step.rip <= 1) break;
+      r = { rip: step.rip, rsp: step.rsp, rbp: step.rbp };
+      ips.push(step.rip - 1);
+    }
+    return ips;
   }
 
   /** Frames as Valgrind prints them: `   at ...` then `   by ...`. */
   frames(addrs: number[]): string[] {
     return addrs.map((a, i) => `   ${i === 0 ? 'at' : 'by'} ${this.describe(a)}`);
   }
-}
-
-function rank(s: ElfSymbol): number {
-  return s.bind === 'GLOBAL' ? 2 : s.bind === 'WEAK' ? 1 : 0;
 }

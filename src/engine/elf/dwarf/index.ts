@@ -6,3 +6,5 @@ export { demangle, type DemangleOptions } from './demangle.ts';
 export { buildSymbolIndex, fnNameKind, preferName, type FnNameKind, type FunctionSymbol, type SymbolIndex, type SymbolLookup } from './symbol-index.ts';
 export { buildUnwinder, combineUnwinders, type ReadU64, type StackBounds, type UnwindFrame, type Unwinder, type UnwindRegs } from './unwind.ts';
 export { crc32, debugFileCandidates, gnuDebuglink, type DebugLink } from './debug-link.ts';
+export { buildInlineIndex, type InlinedCall, type InlineIndex } from './inline.ts';
+export { framesAt, type DebugInfo, type SourceFrame } from './frames.ts';

@@ -262,3 +262,86 @@ function readUnitDie(cu: CompUnit, s: InfoSections): void {
     }
   }
 }
+
+/** Advances past one attribute value without decoding it. */
+export function skipAttr(r: DwarfReader, form: number, cu: CompUnit): void {
+  switch (form) {
+    case C.DW_FORM_flag_present: case C.DW_FORM_implicit_const: return;
+    case C.DW_FORM_data1: case C.DW_FORM_ref1: case C.DW_FORM_flag: case C.DW_FORM_strx1: case C.DW_FORM_addrx1:
+      r.pos += 1; return;
+    case C.DW_FORM_data2: case C.DW_FORM_ref2: case C.DW_FORM_strx2: case C.DW_FORM_addrx2:
+      r.pos += 2; return;
+    case C.DW_FORM_strx3: case C.DW_FORM_addrx3: r.pos += 3; return;
+    case C.DW_FORM_data4: case C.DW_FORM_ref4: case C.DW_FORM_strx4: case C.DW_FORM_addrx4: case C.DW_FORM_ref_sup4:
+      r.pos += 4; return;
+    case C.DW_FORM_data8: case C.DW_FORM_ref8: case C.DW_FORM_ref_sig8: case C.DW_FORM_ref_sup8:
+      r.pos += 8; return;
+    case C.DW_FORM_data16: r.pos += 16; return;
+    case C.DW_FORM_addr: r.pos += cu.addrSize; return;
+    case C.DW_FORM_strp: case C.DW_FORM_line_strp: case C.DW_FORM_sec_offset: case C.DW_FORM_strp_sup:
+    case C.DW_FORM_GNU_strp_alt: case C.DW_FORM_GNU_ref_alt:
+      r.pos += cu.offsetSize; return;
+    case C.DW_FORM_ref_addr: r.pos += cu.version <= 2 ? cu.addrSize : cu.offsetSize; return;
+    case C.DW_FORM_sdata: case C.DW_FORM_udata: case C.DW_FORM_ref_udata: case C.DW_FORM_strx: case C.DW_FORM_addrx:
+    case C.DW_FORM_loclistx: case C.DW_FORM_rnglistx: case C.DW_FORM_GNU_addr_index: case C.DW_FORM_GNU_str_index:
+      r.uleb(); return;
+    case C.DW_FORM_string: {
+      const nul = r.bytes.indexOf(0, r.pos);
+      if (nul < 0 || nul >= r.end) throw new DwarfError(`string at ${hex(r.pos)} is not NUL-terminated`);
+      r.pos = nul + 1;
+      return;
+    }
+    case C.DW_FORM_block1: r.pos += 1 + r.bytes[r.pos]; return;
+    case C.DW_FORM_block2: r.skip(r.u16()); return;
+    case C.DW_FORM_block4: r.skip(r.u32()); return;
+    case C.DW_FORM_block: case C.DW_FORM_exprloc: r.skip(r.uleb()); return;
+    default:
+      // DW_FORM_indirect and anything unknown: the full reader knows or throws.
+      readAttr(r, form, cu, { info: r.bytes, abbrev: r.bytes }, 0);
+  }
+}
+
+/**
+ * Address ranges of a DIE's DW_AT_ranges: a .debug_rnglists offset or
+ * DW_FORM_rnglistx index (DWARF 5), or a .debug_ranges offset (DWARF 2-4).
+ */
+export function readRanges(cu: CompUnit, s: InfoSections, value: number, isIndex: boolean): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  if (cu.version >= 5) {
+    if (!s.rnglists) throw new DwarfError('DW_AT_ranges without .debug_rnglists');
+    let offset = value;
+    if (isIndex) {
+      const r = new DwarfReader(s.rnglists, cu.rnglistsBase + value * cu.offsetSize);
+      offset = cu.rnglistsBase + r.offset(cu.offsetSize);
+    }
+    const r = new DwarfReader(s.rnglists, offset);
+    let base = cu.lowPc;
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      const kind = r.u8();
+      switch (kind) {
+        case C.DW_RLE_end_of_list: return out;
+        case C.DW_RLE_base_addressx: base = addrx(cu, s, r.uleb()); break;
+        case C.DW_RLE_startx_endx: { const a = addrx(cu, s, r.uleb()); out.push([a, addrx(cu, s, r.uleb())]); break; }
+        case C.DW_RLE_startx_length: { const a = addrx(cu, s, r.uleb()); out.push([a, a + r.uleb()]); break; }
+        case C.DW_RLE_offset_pair: { const a = r.uleb(); out.push([base + a, base + r.uleb()]); break; }
+        case C.DW_RLE_base_address: base = r.uN(cu.addrSize); break;
+        case C.DW_RLE_start_end: { const a = r.uN(cu.addrSize); out.push([a, r.uN(cu.addrSize)]); break; }
+        case C.DW_RLE_start_length: { const a = r.uN(cu.addrSize); out.push([a, a + r.uleb()]); break; }
+        default: throw new DwarfError(`unknown range list entry ${kind}`);
+      }
+    }
+    throw new DwarfError('range list does not end');
+  }
+  if (!s.ranges) throw new DwarfError('DW_AT_ranges without .debug_ranges');
+  const r = new DwarfReader(s.ranges, value);
+  let base = cu.lowPc;
+  const all = cu.addrSize === 8 ? 2 ** 64 : 0xffffffff;
+  for (let guard = 0; guard < 1_000_000; guard++) {
+    const a = r.uN(cu.addrSize);
+    const b = r.uN(cu.addrSize);
+    if (a === 0 && b === 0) return out;
+    if (a === all) base = b;
+    else out.push([base + a, base + b]);
+  }
+  throw new DwarfError('range list does not end');
+}
