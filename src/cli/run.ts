@@ -59,12 +59,19 @@ export function runProgram(o: RunOptions): number {
   }
   const log = machine.log;
   if (!o.quiet) printBanner(log, NONE_BANNER, [o.program, ...o.args]);
-  const result = machine.run();
+  let result = machine.run();
+  // A syscall that blocks returns control; the CLI's terminal reads block in the host, so
+  // a second block without progress means a wait nothing can end (an empty pipe).
+  for (let last = -1; result.kind === 'running' && machine.blocksRun !== last;) {
+    last = machine.blocksRun;
+    result = machine.run();
+  }
   if (result.kind === 'exited') {
     if (!o.quiet) log.line();
     return result.status;
   }
   if (result.kind === 'killed') return 128 + result.signal;
+  log.line('grindlab: the program blocked waiting for input that can never arrive.');
   return 1;
 }
 

@@ -104,6 +104,8 @@ int main(void) {
     abort: `#include <stdio.h>
 #include <stdlib.h>
 int main(void) { puts("about to abort"); fflush(stdout); abort(); }`,
+    ud2: `#include <stdio.h>
+int main(void) { puts("executing ud2"); fflush(stdout); __asm__ volatile("ud2"); return 0; }`,
     divide: `#include <stdio.h>
 int main(int argc, char **argv) { (void)argv; printf("dividing\\n"); fflush(stdout); return 10 / (argc - 1); }`,
   };
@@ -116,4 +118,25 @@ int main(int argc, char **argv) { (void)argv; printf("dividing\\n"); fflush(stdo
       compareWithOracles(name, exe, [], null);
     });
   }
+});
+
+describe('an instruction the lifter does not handle', () => {
+  it('gets VEX\'s report and SIGILL, as under valgrind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grindlab-unhandled-'));
+    try {
+      // An AVX-512 add: valgrind 3.19 does not translate EVEX, and neither do we.
+      writeFileSync(join(dir, 'evex.s'), '.globl _start\n_start:\n .byte 0x62,0xf1,0x7c,0x48,0x58,0xc1\n');
+      execFileSync('gcc', ['-nostdlib', '-static', '-o', join(dir, 'evex'), join(dir, 'evex.s')]);
+      const vg = run('valgrind', ['--tool=none', join(dir, 'evex')], null);
+      const ours = run(process.execPath, [bin, '--tool=none', join(dir, 'evex')], null);
+      expect(ours.status).toBe(vg.status);
+      expect(ours.status).toBe(128 + 4);
+      const vexLines = (s: string) => s.split('\n').filter((l) => l.startsWith('vex amd64->IR'));
+      expect(vexLines(ours.stderr)).toEqual(vexLines(vg.stderr));
+      expect(vexLines(ours.stderr)).toHaveLength(4);
+      expect(normaliseReport(ours.stderr)).toEqual(normaliseReport(vg.stderr));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLineIndex, buildSymbolIndex, fnNameKind, preferName } from '../../src/engine/elf/index.ts';
+import { buildInlineIndex, buildLineIndex, buildSymbolIndex, fnNameKind, framesAt, preferName, type DebugInfo } from '../../src/engine/elf/index.ts';
 import {
   addr2line, gcc, have, installedDebugFile, instructions, LIBC, loadElf, nmFunctions, PROGRAMS, tempDir, ValgrindOracle,
 } from './support.ts';
@@ -110,7 +110,7 @@ describe.skipIf(!VALGRIND)('against native Valgrind (vgdb v.info location)', () 
   const stats: string[] = [];
   afterAll(() => console.log(`symbols and lines vs Valgrind:\n  ${stats.join('\n  ')}`));
 
-  it('names functions and source lines in a -O2 program and in libc as Valgrind does', async () => {
+  it('describes code addresses as Valgrind does: inlined frames, function, file:line (a -O2 program and libc)', async () => {
     const path = gcc(dir.path, 'vg', SOURCES, ['-g', '-O2']);
     const oracle = await ValgrindOracle.start(path, ['wait'], dir.path);
     try {
@@ -119,49 +119,48 @@ describe.skipIf(!VALGRIND)('against native Valgrind (vgdb v.info location)', () 
         const line = maps.find((l) => l.endsWith(file) && / 00000000 /.test(l));
         return parseInt(line!.split('-')[0], 16);
       };
+      const infoOf = (elf: ReturnType<typeof loadElf>, debug?: ReturnType<typeof loadElf>): DebugInfo => ({
+        symbols: buildSymbolIndex(elf, debug),
+        lines: buildLineIndex(debug ?? elf),
+        inlines: buildInlineIndex(debug ?? elf),
+      });
 
-      // The program: a sample of its instructions (PIE, so add its base).
-      const prog = loadElf(path);
-      const progBias = baseOf(path);
+      // The program: every third instruction of its functions (PIE: add its load address).
+      const prog = infoOf(loadElf(path));
+      expect(prog.inlines!.size).toBeGreaterThan(0);
       const progCases = instructions(path, FUNCTIONS)
-        .filter((_, i) => i % 7 === 0)
-        .map((i) => ({ addr: i.addr, bias: progBias, syms: buildSymbolIndex(prog), lines: buildLineIndex(prog), obj: path }));
+        .filter((_, i) => i % 3 === 0)
+        .map((i) => ({ addr: i.addr, bias: baseOf(path), info: prog, obj: path }));
 
-      // libc: a deterministic sample of its functions, named through its debug file.
-      const libc = loadElf(LIBC);
-      const debugPath = installedDebugFile(libc);
-      const debug = debugPath ? loadElf(debugPath) : undefined;
-      const libcSyms = buildSymbolIndex(libc, debug);
-      const libcLines = debug ? buildLineIndex(debug) : buildLineIndex(libc);
-      const libcBias = baseOf('libc.so.6');
-      const picks = [...['free', 'malloc', 'write', 'printf', '__libc_start_call_main', 'qsort', 'memcpy']];
+      // libc: a deterministic sample of its functions, described through its debug file.
+      const libcElf = loadElf(LIBC);
+      const debugPath = installedDebugFile(libcElf);
+      const libc = infoOf(libcElf, debugPath ? loadElf(debugPath) : undefined);
+      const picks = ['free', 'malloc', 'write', 'printf', '__libc_start_call_main', 'qsort', 'memcpy'];
       const libcCases = [
-        ...picks.map((n) => libcSyms.byName(n)).filter((s) => s !== undefined).map((s) => s!.addr + Math.min(5, s!.size - 1)),
+        ...picks.map((n) => libc.symbols.byName(n)).filter((x) => x !== undefined).map((x) => x!.addr + Math.min(5, x!.size - 1)),
         ...Array.from({ length: 40 }, (_, k) => {
-          const s = libcSyms.symbols[(k * 2654435761) % libcSyms.symbols.length];
-          return s.addr + ((k * 40503) % s.size);
+          const x = libc.symbols.symbols[(k * 2654435761) % libc.symbols.symbols.length];
+          return x.addr + ((k * 40503) % x.size);
         }),
-      ].map((addr) => ({ addr, bias: libcBias, syms: libcSyms, lines: libcLines, obj: 'libc.so.6' }));
+      ].map((addr) => ({ addr, bias: baseOf('libc.so.6'), info: libc, obj: LIBC }));
 
       const mismatches: string[] = [];
-      let checked = 0;
+      let inlined = 0;
       for (const c of [...progCases, ...libcCases]) {
-        const frames = oracle.query(c.addr + c.bias);
-        const sym = c.syms.lookup(c.addr);
-        const line = c.lines.lookup(c.addr);
-        const ourWhere = line ? `${line.file}:${line.line}` : `in ${c.obj}`;
-        // Valgrind prints a below-main function as "(below main)" wherever it shows it.
-        const ourFn = !sym ? '???' : fnNameKind(sym.symbol.name) === 'below-main' ? '(below main)' : sym.symbol.name;
-        const vgFn = frames[frames.length - 1]?.fn;
-        const vgWhere = frames[0]?.where;
-        checked++;
-        const whereOk = vgWhere === ourWhere || (ourWhere.startsWith('in ') && vgWhere?.startsWith('in ') && vgWhere.endsWith(c.obj.replace(/^.*\//, '')));
-        if (vgFn !== ourFn || !whereOk) {
-          mismatches.push(`${c.obj} 0x${c.addr.toString(16)}: ours ${ourFn} (${ourWhere}), Valgrind ${JSON.stringify(frames)}`);
-        }
+        const want = oracle.query(c.addr + c.bias).map((f) => `${f.fn} (${f.where.startsWith('in ') ? 'in' : f.where})`);
+        const got = framesAt(c.addr, c.info).map((f) => {
+          // Valgrind prints a below-main function as "(below main)" wherever it shows one.
+          const fn = !f.fn ? '???' : fnNameKind(f.fn) === 'below-main' ? '(below main)' : f.fn;
+          return `${fn} (${f.where ? `${f.where.file}:${f.where.line}` : 'in'})`;
+        });
+        if (got.length > 1) inlined++;
+        if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push(`${c.obj} 0x${c.addr.toString(16)}: ours ${got.join(' / ')}; Valgrind ${want.join(' / ')}`);
       }
-      stats.push(`${checked - mismatches.length}/${checked} addresses: same function and file:line as Valgrind`);
+      const total = progCases.length + libcCases.length;
+      stats.push(`${total - mismatches.length}/${total} addresses described exactly as Valgrind does (${inlined} with inlined frames)`);
       expect(mismatches).toEqual([]);
+      expect(inlined).toBeGreaterThan(3);
     } finally {
       oracle.stop();
     }

@@ -151,12 +151,13 @@ export class Machine {
       preciseOffsets: PRECISE_AT_MEMORY_ACCESS });
     if (tracing && this.trace.ir !== 'before') this.traceBlock(n, addr, 'IR after instrumentation and optimisation', sb);
     const block = compile(sb, this.helpers);
-    if (lifted.noDecode) this.noDecode.set(addr, lifted.noDecode.bytes);
+    if (lifted.noDecode) this.noDecode.set(addr, lifted.noDecode.report);
     this.cache.set(addr, block);
     return block;
   }
 
-  private readonly noDecode = new Map<number, Uint8Array>();
+  /** VEX's report lines for blocks that are one untranslatable instruction. */
+  private readonly noDecode = new Map<number, string[]>();
 
   private traceBlock(n: number, addr: number, title: string, sb: IRSB): void {
     this.o.log(`==== SB ${n} [tid 1] 0x${addr.toString(16)} ====\n------ ${title} ------\n${ppIRSB(sb)}\n\n`);
@@ -227,6 +228,11 @@ export class Machine {
     switch (outcome.kind) {
       case 'exit': return { kind: 'exited', status: outcome.status };
       case 'signal': setResult(outcome.result); return this.signal({ signo: outcome.signo, addr: this.rip, sent: true });
+      case 'deadlock':
+        this.log.line();
+        this.log.line(`Process deadlocked: its only thread blocks in a ${outcome.what} that nothing can end.`);
+        this.log.line();
+        return { kind: 'killed', signal: SIG.KILL };
       case 'blocked':
         // Run the syscall instruction again when the host has input (the caller runs us again).
         this.setRip(Number(s.getBigUint64(OFFSET_IP_AT_SYSCALL, true)));
@@ -309,6 +315,7 @@ export class Machine {
   }
 
   private reportUnrecognised(addr: number): void {
+    for (const l of this.noDecode.get(addr) ?? []) this.o.log(`${l}\n`);
     this.log.line(`valgrind: Unrecognised instruction at address 0x${addr.toString(16)}.`);
     this.log.lines(this.backtrace(addr));
     for (const l of UNRECOGNISED_EXPLANATION) this.log.line(l);

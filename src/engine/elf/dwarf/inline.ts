@@ -35,7 +35,8 @@ interface Entry {
 }
 
 interface Decl {
-  name?: string;
+  /** Where the DW_AT_name value is, decoded only if an inlined call needs it. */
+  name?: { pos: number; form: number; cu: CompUnit };
   /** DW_AT_abstract_origin or DW_AT_specification: where the name may be instead. */
   ref?: number;
 }
@@ -88,16 +89,31 @@ export function buildInlineIndex(elf: ElfFile): InlineIndex {
       }
     }
   }
-  for (const { entry, origin } of pending) entry.call.fn = nameOf(decls, origin) ?? '???';
+  const names = new Map<number, string | undefined>();
+  for (const { entry, origin } of pending) {
+    if (!names.has(origin)) names.set(origin, s && nameOf(decls, origin, s));
+    entry.call.fn = names.get(origin) ?? '???';
+  }
   return makeIndex(entries, warnings);
 }
 
 /** Follows abstract origins and specifications to a DW_AT_name. */
-function nameOf(decls: Map<number, Decl>, offset: number): string | undefined {
-  for (let i = 0, at: number | undefined = offset; i < 16 && at !== undefined; i++) {
+function nameOf(decls: Map<number, Decl>, offset: number, s: InfoSections): string | undefined {
+  let at: number | undefined = offset;
+  for (let i = 0; i < 16 && at !== undefined; i++) {
     const d = decls.get(at);
     if (!d) return undefined;
-    if (d.name !== undefined) return d.name;
+    if (d.name) {
+      try {
+        const kind = { v: 0 };
+        const v = readAttr(new DwarfReader(s.info, d.name.pos), d.name.form, d.name.cu, s, 0, kind);
+        const name = kind.v !== 0 && typeof v === 'number' ? strx(d.name.cu, s, v) : v;
+        return typeof name === 'string' ? name : undefined;
+      } catch (e) {
+        if (!(e instanceof DwarfError)) throw e;
+        return undefined;
+      }
+    }
     at = d.ref;
   }
   return undefined;
@@ -125,7 +141,7 @@ function walkUnit(cu: CompUnit, s: InfoSections, decls: Map<number, Decl>, onInl
     const depth = levels[levels.length - 1];
     const inlined = tag === C.DW_TAG_inlined_subroutine;
     if (tag === C.DW_TAG_subprogram || inlined) {
-      let name: string | undefined;
+      let name: Decl['name'];
       let ref: number | undefined;
       let lowPc: number | undefined;
       let highPc: number | undefined;
@@ -143,11 +159,15 @@ function walkUnit(cu: CompUnit, s: InfoSections, decls: Map<number, Decl>, onInl
           skipAttr(r, form, cu);
           continue;
         }
+        if (at === C.DW_AT_name) {
+          name = { pos: r.pos, form, cu };
+          skipAttr(r, form, cu);
+          continue;
+        }
         kind.v = 0;
         let value = readAttr(r, form, cu, s, abbrev.implicit[i], kind);
-        if (kind.v !== 0 && typeof value === 'number') value = at === C.DW_AT_name ? strx(cu, s, value) : addrx(cu, s, value);
+        if (kind.v !== 0 && typeof value === 'number') value = addrx(cu, s, value);
         switch (at) {
-          case C.DW_AT_name: if (typeof value === 'string') name = value; break;
           case C.DW_AT_abstract_origin: case C.DW_AT_specification: if (typeof value === 'number') ref = value; break;
           case C.DW_AT_low_pc: if (typeof value === 'number') lowPc = value; break;
           case C.DW_AT_high_pc:

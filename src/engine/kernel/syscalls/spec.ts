@@ -57,7 +57,9 @@ export type SyscallOutcome =
   /** Cannot make progress now (empty pipe, no terminal input): retry later. */
   | { kind: 'blocked' }
   /** Raise this signal in the calling thread (tgkill on itself, a broken pipe). */
-  | { kind: 'signal'; signo: number; result: number };
+  | { kind: 'signal'; signo: number; result: number }
+  /** The thread waits for something no thread can ever do: the run cannot go on. */
+  | { kind: 'deadlock'; what: string };
 
 export interface SyscallContext {
   readonly args: SyscallArgs;

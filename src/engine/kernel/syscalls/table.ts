@@ -1,5 +1,6 @@
 // The amd64-linux syscall table: every entry from the family modules, indexed by number.
 import { Errno } from '../vfs/errno.ts';
+import { FUTEX_SYSCALLS } from './futex.ts';
 import { MEMORY_SYSCALLS } from './memory.ts';
 import { PROCESS_SYSCALLS } from './process.ts';
 import { SIGNAL_SYSCALLS } from './signals.ts';
@@ -36,5 +37,5 @@ export class SyscallTable {
 }
 
 export function linuxSyscalls(extra: readonly SyscallSpec[] = []): SyscallTable {
-  return new SyscallTable([...PROCESS_SYSCALLS, ...MEMORY_SYSCALLS, ...TIME_SYSCALLS, ...SIGNAL_SYSCALLS, ...extra]);
+  return new SyscallTable([...PROCESS_SYSCALLS, ...MEMORY_SYSCALLS, ...TIME_SYSCALLS, ...SIGNAL_SYSCALLS, ...FUTEX_SYSCALLS, ...extra]);
 }

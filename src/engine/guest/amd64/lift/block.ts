@@ -36,7 +36,7 @@ export interface LiftedBlock {
   /** The guest instructions in the block, in order. */
   instrs: Instruction[];
   /** Set when the block is only the undecodable/unliftable instruction at its start. */
-  noDecode?: { addr: GuestAddr; bytes: Uint8Array; reason: string };
+  noDecode?: { addr: GuestAddr; bytes: Uint8Array; reason: string; report: string[] };
 }
 
 export function liftSuperblock(code: CodeSource, addr: GuestAddr, maxInsns = MAX_INSNS_PER_BLOCK): LiftedBlock {
@@ -70,7 +70,7 @@ export function liftSuperblock(code: CodeSource, addr: GuestAddr, maxInsns = MAX
       b.imark(pc, Math.max(1, Math.min(ins.len, bytes.length)));
       return {
         sb: b.finish(c64(pc), 'NoDecode'), instrs: [ins],
-        noDecode: { addr: pc, bytes: bytes.slice(0, 10), reason: reason || 'not lifted' },
+        noDecode: { addr: pc, bytes: bytes.slice(0, 10), reason: reason || 'not lifted', report: unhandledReport(ins, bytes) },
       };
     }
     instrs.push(ins);
@@ -78,4 +78,26 @@ export function liftSuperblock(code: CodeSource, addr: GuestAddr, maxInsns = MAX
     pc = ins.addr + ins.len;
   }
   return { sb: b.finish(c64(pc), 'Boring'), instrs };
+}
+
+/** VEX's four lines about an instruction it cannot translate, which valgrind prints
+ *  (unprefixed) before its "Unrecognised instruction" report. */
+export function unhandledReport(ins: Instruction, bytes: Uint8Array): string[] {
+  const shown = Array.from({ length: 10 }, (_, i) => `0x${(bytes[i] ?? 0).toString(16).toUpperCase()}`);
+  const p = ins.prefixes;
+  const rex = p.vex || p.evex ? 0 : p.rex;
+  const bit = (b: number) => ((rex >> b) & 1).toString();
+  const i = p.vex ? 0 : bytes.findIndex((b) => !isPrefixByte(b));
+  const esc = p.vex ? ['NONE', '0F', '0F38', '0F3A'][p.vex.map] ?? 'NONE'
+    : i >= 0 && bytes[i] === 0x0f ? (bytes[i + 1] === 0x38 ? '0F38' : bytes[i + 1] === 0x3a ? '0F3A' : '0F') : 'NONE';
+  return [
+    `vex amd64->IR: unhandled instruction bytes: ${shown.join(' ')}`,
+    `vex amd64->IR:   REX=${rex ? 1 : 0} REX.W=${bit(3)} REX.R=${bit(2)} REX.X=${bit(1)} REX.B=${bit(0)}`,
+    `vex amd64->IR:   VEX=${p.vex ? 1 : 0} VEX.L=${p.vex?.l ?? 0} VEX.nVVVV=0x${(p.vex?.vvvv ?? 0).toString(16).toUpperCase()} ESC=${esc}`,
+    `vex amd64->IR:   PFX.66=${p.opsize ? 1 : 0} PFX.F2=${p.repne ? 1 : 0} PFX.F3=${p.rep ? 1 : 0}`,
+  ];
+}
+
+function isPrefixByte(b: number): boolean {
+  return [0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x2e, 0x36, 0x3e, 0x26, 0x64, 0x65].includes(b) || (b >= 0x40 && b <= 0x4f);
 }

@@ -43,8 +43,9 @@ const rdtsc: Handler = (l) => {
   l.putReg({ cls: 'gpr', num: 2, size: 4 }, l.assign(unop('64HIto32', t)));
 };
 
-/** A trap: the block ends at this instruction with a signal jump kind. */
-function trap(jk: 'SigILL' | 'SigTRAP' | 'SigSEGV', after: boolean): Handler {
+/** A trap: the block ends at this instruction with a signal jump kind. (ud2 is VEX's
+ *  NoDecode, so it gets Valgrind's "Unrecognised instruction" report, as under valgrind.) */
+function trap(jk: 'NoDecode' | 'SigTRAP' | 'SigSEGV', after: boolean): Handler {
   return (l) => l.jump(c64(after ? l.next : l.ins.addr), jk);
 }
 
@@ -105,7 +106,7 @@ const lahf: Handler = (l) => {
 
 export const SYSTEM: Record<string, Handler> = {
   syscall, cpuid, rdtsc, int,
-  hlt: trap('SigSEGV', false), ud2: trap('SigILL', false), int3: trap('SigTRAP', true),
+  hlt: trap('SigSEGV', false), ud2: trap('NoDecode', false), int3: trap('SigTRAP', true),
   lfence: fence, mfence: fence, sfence: fence,
   cld: setDirection(false), std: setDirection(true),
   clc: carryFlag('clc'), stc: carryFlag('stc'), cmc: carryFlag('cmc'),
