@@ -59,13 +59,10 @@ export function runProgram(o: RunOptions): number {
   }
   const log = machine.log;
   if (!o.quiet) printBanner(log, NONE_BANNER, [o.program, ...o.args]);
-  let result = machine.run();
-  // A syscall that blocks returns control; the CLI's terminal reads block in the host, so
-  // a second block without progress means a wait nothing can end (an empty pipe).
-  for (let last = -1; result.kind === 'running' && machine.blocksRun !== last;) {
-    last = machine.blocksRun;
-    result = machine.run();
-  }
+  // Unbounded, run() comes back only at the end or when a syscall blocks; the CLI's
+  // terminal reads block in the host, so a block here is a wait nothing can end (an
+  // empty pipe with this one thread as its only writer).
+  const result = machine.run();
   if (result.kind === 'exited') {
     if (!o.quiet) log.line();
     return result.status;
