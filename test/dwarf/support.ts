@@ -158,13 +158,14 @@ export class ValgrindOracle {
   ) {}
 
   /**
-   * Starts `prog` under `valgrind --tool=none --vgdb=yes`. The program must
+   * Starts `prog` under `valgrind --tool=none --read-inline-info=yes --vgdb=yes`. The program must
    * print a line to stdout once it is ready (its libraries loaded) and then
    * block reading stdin, where vgdb can reach it.
    */
   static async start(prog: string, args: string[], dir: string): Promise<ValgrindOracle> {
     const prefix = join(dir, 'vgdb-pipe');
-    const child = spawn('valgrind', ['--tool=none', '--vgdb=yes', `--vgdb-prefix=${prefix}`, prog, ...args], {
+    // --tool=none reads no inline info unless asked; memcheck, which reports use, reads it.
+    const child = spawn('valgrind', ['--tool=none', '--read-inline-info=yes', '--vgdb=yes', `--vgdb-prefix=${prefix}`, prog, ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

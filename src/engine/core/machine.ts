@@ -14,7 +14,8 @@ import {
 } from '../guest/amd64/state.ts';
 import { calculateRflagsAll } from '../guest/amd64/flags.ts';
 import { type SigInfo, popSignalFrame, pushSignalFrame } from './signal-frame.ts';
-import { type IRSB, assertSaneIRSB, optimise, ppIRSB } from '../ir/index.ts';
+import { assertSaneIRSB, optimise } from '../ir/index.ts';
+import { traceFrontEnd, traceHeader, traceOptimised } from './trace.ts';
 import { loadExecutable } from '../kernel/loader.ts';
 import { Process, SIG, SIG_DFL, SIG_IGN, type SigAction } from '../kernel/process.ts';
 import { Kernel, type KernelOptions } from '../kernel/kernel.ts';
@@ -145,11 +146,12 @@ export class Machine {
     const lifted = liftSuperblock(this.code, addr);
     const n = this.translations++;
     const tracing = this.trace.ir && n >= (this.trace.notBelow ?? 0);
-    if (tracing && this.trace.ir !== 'after') this.traceBlock(n, addr, 'IR before instrumentation', lifted.sb);
+    if (tracing) this.o.log(traceHeader(n, addr, this.symbols.whereIs(addr)));
+    if (tracing && this.trace.ir !== 'after') this.o.log(traceFrontEnd(lifted));
     if (this.o.checkIR) assertSaneIRSB(lifted.sb, { guestStateSize: GUEST_STATE_SIZE }, `lifted at 0x${addr.toString(16)}`);
     const sb = optimise(lifted.sb, { guestStateSize: GUEST_STATE_SIZE, specialise: specialiseFlagHelpers, verify: this.o.checkIR,
       preciseOffsets: PRECISE_AT_MEMORY_ACCESS });
-    if (tracing && this.trace.ir !== 'before') this.traceBlock(n, addr, 'IR after instrumentation and optimisation', sb);
+    if (tracing && this.trace.ir !== 'before') this.o.log(traceOptimised(sb));
     const block = compile(sb, this.helpers);
     if (lifted.noDecode) this.noDecode.set(addr, lifted.noDecode.report);
     this.cache.set(addr, block);
@@ -158,10 +160,6 @@ export class Machine {
 
   /** VEX's report lines for blocks that are one untranslatable instruction. */
   private readonly noDecode = new Map<number, string[]>();
-
-  private traceBlock(n: number, addr: number, title: string, sb: IRSB): void {
-    this.o.log(`==== SB ${n} [tid 1] 0x${addr.toString(16)} ====\n------ ${title} ------\n${ppIRSB(sb)}\n\n`);
-  }
 
   /** Run up to `maxBlocks` blocks (so a host can stay responsive); returns where the run stands. */
   run(maxBlocks = Infinity): RunState {

@@ -75,6 +75,15 @@ export class Symbolizer {
     return ips;
   }
 
+  /** `fn+0xoff /path+0xoff` for trace headers, as valgrind's SB lines show a block's place. */
+  whereIs(addr: number): string {
+    const o = this.objectAt(addr);
+    if (!o) return '???';
+    const hit = o.symbols.lookup(addr - o.bias);
+    const fn = hit ? `${demangle(hit.symbol.name) ?? hit.symbol.name}+0x${hit.offset.toString(16)}` : '???';
+    return `${fn} ${o.path}+0x${(addr - o.bias).toString(16)}`;
+  }
+
   /** Frames as Valgrind prints them: `   at ...` then `   by ...`. */
   frames(addrs: number[]): string[] {
     return addrs.map((a, i) => `   ${i === 0 ? 'at' : 'by'} ${this.describe(a)}`);
