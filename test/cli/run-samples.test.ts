@@ -118,6 +118,24 @@ int main(int argc, char **argv) { (void)argv; printf("dividing\\n"); fflush(stdo
       compareWithOracles(name, exe, [], null);
     });
   }
+  it('a static PIE', () => {
+    const c = join(dir, 'pie.c');
+    writeFileSync(c, programs.strings!);
+    execFileSync('gcc', ['-static-pie', '-O2', '-o', join(dir, 'pie'), c]);
+    compareWithOracles('static-pie', join(dir, 'pie'), ['x'], null);
+  });
+});
+
+describe('--sandbox', () => {
+  it('runs the file I/O sample against the in-memory filesystem only', () => {
+    const exe = join(root, 'public/samples/fileio/fileio-static');
+    const native = run(exe, [], null);
+    const ours = run(process.execPath, [bin, '-q', '--sandbox', exe], null);
+    const pidFree = (s: string) => s.replace(/grindlab-fileio-\d+/g, 'grindlab-fileio-PID');
+    expect(ours.status).toBe(0);
+    expect(pidFree(ours.stdout)).toBe(pidFree(native.stdout));
+    expect(ours.stderr).toBe('');
+  });
 });
 
 describe('an instruction the lifter does not handle', () => {

@@ -125,11 +125,11 @@ describe.skipIf(!VALGRIND)('against native Valgrind (vgdb v.info location)', () 
         inlines: buildInlineIndex(debug ?? elf),
       });
 
-      // The program: every third instruction of its functions (PIE: add its load address).
+      // The program: every fourth instruction of its functions (PIE: add its load address).
       const prog = infoOf(loadElf(path));
       expect(prog.inlines!.size).toBeGreaterThan(0);
       const progCases = instructions(path, FUNCTIONS)
-        .filter((_, i) => i % 3 === 0)
+        .filter((_, i) => i % 4 === 0)
         .map((i) => ({ addr: i.addr, bias: baseOf(path), info: prog, obj: path }));
 
       // libc: a deterministic sample of its functions, described through its debug file.

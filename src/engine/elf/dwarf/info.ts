@@ -7,6 +7,24 @@ import * as C from './constants.ts';
 import { DwarfError, DwarfReader, hex, stringAt } from './reader.ts';
 import { debugSection } from './sections.ts';
 
+// Local copies: under module runners that wrap namespaces (vitest, vite-node) every
+// `C.X` in a hot switch is a getter call.
+const {
+  DW_AT_GNU_addr_base, DW_AT_GNU_ranges_base, DW_AT_addr_base, DW_AT_comp_dir, DW_AT_low_pc, DW_AT_name,
+  DW_AT_rnglists_base, DW_AT_stmt_list, DW_AT_str_offsets_base, DW_FORM_GNU_addr_index, DW_FORM_GNU_ref_alt,
+  DW_FORM_GNU_str_index, DW_FORM_GNU_strp_alt, DW_FORM_addr, DW_FORM_addrx, DW_FORM_addrx1, DW_FORM_addrx2,
+  DW_FORM_addrx3, DW_FORM_addrx4, DW_FORM_block, DW_FORM_block1, DW_FORM_block2, DW_FORM_block4, DW_FORM_data1,
+  DW_FORM_data16, DW_FORM_data2, DW_FORM_data4, DW_FORM_data8, DW_FORM_exprloc, DW_FORM_flag,
+  DW_FORM_flag_present, DW_FORM_implicit_const, DW_FORM_indirect, DW_FORM_line_strp, DW_FORM_loclistx,
+  DW_FORM_ref1, DW_FORM_ref2, DW_FORM_ref4, DW_FORM_ref8, DW_FORM_ref_addr, DW_FORM_ref_sig8, DW_FORM_ref_sup4,
+  DW_FORM_ref_sup8, DW_FORM_ref_udata, DW_FORM_rnglistx, DW_FORM_sdata, DW_FORM_sec_offset, DW_FORM_string,
+  DW_FORM_strp, DW_FORM_strp_sup, DW_FORM_strx, DW_FORM_strx1, DW_FORM_strx2, DW_FORM_strx3, DW_FORM_strx4,
+  DW_FORM_udata, DW_RLE_base_address, DW_RLE_base_addressx, DW_RLE_end_of_list, DW_RLE_offset_pair,
+  DW_RLE_start_end, DW_RLE_start_length, DW_RLE_startx_endx, DW_RLE_startx_length, DW_UT_compile,
+  DW_UT_skeleton, DW_UT_split_compile, DW_UT_split_type, DW_UT_type
+} = C;
+
+
 export interface Abbrev {
   tag: number;
   hasChildren: boolean;
@@ -29,7 +47,7 @@ export function parseAbbrevTable(bytes: Uint8Array, offset: number): Map<number,
       if (name === 0 && form === 0) break;
       abbrev.names.push(name);
       abbrev.forms.push(form);
-      abbrev.implicit.push(form === C.DW_FORM_implicit_const ? r.sleb() : 0);
+      abbrev.implicit.push(form === DW_FORM_implicit_const ? r.sleb() : 0);
     }
     table.set(code, abbrev);
   }
@@ -99,45 +117,45 @@ const ADDRX = 2;
 /** Reads one attribute; `kind` receives STRX/ADDRX when the number returned is an index. */
 export function readAttr(r: DwarfReader, form: number, cu: CompUnit, s: InfoSections, implicit: number, kind?: { v: number }): AttrValue {
   switch (form) {
-    case C.DW_FORM_addr: return r.uN(cu.addrSize);
-    case C.DW_FORM_data1: case C.DW_FORM_ref1: case C.DW_FORM_flag: return refOr(form, r.u8(), cu);
-    case C.DW_FORM_data2: case C.DW_FORM_ref2: return refOr(form, r.u16(), cu);
-    case C.DW_FORM_data4: case C.DW_FORM_ref4: return refOr(form, r.u32(), cu);
-    case C.DW_FORM_data8: case C.DW_FORM_ref8: case C.DW_FORM_ref_sig8: return refOr(form, r.u64(), cu);
-    case C.DW_FORM_ref_sup4: return r.u32();
-    case C.DW_FORM_ref_sup8: return r.u64();
-    case C.DW_FORM_data16: r.skip(16); return undefined;
-    case C.DW_FORM_sdata: return r.sleb();
-    case C.DW_FORM_udata: return r.uleb();
-    case C.DW_FORM_ref_udata: return cu.offset + r.uleb();
-    case C.DW_FORM_string: return r.cstr();
-    case C.DW_FORM_strp: return strAt(s.str, r.offset(cu.offsetSize), '.debug_str');
-    case C.DW_FORM_line_strp: return strAt(s.lineStr, r.offset(cu.offsetSize), '.debug_line_str');
-    case C.DW_FORM_strp_sup: case C.DW_FORM_GNU_strp_alt: case C.DW_FORM_GNU_ref_alt:
+    case DW_FORM_addr: return r.uN(cu.addrSize);
+    case DW_FORM_data1: case DW_FORM_ref1: case DW_FORM_flag: return refOr(form, r.u8(), cu);
+    case DW_FORM_data2: case DW_FORM_ref2: return refOr(form, r.u16(), cu);
+    case DW_FORM_data4: case DW_FORM_ref4: return refOr(form, r.u32(), cu);
+    case DW_FORM_data8: case DW_FORM_ref8: case DW_FORM_ref_sig8: return refOr(form, r.u64(), cu);
+    case DW_FORM_ref_sup4: return r.u32();
+    case DW_FORM_ref_sup8: return r.u64();
+    case DW_FORM_data16: r.skip(16); return undefined;
+    case DW_FORM_sdata: return r.sleb();
+    case DW_FORM_udata: return r.uleb();
+    case DW_FORM_ref_udata: return cu.offset + r.uleb();
+    case DW_FORM_string: return r.cstr();
+    case DW_FORM_strp: return strAt(s.str, r.offset(cu.offsetSize), '.debug_str');
+    case DW_FORM_line_strp: return strAt(s.lineStr, r.offset(cu.offsetSize), '.debug_line_str');
+    case DW_FORM_strp_sup: case DW_FORM_GNU_strp_alt: case DW_FORM_GNU_ref_alt:
       r.offset(cu.offsetSize);
       return undefined;
-    case C.DW_FORM_ref_addr: return cu.version <= 2 ? r.uN(cu.addrSize) : r.offset(cu.offsetSize);
-    case C.DW_FORM_sec_offset: return r.offset(cu.offsetSize);
-    case C.DW_FORM_flag_present: return 1;
-    case C.DW_FORM_implicit_const: return implicit;
-    case C.DW_FORM_block1: r.skip(r.u8()); return undefined;
-    case C.DW_FORM_block2: r.skip(r.u16()); return undefined;
-    case C.DW_FORM_block4: r.skip(r.u32()); return undefined;
-    case C.DW_FORM_block: case C.DW_FORM_exprloc: r.skip(r.uleb()); return undefined;
-    case C.DW_FORM_strx: case C.DW_FORM_GNU_str_index: return index(STRX, r.uleb(), kind);
-    case C.DW_FORM_strx1: return index(STRX, r.u8(), kind);
-    case C.DW_FORM_strx2: return index(STRX, r.u16(), kind);
-    case C.DW_FORM_strx3: return index(STRX, r.u16() | (r.u8() << 16), kind);
-    case C.DW_FORM_strx4: return index(STRX, r.u32(), kind);
-    case C.DW_FORM_addrx: case C.DW_FORM_GNU_addr_index: return index(ADDRX, r.uleb(), kind);
-    case C.DW_FORM_addrx1: return index(ADDRX, r.u8(), kind);
-    case C.DW_FORM_addrx2: return index(ADDRX, r.u16(), kind);
-    case C.DW_FORM_addrx3: return index(ADDRX, r.u16() | (r.u8() << 16), kind);
-    case C.DW_FORM_addrx4: return index(ADDRX, r.u32(), kind);
-    case C.DW_FORM_loclistx: case C.DW_FORM_rnglistx: return r.uleb();
-    case C.DW_FORM_indirect: {
+    case DW_FORM_ref_addr: return cu.version <= 2 ? r.uN(cu.addrSize) : r.offset(cu.offsetSize);
+    case DW_FORM_sec_offset: return r.offset(cu.offsetSize);
+    case DW_FORM_flag_present: return 1;
+    case DW_FORM_implicit_const: return implicit;
+    case DW_FORM_block1: r.skip(r.u8()); return undefined;
+    case DW_FORM_block2: r.skip(r.u16()); return undefined;
+    case DW_FORM_block4: r.skip(r.u32()); return undefined;
+    case DW_FORM_block: case DW_FORM_exprloc: r.skip(r.uleb()); return undefined;
+    case DW_FORM_strx: case DW_FORM_GNU_str_index: return index(STRX, r.uleb(), kind);
+    case DW_FORM_strx1: return index(STRX, r.u8(), kind);
+    case DW_FORM_strx2: return index(STRX, r.u16(), kind);
+    case DW_FORM_strx3: return index(STRX, r.u16() | (r.u8() << 16), kind);
+    case DW_FORM_strx4: return index(STRX, r.u32(), kind);
+    case DW_FORM_addrx: case DW_FORM_GNU_addr_index: return index(ADDRX, r.uleb(), kind);
+    case DW_FORM_addrx1: return index(ADDRX, r.u8(), kind);
+    case DW_FORM_addrx2: return index(ADDRX, r.u16(), kind);
+    case DW_FORM_addrx3: return index(ADDRX, r.u16() | (r.u8() << 16), kind);
+    case DW_FORM_addrx4: return index(ADDRX, r.u32(), kind);
+    case DW_FORM_loclistx: case DW_FORM_rnglistx: return r.uleb();
+    case DW_FORM_indirect: {
       const actual = r.uleb();
-      const implicitValue = actual === C.DW_FORM_implicit_const ? r.sleb() : 0;
+      const implicitValue = actual === DW_FORM_implicit_const ? r.sleb() : 0;
       return readAttr(r, actual, cu, s, implicitValue, kind);
     }
     default:
@@ -146,7 +164,7 @@ export function readAttr(r: DwarfReader, form: number, cu: CompUnit, s: InfoSect
 }
 
 function refOr(form: number, value: number, cu: CompUnit): number {
-  const isRef = form === C.DW_FORM_ref1 || form === C.DW_FORM_ref2 || form === C.DW_FORM_ref4 || form === C.DW_FORM_ref8;
+  const isRef = form === DW_FORM_ref1 || form === DW_FORM_ref2 || form === DW_FORM_ref4 || form === DW_FORM_ref8;
   return isRef ? cu.offset + value : value;
 }
 
@@ -190,15 +208,15 @@ export function readCompUnits(s: InfoSections, warnings: string[] = []): CompUni
       end = len.end;
       const version = r.u16();
       if (version < 2 || version > 5) throw new DwarfError(`unit at ${hex(offset)}: DWARF version ${version}`);
-      let unitType = C.DW_UT_compile;
+      let unitType = DW_UT_compile;
       let addrSize: number;
       let abbrevOffset: number;
       if (version >= 5) {
         unitType = r.u8();
         addrSize = r.u8();
         abbrevOffset = r.offset(len.offsetSize);
-        if (unitType === C.DW_UT_skeleton || unitType === C.DW_UT_split_compile) r.skip(8);
-        else if (unitType === C.DW_UT_type || unitType === C.DW_UT_split_type) r.skip(8 + len.offsetSize);
+        if (unitType === DW_UT_skeleton || unitType === DW_UT_split_compile) r.skip(8);
+        else if (unitType === DW_UT_type || unitType === DW_UT_split_type) r.skip(8 + len.offsetSize);
       } else {
         abbrevOffset = r.offset(len.offsetSize);
         addrSize = r.u8();
@@ -243,21 +261,21 @@ function readUnitDie(cu: CompUnit, s: InfoSections): void {
       continue;
     }
     switch (name) {
-      case C.DW_AT_name: if (typeof value === 'string') cu.name = value; break;
-      case C.DW_AT_comp_dir: if (typeof value === 'string') cu.compDir = value; break;
-      case C.DW_AT_stmt_list: if (typeof value === 'number') cu.stmtList = value; break;
-      case C.DW_AT_low_pc: if (typeof value === 'number') cu.lowPc = value; break;
-      case C.DW_AT_str_offsets_base: if (typeof value === 'number') cu.strOffsetsBase = value; break;
-      case C.DW_AT_addr_base: case C.DW_AT_GNU_addr_base: if (typeof value === 'number') cu.addrBase = value; break;
-      case C.DW_AT_rnglists_base: case C.DW_AT_GNU_ranges_base: if (typeof value === 'number') cu.rnglistsBase = value; break;
+      case DW_AT_name: if (typeof value === 'string') cu.name = value; break;
+      case DW_AT_comp_dir: if (typeof value === 'string') cu.compDir = value; break;
+      case DW_AT_stmt_list: if (typeof value === 'number') cu.stmtList = value; break;
+      case DW_AT_low_pc: if (typeof value === 'number') cu.lowPc = value; break;
+      case DW_AT_str_offsets_base: if (typeof value === 'number') cu.strOffsetsBase = value; break;
+      case DW_AT_addr_base: case DW_AT_GNU_addr_base: if (typeof value === 'number') cu.addrBase = value; break;
+      case DW_AT_rnglists_base: case DW_AT_GNU_ranges_base: if (typeof value === 'number') cu.rnglistsBase = value; break;
     }
   }
   for (const d of deferred) {
     if (d.kind === STRX) {
       const str = strx(cu, s, d.value);
-      if (d.name === C.DW_AT_name) cu.name = str;
-      else if (d.name === C.DW_AT_comp_dir) cu.compDir = str;
-    } else if (d.name === C.DW_AT_low_pc) {
+      if (d.name === DW_AT_name) cu.name = str;
+      else if (d.name === DW_AT_comp_dir) cu.compDir = str;
+    } else if (d.name === DW_AT_low_pc) {
       cu.lowPc = addrx(cu, s, d.value);
     }
   }
@@ -266,35 +284,35 @@ function readUnitDie(cu: CompUnit, s: InfoSections): void {
 /** Advances past one attribute value without decoding it. */
 export function skipAttr(r: DwarfReader, form: number, cu: CompUnit): void {
   switch (form) {
-    case C.DW_FORM_flag_present: case C.DW_FORM_implicit_const: return;
-    case C.DW_FORM_data1: case C.DW_FORM_ref1: case C.DW_FORM_flag: case C.DW_FORM_strx1: case C.DW_FORM_addrx1:
+    case DW_FORM_flag_present: case DW_FORM_implicit_const: return;
+    case DW_FORM_data1: case DW_FORM_ref1: case DW_FORM_flag: case DW_FORM_strx1: case DW_FORM_addrx1:
       r.pos += 1; return;
-    case C.DW_FORM_data2: case C.DW_FORM_ref2: case C.DW_FORM_strx2: case C.DW_FORM_addrx2:
+    case DW_FORM_data2: case DW_FORM_ref2: case DW_FORM_strx2: case DW_FORM_addrx2:
       r.pos += 2; return;
-    case C.DW_FORM_strx3: case C.DW_FORM_addrx3: r.pos += 3; return;
-    case C.DW_FORM_data4: case C.DW_FORM_ref4: case C.DW_FORM_strx4: case C.DW_FORM_addrx4: case C.DW_FORM_ref_sup4:
+    case DW_FORM_strx3: case DW_FORM_addrx3: r.pos += 3; return;
+    case DW_FORM_data4: case DW_FORM_ref4: case DW_FORM_strx4: case DW_FORM_addrx4: case DW_FORM_ref_sup4:
       r.pos += 4; return;
-    case C.DW_FORM_data8: case C.DW_FORM_ref8: case C.DW_FORM_ref_sig8: case C.DW_FORM_ref_sup8:
+    case DW_FORM_data8: case DW_FORM_ref8: case DW_FORM_ref_sig8: case DW_FORM_ref_sup8:
       r.pos += 8; return;
-    case C.DW_FORM_data16: r.pos += 16; return;
-    case C.DW_FORM_addr: r.pos += cu.addrSize; return;
-    case C.DW_FORM_strp: case C.DW_FORM_line_strp: case C.DW_FORM_sec_offset: case C.DW_FORM_strp_sup:
-    case C.DW_FORM_GNU_strp_alt: case C.DW_FORM_GNU_ref_alt:
+    case DW_FORM_data16: r.pos += 16; return;
+    case DW_FORM_addr: r.pos += cu.addrSize; return;
+    case DW_FORM_strp: case DW_FORM_line_strp: case DW_FORM_sec_offset: case DW_FORM_strp_sup:
+    case DW_FORM_GNU_strp_alt: case DW_FORM_GNU_ref_alt:
       r.pos += cu.offsetSize; return;
-    case C.DW_FORM_ref_addr: r.pos += cu.version <= 2 ? cu.addrSize : cu.offsetSize; return;
-    case C.DW_FORM_sdata: case C.DW_FORM_udata: case C.DW_FORM_ref_udata: case C.DW_FORM_strx: case C.DW_FORM_addrx:
-    case C.DW_FORM_loclistx: case C.DW_FORM_rnglistx: case C.DW_FORM_GNU_addr_index: case C.DW_FORM_GNU_str_index:
+    case DW_FORM_ref_addr: r.pos += cu.version <= 2 ? cu.addrSize : cu.offsetSize; return;
+    case DW_FORM_sdata: case DW_FORM_udata: case DW_FORM_ref_udata: case DW_FORM_strx: case DW_FORM_addrx:
+    case DW_FORM_loclistx: case DW_FORM_rnglistx: case DW_FORM_GNU_addr_index: case DW_FORM_GNU_str_index:
       r.uleb(); return;
-    case C.DW_FORM_string: {
+    case DW_FORM_string: {
       const nul = r.bytes.indexOf(0, r.pos);
       if (nul < 0 || nul >= r.end) throw new DwarfError(`string at ${hex(r.pos)} is not NUL-terminated`);
       r.pos = nul + 1;
       return;
     }
-    case C.DW_FORM_block1: r.pos += 1 + r.bytes[r.pos]; return;
-    case C.DW_FORM_block2: r.skip(r.u16()); return;
-    case C.DW_FORM_block4: r.skip(r.u32()); return;
-    case C.DW_FORM_block: case C.DW_FORM_exprloc: r.skip(r.uleb()); return;
+    case DW_FORM_block1: r.pos += 1 + r.bytes[r.pos]; return;
+    case DW_FORM_block2: r.skip(r.u16()); return;
+    case DW_FORM_block4: r.skip(r.u32()); return;
+    case DW_FORM_block: case DW_FORM_exprloc: r.skip(r.uleb()); return;
     default:
       // DW_FORM_indirect and anything unknown: the full reader knows or throws.
       readAttr(r, form, cu, { info: r.bytes, abbrev: r.bytes }, 0);
@@ -319,14 +337,14 @@ export function readRanges(cu: CompUnit, s: InfoSections, value: number, isIndex
     for (let guard = 0; guard < 1_000_000; guard++) {
       const kind = r.u8();
       switch (kind) {
-        case C.DW_RLE_end_of_list: return out;
-        case C.DW_RLE_base_addressx: base = addrx(cu, s, r.uleb()); break;
-        case C.DW_RLE_startx_endx: { const a = addrx(cu, s, r.uleb()); out.push([a, addrx(cu, s, r.uleb())]); break; }
-        case C.DW_RLE_startx_length: { const a = addrx(cu, s, r.uleb()); out.push([a, a + r.uleb()]); break; }
-        case C.DW_RLE_offset_pair: { const a = r.uleb(); out.push([base + a, base + r.uleb()]); break; }
-        case C.DW_RLE_base_address: base = r.uN(cu.addrSize); break;
-        case C.DW_RLE_start_end: { const a = r.uN(cu.addrSize); out.push([a, r.uN(cu.addrSize)]); break; }
-        case C.DW_RLE_start_length: { const a = r.uN(cu.addrSize); out.push([a, a + r.uleb()]); break; }
+        case DW_RLE_end_of_list: return out;
+        case DW_RLE_base_addressx: base = addrx(cu, s, r.uleb()); break;
+        case DW_RLE_startx_endx: { const a = addrx(cu, s, r.uleb()); out.push([a, addrx(cu, s, r.uleb())]); break; }
+        case DW_RLE_startx_length: { const a = addrx(cu, s, r.uleb()); out.push([a, a + r.uleb()]); break; }
+        case DW_RLE_offset_pair: { const a = r.uleb(); out.push([base + a, base + r.uleb()]); break; }
+        case DW_RLE_base_address: base = r.uN(cu.addrSize); break;
+        case DW_RLE_start_end: { const a = r.uN(cu.addrSize); out.push([a, r.uN(cu.addrSize)]); break; }
+        case DW_RLE_start_length: { const a = r.uN(cu.addrSize); out.push([a, a + r.uleb()]); break; }
         default: throw new DwarfError(`unknown range list entry ${kind}`);
       }
     }

@@ -9,6 +9,14 @@ import { parseLineHeader, type SourceFile } from './line.ts';
 import { DwarfError, DwarfReader, hex } from './reader.ts';
 import { debugSection } from './sections.ts';
 
+// Local copies: under module runners that wrap namespaces (vitest, vite-node) every
+// `C.X` in a hot loop is a getter call.
+const {
+  DW_AT_abstract_origin, DW_AT_call_file, DW_AT_call_line, DW_AT_high_pc, DW_AT_low_pc, DW_AT_name,
+  DW_AT_ranges, DW_AT_specification, DW_FORM_addr, DW_FORM_addrx, DW_FORM_addrx1, DW_FORM_addrx4,
+  DW_FORM_rnglistx, DW_TAG_inlined_subroutine, DW_TAG_subprogram
+} = C;
+
 /** One inlined call whose code holds an address. */
 export interface InlinedCall {
   /** The inlined function's DW_AT_name (as Valgrind prints it: `get`, not `ns::Box::get() const`). */
@@ -139,8 +147,8 @@ function walkUnit(cu: CompUnit, s: InfoSections, decls: Map<number, Decl>, onInl
     if (!abbrev) throw new DwarfError(`DIE at ${hex(offset)} uses unknown abbreviation ${code}`);
     const tag = abbrev.tag;
     const depth = levels[levels.length - 1];
-    const inlined = tag === C.DW_TAG_inlined_subroutine;
-    if (tag === C.DW_TAG_subprogram || inlined) {
+    const inlined = tag === DW_TAG_inlined_subroutine;
+    if (tag === DW_TAG_subprogram || inlined) {
       let name: Decl['name'];
       let ref: number | undefined;
       let lowPc: number | undefined;
@@ -153,13 +161,13 @@ function walkUnit(cu: CompUnit, s: InfoSections, decls: Map<number, Decl>, onInl
         const at = abbrev.names[i];
         const form = abbrev.forms[i];
         const wanted =
-          at === C.DW_AT_name || at === C.DW_AT_abstract_origin || at === C.DW_AT_specification ||
-          (inlined && (at === C.DW_AT_low_pc || at === C.DW_AT_high_pc || at === C.DW_AT_ranges || at === C.DW_AT_call_file || at === C.DW_AT_call_line));
+          at === DW_AT_name || at === DW_AT_abstract_origin || at === DW_AT_specification ||
+          (inlined && (at === DW_AT_low_pc || at === DW_AT_high_pc || at === DW_AT_ranges || at === DW_AT_call_file || at === DW_AT_call_line));
         if (!wanted) {
           skipAttr(r, form, cu);
           continue;
         }
-        if (at === C.DW_AT_name) {
+        if (at === DW_AT_name) {
           name = { pos: r.pos, form, cu };
           skipAttr(r, form, cu);
           continue;
@@ -168,20 +176,20 @@ function walkUnit(cu: CompUnit, s: InfoSections, decls: Map<number, Decl>, onInl
         let value = readAttr(r, form, cu, s, abbrev.implicit[i], kind);
         if (kind.v !== 0 && typeof value === 'number') value = addrx(cu, s, value);
         switch (at) {
-          case C.DW_AT_abstract_origin: case C.DW_AT_specification: if (typeof value === 'number') ref = value; break;
-          case C.DW_AT_low_pc: if (typeof value === 'number') lowPc = value; break;
-          case C.DW_AT_high_pc:
+          case DW_AT_abstract_origin: case DW_AT_specification: if (typeof value === 'number') ref = value; break;
+          case DW_AT_low_pc: if (typeof value === 'number') lowPc = value; break;
+          case DW_AT_high_pc:
             if (typeof value === 'number') {
               highPc = value;
               // DWARF 4+: a constant class high_pc is a length.
-              highIsLength = form !== C.DW_FORM_addr && !(form >= C.DW_FORM_addrx1 && form <= C.DW_FORM_addrx4) && form !== C.DW_FORM_addrx;
+              highIsLength = form !== DW_FORM_addr && !(form >= DW_FORM_addrx1 && form <= DW_FORM_addrx4) && form !== DW_FORM_addrx;
             }
             break;
-          case C.DW_AT_ranges:
-            if (typeof value === 'number') ranges = { value, isIndex: form === C.DW_FORM_rnglistx };
+          case DW_AT_ranges:
+            if (typeof value === 'number') ranges = { value, isIndex: form === DW_FORM_rnglistx };
             break;
-          case C.DW_AT_call_file: if (typeof value === 'number') callFile = value; break;
-          case C.DW_AT_call_line: if (typeof value === 'number') callLine = value; break;
+          case DW_AT_call_file: if (typeof value === 'number') callFile = value; break;
+          case DW_AT_call_line: if (typeof value === 'number') callLine = value; break;
         }
       }
       if (!inlined) {

@@ -3,7 +3,7 @@
 
 import type { ElfFile } from '../elf.ts';
 import { infoSections, readCompUnits } from './info.ts';
-import { parseLineHeader, ROW_END_SEQUENCE, ROW_IS_STMT, runLineProgram, type SourceFile } from './line.ts';
+import { parseLineHeader, ROW_END_SEQUENCE, runLineProgram, type SourceFile } from './line.ts';
 import { DwarfError, DwarfReader, hex } from './reader.ts';
 import { codeRanges, debugSection } from './sections.ts';
 
@@ -13,14 +13,6 @@ export interface SourceLocation {
   /** Its directory, compilation directory included (`/samples`): what --fullpath-after trims. */
   dir: string;
   line: number;
-}
-
-export interface LineIndexOptions {
-  /**
-   * Keep only rows with is_stmt set. Off by default: addr2line and gdb use
-   * every row, and so does Valgrind 3.19's DWARF reader.
-   */
-  stmtOnly?: boolean;
 }
 
 export interface LineIndex {
@@ -65,11 +57,12 @@ const HOLE = -1;
 /**
  * Builds the line index of `elf` from its .debug_line (empty if it has none).
  * A row covers its address up to the next row's address in the same
- * sequence; of several rows at one address the last wins (as in addr2line
- * and Valgrind). Sequences that start outside the file's code (code the
- * linker discarded, whose addresses it left at 0) are dropped.
+ * sequence; of several rows at one address the last wins; rows with is_stmt
+ * clear count like the others (all as addr2line and Valgrind 3.19 do).
+ * Sequences that start outside the file's code (code the linker discarded,
+ * whose addresses it left at 0) are dropped.
  */
-export function buildLineIndex(elf: ElfFile, options: LineIndexOptions = {}): LineIndex {
+export function buildLineIndex(elf: ElfFile): LineIndex {
   const warnings: string[] = [];
   const fileIds = new Map<string, number>();
   const files: SourceFile[] = [];
@@ -90,7 +83,6 @@ export function buildLineIndex(elf: ElfFile, options: LineIndexOptions = {}): Li
     const compDirOf = (offset: number): string | undefined =>
       (compDirs ??= compDirsByStmtList(elf, warnings)).get(offset);
     const strings = { lineStr: debugSection(elf, '.debug_line_str'), str: debugSection(elf, '.debug_str'), cache: new Map<number, string>() };
-    const stmtOnly = options.stmtOnly ?? false;
     const r = new DwarfReader(debugLine);
     while (!r.atEnd) {
       const offset = r.pos;
@@ -127,7 +119,7 @@ export function buildLineIndex(elf: ElfFile, options: LineIndexOptions = {}): Li
             pushRow(raw, seqStart, address, HOLE, 0);
             sequences.push([seqStart, raw.length]);
             seqStart = raw.length;
-          } else if (!stmtOnly || flags & ROW_IS_STMT) {
+          } else {
             pushRow(raw, seqStart, address, idOf(file), line);
           }
         });

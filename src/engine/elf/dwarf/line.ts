@@ -4,6 +4,16 @@
 import * as C from './constants.ts';
 import { DwarfError, DwarfReader, hex, stringAt } from './reader.ts';
 
+// Local copies: under module runners that wrap namespaces (vitest, vite-node) every
+// `C.X` in a hot loop is a getter call.
+const {
+  DW_FORM_block, DW_FORM_data1, DW_FORM_data16, DW_FORM_data2, DW_FORM_data4, DW_FORM_data8, DW_FORM_line_strp,
+  DW_FORM_string, DW_FORM_strp, DW_FORM_udata, DW_LNCT_directory_index, DW_LNCT_path, DW_LNE_define_file,
+  DW_LNE_end_sequence, DW_LNE_set_address, DW_LNS_advance_line, DW_LNS_advance_pc, DW_LNS_const_add_pc,
+  DW_LNS_copy, DW_LNS_fixed_advance_pc, DW_LNS_negate_stmt, DW_LNS_set_basic_block, DW_LNS_set_column,
+  DW_LNS_set_epilogue_begin, DW_LNS_set_file, DW_LNS_set_prologue_end
+} = C;
+
 /** A source file as a report shows it: `name` is what Valgrind prints, `dir` what --fullpath-after trims. */
 export interface SourceFile {
   name: string;
@@ -149,8 +159,8 @@ function readV5Tables(r: DwarfReader, h: LineProgramHeader, strings: LineStrings
       const e = { path: '', dir: 0 };
       for (const [type, form] of format) {
         const value = readEntryForm(r, form, strings, offsetSize, what);
-        if (type === C.DW_LNCT_path && typeof value === 'string') e.path = value;
-        else if (type === C.DW_LNCT_directory_index && typeof value === 'number') e.dir = value;
+        if (type === DW_LNCT_path && typeof value === 'string') e.path = value;
+        else if (type === DW_LNCT_directory_index && typeof value === 'number') e.dir = value;
       }
       entries.push(e);
     }
@@ -162,20 +172,20 @@ function readV5Tables(r: DwarfReader, h: LineProgramHeader, strings: LineStrings
 
 function readEntryForm(r: DwarfReader, form: number, s: LineStrings, offsetSize: 4 | 8, what: string): string | number | undefined {
   switch (form) {
-    case C.DW_FORM_string: return r.cstr();
-    case C.DW_FORM_line_strp:
+    case DW_FORM_string: return r.cstr();
+    case DW_FORM_line_strp:
       if (!s.lineStr) throw new DwarfError(`${what} entry uses DW_FORM_line_strp but .debug_line_str is missing`);
       return cachedString(s, s.lineStr, r.offset(offsetSize), '.debug_line_str');
-    case C.DW_FORM_strp:
+    case DW_FORM_strp:
       if (!s.str) throw new DwarfError(`${what} entry uses DW_FORM_strp but .debug_str is missing`);
       return cachedString(s, s.str, r.offset(offsetSize), '.debug_str');
-    case C.DW_FORM_udata: return r.uleb();
-    case C.DW_FORM_data1: return r.u8();
-    case C.DW_FORM_data2: return r.u16();
-    case C.DW_FORM_data4: return r.u32();
-    case C.DW_FORM_data8: return r.u64();
-    case C.DW_FORM_data16: r.skip(16); return undefined;
-    case C.DW_FORM_block: r.skip(r.uleb()); return undefined;
+    case DW_FORM_udata: return r.uleb();
+    case DW_FORM_data1: return r.u8();
+    case DW_FORM_data2: return r.u16();
+    case DW_FORM_data4: return r.u32();
+    case DW_FORM_data8: return r.u64();
+    case DW_FORM_data16: r.skip(16); return undefined;
+    case DW_FORM_block: r.skip(r.uleb()); return undefined;
     default: throw new DwarfError(`${what} entry uses unsupported form ${hex(form)}`);
   }
 }
@@ -230,13 +240,13 @@ export function runLineProgram(bytes: Uint8Array, h: LineProgramHeader, onRow: R
         const next = r.pos + len;
         if (next > r.end) throw new DwarfError(`extended opcode at ${hex(r.pos)} runs past the program`);
         const sub = r.u8();
-        if (sub === C.DW_LNE_end_sequence) {
+        if (sub === DW_LNE_end_sequence) {
           onRow(address, file, line, (isStmt ? ROW_IS_STMT : 0) | ROW_END_SEQUENCE);
           reset();
-        } else if (sub === C.DW_LNE_set_address) {
+        } else if (sub === DW_LNE_set_address) {
           address = len - 1 === 8 ? r.u64() : r.uN(len - 1);
           opIndex = 0;
-        } else if (sub === C.DW_LNE_define_file) {
+        } else if (sub === DW_LNE_define_file) {
           const name = r.cstr();
           const dirIndex = r.uleb();
           h.files.push(fileEntry(h, name, dirIndex));
@@ -245,32 +255,32 @@ export function runLineProgram(bytes: Uint8Array, h: LineProgramHeader, onRow: R
         r.pos = next;
         break;
       }
-      case C.DW_LNS_copy:
+      case DW_LNS_copy:
         onRow(address, file, line, isStmt ? ROW_IS_STMT : 0);
         break;
-      case C.DW_LNS_advance_pc:
+      case DW_LNS_advance_pc:
         advance(r.uleb());
         break;
-      case C.DW_LNS_advance_line:
+      case DW_LNS_advance_line:
         line += r.sleb();
         break;
-      case C.DW_LNS_set_file:
+      case DW_LNS_set_file:
         file = r.uleb();
         break;
-      case C.DW_LNS_set_column:
+      case DW_LNS_set_column:
         r.uleb();
         break;
-      case C.DW_LNS_negate_stmt:
+      case DW_LNS_negate_stmt:
         isStmt = !isStmt;
         break;
-      case C.DW_LNS_set_basic_block:
-      case C.DW_LNS_set_prologue_end:
-      case C.DW_LNS_set_epilogue_begin:
+      case DW_LNS_set_basic_block:
+      case DW_LNS_set_prologue_end:
+      case DW_LNS_set_epilogue_begin:
         break;
-      case C.DW_LNS_const_add_pc:
+      case DW_LNS_const_add_pc:
         advance(Math.floor((255 - opcodeBase) / lineRange));
         break;
-      case C.DW_LNS_fixed_advance_pc:
+      case DW_LNS_fixed_advance_pc:
         address += r.u16();
         opIndex = 0;
         break;

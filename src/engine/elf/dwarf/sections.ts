@@ -2,6 +2,7 @@
 
 import type { ElfFile } from '../elf.ts';
 import { sectionByName, sectionBytes, type Section } from '../sections.ts';
+import { PF_X, PT_LOAD } from '../segments.ts';
 import { inflateZlib } from './inflate.ts';
 import { DwarfError } from './reader.ts';
 
@@ -71,7 +72,7 @@ export function codeRanges(elf: ElfFile): Array<[number, number]> {
     .filter((s) => s.flags & SHF_EXECINSTR && s.size > 0)
     .map((s) => [s.addr, s.addr + s.size]);
   if (ranges.length === 0) {
-    ranges = elf.segments.filter((p) => p.type === 1 && p.flags & 1 && p.memsz > 0).map((p) => [p.vaddr, p.vaddr + p.memsz]);
+    ranges = elf.segments.filter((p) => p.type === PT_LOAD && p.flags & PF_X && p.memsz > 0).map((p) => [p.vaddr, p.vaddr + p.memsz]);
   }
   ranges.sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];

@@ -4,6 +4,7 @@
 
 import type { ElfFile } from '../elf.ts';
 import { sectionByName } from '../sections.ts';
+import { PF_X, PT_LOAD } from '../segments.ts';
 import type { ElfSymbol } from '../symbols.ts';
 
 export interface FunctionSymbol {
@@ -80,7 +81,7 @@ function plausible(s: ElfSymbol): boolean {
 function textRanges(elf: ElfFile): Array<[number, number]> {
   const text = sectionByName(elf, '.text');
   if (text) return [[text.addr, text.addr + text.size]];
-  return elf.segments.filter((p) => p.type === 1 && p.flags & 1).map((p) => [p.vaddr, p.vaddr + p.memsz]);
+  return elf.segments.filter((p) => p.type === PT_LOAD && p.flags & PF_X).map((p) => [p.vaddr, p.vaddr + p.memsz]);
 }
 
 /**

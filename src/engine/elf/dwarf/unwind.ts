@@ -3,7 +3,7 @@
 // else take *rsp as a return address (m_stacktrace.c's amd64 unwinder).
 
 import type { ElfFile } from '../elf.ts';
-import { fileOffsetOfVaddr } from '../segments.ts';
+import { fileOffsetOfVaddr, PT_LOAD } from '../segments.ts';
 import { parseEhFrameHdr, parseFrameSection, rowAt, type CfiRow, type Fde, type RegRule } from './cfi.ts';
 import { evaluate, ExprError, type MemoryReader } from './expr.ts';
 import { DwarfError } from './reader.ts';
@@ -67,7 +67,6 @@ export interface Unwinder {
 const REG_RBP = 6;
 const REG_RSP = 7;
 const REG_RIP = 16;
-const PT_LOAD = 1;
 const PT_GNU_EH_FRAME = 0x6474e550;
 
 interface FdeTable {
