@@ -10,8 +10,7 @@ import { liftSuperblock } from '../../src/engine/guest/amd64/lift/block.ts';
 import { GUEST_STATE_SIZE, OFFSET_YMM } from '../../src/engine/guest/amd64/state.ts';
 import { checkIRSB } from '../../src/engine/ir/sanity.ts';
 import {
-  type CpuState, type OracleCase, SCRATCH_ADDR, SCRATCH_SIZE, assembleSnippet, runNative,
-} from '../support/native-oracle.ts';
+  type CpuState, type OracleCase, SCRATCH_ADDR, SCRATCH_SIZE, assembleSnippet, runNative, stateView } from '../support/native-oracle.ts';
 import { runSnippet } from '../support/run-snippet.ts';
 
 // ---------------------------------------------------------------- values
@@ -474,21 +473,7 @@ add('vex moves', ['vmovsd %xmm1,%xmm2,%xmm3', 'vmovq %rax,%xmm4', 'vmovdqu 5(%rb
 
 // ---------------------------------------------------------------- the checks
 
-const GPR_NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
-const ARITH_FLAGS = 0x8d5n;
-
-/** A state as named hex strings, so a mismatch shows which register differs. */
-function view(s: CpuState): Record<string, string> {
-  const h = (v: bigint) => BigInt.asUintN(64, v).toString(16).padStart(16, '0');
-  const o: Record<string, string> = {};
-  GPR_NAMES.forEach((n, i) => { if (n !== 'rsp') o[n] = h(s.gpr[i]!); });
-  o.flags = h(s.rflags & ARITH_FLAGS);
-  s.xmm.forEach(([lo, hi], i) => { o[`xmm${i}`] = `${h(hi)}:${h(lo)}`; });
-  for (let i = 0; i < SCRATCH_SIZE; i += 16) {
-    o[`scratch+${i}`] = Array.from(s.scratch.slice(i, i + 16), (b) => b.toString(16).padStart(2, '0')).join('');
-  }
-  return o;
-}
+const view = (st: CpuState) => stateView(st, 16);
 
 describe('SSE/SSE2 against the CPU', () => {
   let native: CpuState[] = [];

@@ -147,3 +147,19 @@ export function assembleSnippet(asm: string): Uint8Array {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const ARITH_FLAGS = 0x8d5n;
+
+/** A state as named hex strings (rsp left out: the two worlds' stacks differ), so that a
+ *  mismatch in a test shows which register, flag or scratch bytes differ. */
+export function stateView(s: CpuState, scratchChunk = 16): Record<string, string> {
+  const h = (v: bigint) => BigInt.asUintN(64, v).toString(16).padStart(16, '0');
+  const o: Record<string, string> = {};
+  GPR_NAMES.forEach((n, i) => { if (n !== 'rsp') o[n] = h(s.gpr[i]!); });
+  o.flags = h(s.rflags & ARITH_FLAGS);
+  s.xmm.forEach(([lo, hi], i) => { o[`xmm${i}`] = `${h(hi)}:${h(lo)}`; });
+  for (let i = 0; i < SCRATCH_SIZE; i += scratchChunk) {
+    o[`scratch+${i}`] = Array.from(s.scratch.slice(i, i + scratchChunk), (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+  return o;
+}
