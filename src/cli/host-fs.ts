@@ -7,7 +7,7 @@ import { Errno, type NegErrno } from '../engine/kernel/vfs/errno.ts';
 import type { HostDirEntry, HostDirectory, HostFile, HostStat } from '../engine/kernel/vfs/hostfs.ts';
 import { HostFs } from '../engine/kernel/vfs/hostfs.ts';
 import type { Access } from '../engine/kernel/vfs/inode.ts';
-import { makeDirs } from '../engine/kernel/vfs/populate.ts';
+import { makeDirs, makeSymlink } from '../engine/kernel/vfs/populate.ts';
 import type { Timespec } from '../engine/kernel/vfs/services.ts';
 import type { StandardSystem } from '../engine/kernel/vfs/standard-tree.ts';
 
@@ -122,13 +122,25 @@ export function mountHostDirectory(system: StandardSystem, guestPath: string, ho
   return dirs !== 0 ? dirs : system.vfs.mount(guestPath, hostFs);
 }
 
+/** The host's system directories a dynamically linked program needs (ld.so, shared
+ *  libraries, ld.so.cache), read-only: the guest may read the system, not change it. */
+const SYSTEM_DIRECTORIES = ['/usr', '/lib', '/lib64', '/etc'];
+
 /**
- * Valgrind's view, where the program runs on the machine itself: the host's /tmp at
- * /tmp and the host's working directory at its own path, which becomes the guest's
- * working directory. A cwd of "/" or one under /tmp needs no mount of its own; the
- * guest's /dev and /proc are never covered.
+ * Valgrind's view, where the program runs on the machine itself: the host's system
+ * directories (read-only), the host's /tmp at /tmp and the host's working directory at
+ * its own path, which becomes the guest's working directory. A cwd of "/" or one under
+ * /tmp needs no mount of its own; the guest's /dev and /proc are never covered.
  */
 export function mountHostView(system: StandardSystem, hostCwd: string): 0 | NegErrno {
+  for (const dir of SYSTEM_DIRECTORIES) {
+    if (!fs.existsSync(dir)) continue;
+    // Merged /usr: /lib and /lib64 are symlinks into /usr, and so they are in the guest.
+    const r = fs.lstatSync(dir).isSymbolicLink()
+      ? makeSymlink(system.vfs, dir, fs.readlinkSync(dir))
+      : mountHostDirectory(system, dir, dir, { readOnly: true });
+    if (r !== 0) return r;
+  }
   const tmp = mountHostDirectory(system, '/tmp', '/tmp');
   if (tmp !== 0) return tmp;
   const covered = ['/tmp', '/dev', '/proc'].some((top) => hostCwd === top || hostCwd.startsWith(`${top}/`));

@@ -94,20 +94,21 @@ export class Machine {
     const uid = o.uid ?? 1000;
     const gid = o.gid ?? 1000;
     this.proc = new Process({ pid, uid, gid, exePath: o.path, random, clock: new VirtualClock(o.seed) });
-    const image = loadExecutable(this.as, elf, {
-      path: o.path, argv: [o.path, ...o.args], envp: o.env, random: random.bytes(16),
-      uid, gid, hwcap: cpuid(1, 0).edx, mainStackSize: o.mainStackSize,
-    });
-    this.stackMax = image.stackTop - image.stackLimit;
-    this.symbols.addObject(o.path, elf, image.start, image.end, image.bias);
-    this.as.memory.ensure(STATE_ADDR + GUEST_STATE_SIZE);
-    this.state = this.stateView();
-    this.resetState(image.entry, image.rsp);
-    this.mem = new CheckedMemory(this.as);
     this.kernel = new Kernel({
       as: this.as, proc: this.proc, terminal: o.terminal, programPath: o.path, programBytes: o.program,
       mounts: o.mountHost, cwd: o.cwd,
     });
+    const image = loadExecutable(this.as, elf, {
+      path: o.path, argv: [o.path, ...o.args], envp: o.env, random: random.bytes(16),
+      uid, gid, hwcap: cpuid(1, 0).edx, mainStackSize: o.mainStackSize,
+    }, { readFile: (path) => this.kernel.readFile(path) });
+    this.stackMax = image.stackTop - image.stackLimit;
+    this.symbols.addObject(o.path, elf, image.start, image.end, image.bias);
+    if (image.interp) this.symbols.addObject(image.interp.path, image.interp.elf, image.interp.start, image.interp.end, image.interp.bias);
+    this.as.memory.ensure(STATE_ADDR + GUEST_STATE_SIZE);
+    this.state = this.stateView();
+    this.resetState(image.entry, image.rsp);
+    this.mem = new CheckedMemory(this.as);
     this.trace = o.trace ?? {};
     this.helpers = amd64Helpers(() => this.proc.clock.ticks());
   }

@@ -11,7 +11,7 @@ import type { SyscallArgs, SyscallSpec } from './syscalls/spec.ts';
 import { type SyscallTable, linuxSyscalls } from './syscalls/table.ts';
 import {
   type Credentials, HOME, type HostDirectory, HostFs, KERNEL_CALLER, type NegErrno, type StandardSystem, type TerminalHost,
-  createStandardSystem, errnoName, makeDirs, writeFile,
+  createStandardSystem, errnoName, makeDirs, readFile, writeFile,
 } from './vfs/index.ts';
 
 /** A host directory seen in the guest's namespace (the CLI's working directory, /tmp, a sysroot). */
@@ -84,6 +84,12 @@ export class Kernel {
    */
   preload(path: string, bytes: Uint8Array, perm = 0o644): 0 | NegErrno {
     return writeFile(this.system.vfs, absolutePath(path, '/'), bytes, { perm, owner: this.cred });
+  }
+
+  /** A file's bytes as the guest's namespace holds them (the loader reads ld.so this way). */
+  readFile(path: string): Uint8Array | undefined {
+    const r = readFile(this.system.vfs, path);
+    return typeof r === 'number' ? undefined : r;
   }
 
   /** /proc/self/status as Linux 6.1 prints it, for the one process and thread there is. */

@@ -2,7 +2,7 @@
 // PT_LOAD segments, start the brk heap after the data, and build the initial stack
 // (strings, then auxv, envp, argv and argc) that the program's _start reads.
 import type { ElfFile } from '../elf/index.ts';
-import { PF_R, PF_W, PF_X, PT_LOAD } from '../elf/index.ts';
+import { PF_R, PF_W, PF_X, PT_LOAD, parseElf } from '../elf/index.ts';
 import {
   type AddressSpace, PAGE_SIZE, PERM_NONE, PERM_R, PERM_W, PERM_X, PIE_BASE, type Perm,
   mainStackMaxSize, pageDown, pageUp,
@@ -32,6 +32,8 @@ export interface ProcessImage {
   auxv: [number, number][];
   stackTop: number;
   stackLimit: number;
+  /** The ELF interpreter, for a dynamically linked program. */
+  interp?: { path: string; elf: ElfFile; start: number; end: number; bias: number };
 }
 
 export interface ExecArgs {
@@ -109,11 +111,45 @@ function buildStack(as: AddressSpace, top: number, args: ExecArgs, auxv: [number
   return { rsp: sp, auxv: fullAuxv };
 }
 
-/** Load a statically linked executable (ET_EXEC or static PIE) and build its stack. */
-export function loadExecutable(as: AddressSpace, elf: ElfFile, args: ExecArgs): ProcessImage {
-  if (elf.interp !== undefined) {
-    throw new ExecError(`dynamically linked programs (interpreter ${elf.interp}) are not supported yet`);
+/** The ELF interpreter's image: where ld.so went and where it starts. */
+interface LoadedInterp {
+  path: string;
+  elf: ElfFile;
+  /** Load bias (AT_BASE) and the mapped extent. */
+  bias: number;
+  start: number;
+  end: number;
+  entry: number;
+}
+
+/** Map the interpreter (ld.so) wherever the address space's first-fit placement puts a
+ *  mapping of its size: 0x4000000 for the first, as under Valgrind. */
+function mapInterpreter(as: AddressSpace, path: string, bytes: Uint8Array): LoadedInterp {
+  let elf: ElfFile;
+  try {
+    elf = parseElf(bytes);
+  } catch (e) {
+    throw new ExecError(`bad ELF interpreter ${path}: ${(e as Error).message}`);
   }
+  const loads = elf.segments.filter((p) => p.type === PT_LOAD);
+  if (elf.header.type !== 'DYN' || loads.length === 0) throw new ExecError(`bad ELF interpreter ${path}`);
+  const lo = pageDown(Math.min(...loads.map((p) => p.vaddr)));
+  const hi = pageUp(Math.max(...loads.map((p) => p.vaddr + p.memsz)));
+  const base = as.mmap({ addr: 0, length: hi - lo, perm: PERM_NONE });
+  if (base < 0) throw new ExecError(`no room for the ELF interpreter ${path}`);
+  const bias = base - lo;
+  const end = mapSegments(as, elf, bias, path);
+  return { path, elf, bias, start: base, end, entry: elf.header.entry + bias };
+}
+
+export interface LoadOptions {
+  /** Reads a file of the guest's namespace (the ELF interpreter), or undefined if absent. */
+  readFile(path: string): Uint8Array | undefined;
+}
+
+/** Load an executable (ET_EXEC, PIE, static PIE, or dynamically linked with its ELF
+ *  interpreter) and build its stack, as the kernel's execve does. */
+export function loadExecutable(as: AddressSpace, elf: ElfFile, args: ExecArgs, opts: LoadOptions): ProcessImage {
   const loads = elf.segments.filter((p) => p.type === PT_LOAD);
   if (loads.length === 0) throw new ExecError('no loadable segments');
   const bias = elf.header.type === 'DYN' || elf.header.type === ET_DYN
@@ -121,6 +157,13 @@ export function loadExecutable(as: AddressSpace, elf: ElfFile, args: ExecArgs): 
     : 0;
   const end = mapSegments(as, elf, bias, args.path);
   const start = pageDown(Math.min(...loads.map((p) => p.vaddr)) + bias);
+  let interp: LoadedInterp | undefined;
+  if (elf.interp !== undefined) {
+    const bytes = opts.readFile(elf.interp);
+    // What the kernel's execve reports for a missing interpreter (ENOENT), as a shell shows it.
+    if (!bytes) throw new ExecError(`cannot execute: required file not found (ELF interpreter ${elf.interp})`);
+    interp = mapInterpreter(as, elf.interp, bytes);
+  }
   const brk = as.initBrk(end);
   if (brk < 0) throw new ExecError('cannot set up the brk segment');
   const stack = as.setupMainStack(mainStackMaxSize(args.mainStackSize), 128 * 1024);
@@ -129,10 +172,13 @@ export function loadExecutable(as: AddressSpace, elf: ElfFile, args: ExecArgs): 
   const auxv: [number, number][] = [
     [AT.HWCAP, args.hwcap], [AT.PAGESZ, PAGE_SIZE], [AT.CLKTCK, 100],
     [AT.PHDR, phdrAddress(elf, bias)], [AT.PHENT, 56], [AT.PHNUM, elf.header.phnum],
-    [AT.BASE, 0], [AT.FLAGS, 0], [AT.ENTRY, entry],
+    [AT.BASE, interp?.bias ?? 0], [AT.FLAGS, 0], [AT.ENTRY, entry],
     [AT.UID, args.uid], [AT.EUID, args.uid], [AT.GID, args.gid], [AT.EGID, args.gid],
     [AT.SECURE, 0], [AT.HWCAP2, 0],
   ];
   const { rsp, auxv: full } = buildStack(as, stack.top, args, auxv);
-  return { entry, rsp, bias, brk, start, end, auxv: full, stackTop: stack.top, stackLimit: stack.limit };
+  return {
+    entry: interp?.entry ?? entry, rsp, bias, brk, start, end, auxv: full, stackTop: stack.top, stackLimit: stack.limit,
+    ...(interp && { interp: { path: interp.path, elf: interp.elf, start: interp.start, end: interp.end, bias: interp.bias } }),
+  };
 }

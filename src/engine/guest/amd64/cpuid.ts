@@ -10,7 +10,10 @@ function vendor(s: string): [number, number, number] {
   return [w(0) >>> 0, w(4) >>> 0, w(8) >>> 0];
 }
 
-const VENDOR = vendor('GrindlabVirt');
+// glibc's ld.so computes the CPU's x86-64 ISA level only for vendors it knows, and refuses
+// to load a libc built for x86-64-baseline otherwise ("CPU ISA level is lower than
+// required"): so we say Intel, as VEX's baseline model does, and name ourselves in the brand.
+const VENDOR = vendor('GenuineIntel');
 const BRAND = 'grindlab virtual x86-64 baseline CPU'.padEnd(48, '\0');
 
 // Leaf 1 EDX: FPU TSC CX8 CMOV MMX FXSR SSE SSE2 (and the always-present PSE/PAE/APIC-free

@@ -4,6 +4,7 @@ import { calculateCondition, calculateRflagsAll, calculateRflagsC } from './flag
 import { cpuid } from './cpuid.ts';
 import { OFFSET_GPR } from './state.ts';
 import { dirtyLoadF80le, dirtyStoreF80le } from './x87-format.ts';
+import { fxrstor, fxsave } from './fxsave.ts';
 import type { ExecEnv, HelperTable } from '../../backend/interp/index.ts';
 
 /** A pure helper over I64 arguments (as bigints), returning an I64. */
@@ -38,6 +39,8 @@ export function amd64Helpers(ticks: () => bigint): HelperTable {
       // fldt/fstpt: 80-bit extended <-> our double-precision x87 registers.
       amd64g_dirtyhelper_loadF80le: (env: ExecEnv, addr: bigint, rm: bigint) => dirtyLoadF80le(env.mem, addr, rm),
       amd64g_dirtyhelper_storeF80le: (env: ExecEnv, addr: bigint, v: bigint) => { dirtyStoreF80le(env.mem, addr, v); return undefined; },
+      amd64g_dirtyhelper_FXSAVE: (env: ExecEnv, addr: bigint) => { fxsave(env.state, env.mem, Number(addr)); return undefined; },
+      amd64g_dirtyhelper_FXRSTOR: (env: ExecEnv, addr: bigint) => { fxrstor(env.state, env.mem, Number(addr)); return undefined; },
     },
   };
 }

@@ -3,7 +3,10 @@
 import { binop, c64, ite, unop } from '../../../ir/builder.ts';
 import { AF, CF, CcOpFamily, OF, PF, SF, ZF } from '../flags.ts';
 import type { Reg } from '../registers.ts';
-import { OFFSET_DFLAG, OFFSET_GPR, OFFSET_IP_AT_SYSCALL, OFFSET_RSP } from '../state.ts';
+import {
+  OFFSET_DFLAG, OFFSET_FC3210, OFFSET_FPREG, OFFSET_FPROUND, OFFSET_FPTAG, OFFSET_FTOP, OFFSET_GPR,
+  OFFSET_IP_AT_SYSCALL, OFFSET_RSP, OFFSET_SSEROUND, OFFSET_YMM,
+} from '../state.ts';
 import { type Handler, type InsnLifter, Unlifted } from './context.ts';
 
 const ARITH_FLAGS = CF | PF | AF | ZF | SF | OF;
@@ -58,6 +61,27 @@ const int: Handler = (l) => {
 
 const fence: Handler = (l) => l.b.fence();
 
+/** The x87 and SSE parts of the guest state that fxsave reads and fxrstor writes. */
+const FP_SSE_STATE = [
+  { offset: OFFSET_YMM(0), size: 16 * 32 }, { offset: OFFSET_FTOP, size: 4 }, { offset: OFFSET_FPREG, size: 64 },
+  { offset: OFFSET_FPTAG, size: 8 }, { offset: OFFSET_FPROUND, size: 8 }, { offset: OFFSET_FC3210, size: 8 },
+  { offset: OFFSET_SSEROUND, size: 8 },
+];
+
+function fxImage(save: boolean): Handler {
+  return (l) => {
+    const m = l.op(0);
+    if (m.kind !== 'mem') throw new Unlifted('fxsave operand');
+    const addr = l.ea(m);
+    l.b.dirty({
+      callee: { name: save ? 'amd64g_dirtyhelper_FXSAVE' : 'amd64g_dirtyhelper_FXRSTOR' },
+      args: [{ tag: 'GSPTR' }, addr],
+      mem: { fx: save ? 'Write' : 'Read', addr, size: 512 },
+      fxState: FP_SSE_STATE.map((r) => ({ fx: save ? 'Read' as const : 'Write' as const, ...r })),
+    });
+  };
+}
+
 function setDirection(down: boolean): Handler {
   return (l) => l.b.put(OFFSET_DFLAG, c64(down ? -1 : 1));
 }
@@ -107,7 +131,7 @@ const lahf: Handler = (l) => {
 export const SYSTEM: Record<string, Handler> = {
   syscall, cpuid, rdtsc, int,
   hlt: trap('SigSEGV', false), ud2: trap('NoDecode', false), int3: trap('SigTRAP', true),
-  lfence: fence, mfence: fence, sfence: fence,
+  lfence: fence, mfence: fence, sfence: fence, fxsave: fxImage(true), fxrstor: fxImage(false),
   cld: setDirection(false), std: setDirection(true),
   clc: carryFlag('clc'), stc: carryFlag('stc'), cmc: carryFlag('cmc'),
   pushf, pushfw: pushf, popf, popfw: popf, sahf, lahf,
