@@ -2,7 +2,8 @@
 // translation cache, and the run loop that executes blocks and turns their exits into
 // syscalls, signals and the end of the run — Valgrind's scheduler loop, single-threaded.
 import { type BlockExit, type CompiledBlock, type ExecEnv, type HelperTable, compile } from '../backend/interp/index.ts';
-import { parseElf } from '../elf/index.ts';
+import { ElfError, type ElfFile, PT_LOAD, debugFileCandidates, parseElf } from '../elf/index.ts';
+import type { FileMapped } from '../kernel/syscalls/files.ts';
 import { amd64Helpers } from '../guest/amd64/helpers.ts';
 import { specialiseFlagHelpers } from '../guest/amd64/spechelper.ts';
 import { cpuid } from '../guest/amd64/cpuid.ts';
@@ -96,21 +97,59 @@ export class Machine {
     this.proc = new Process({ pid, uid, gid, exePath: o.path, random, clock: new VirtualClock(o.seed) });
     this.kernel = new Kernel({
       as: this.as, proc: this.proc, terminal: o.terminal, programPath: o.path, programBytes: o.program,
-      mounts: o.mountHost, cwd: o.cwd,
+      mounts: o.mountHost, cwd: o.cwd, onFileMapped: (m) => this.fileMapped(m),
     });
     const image = loadExecutable(this.as, elf, {
       path: o.path, argv: [o.path, ...o.args], envp: o.env, random: random.bytes(16),
       uid, gid, hwcap: cpuid(1, 0).edx, mainStackSize: o.mainStackSize,
     }, { readFile: (path) => this.kernel.readFile(path) });
     this.stackMax = image.stackTop - image.stackLimit;
-    this.symbols.addObject(o.path, elf, image.start, image.end, image.bias);
-    if (image.interp) this.symbols.addObject(image.interp.path, image.interp.elf, image.interp.start, image.interp.end, image.interp.bias);
+    this.addObject(o.path, elf, image.start, image.end, image.bias);
+    if (image.interp) this.addObject(image.interp.path, image.interp.elf, image.interp.start, image.interp.end, image.interp.bias);
     this.as.memory.ensure(STATE_ADDR + GUEST_STATE_SIZE);
     this.state = this.stateView();
     this.resetState(image.entry, image.rsp);
     this.mem = new CheckedMemory(this.as);
     this.trace = o.trace ?? {};
     this.helpers = amd64Helpers(() => this.proc.clock.ticks());
+  }
+
+  /** Register a mapped ELF object with the symbolizer, with its separate debug file if
+   *  one is installed (found by build-id or .gnu_debuglink, as Valgrind finds them). */
+  private addObject(path: string, elf: ElfFile, start: number, end: number, bias: number): void {
+    let debug: ElfFile | undefined;
+    for (const candidate of debugFileCandidates(elf, path)) {
+      const bytes = this.kernel.readFile(candidate);
+      if (!bytes) continue;
+      try {
+        debug = parseElf(bytes);
+        break;
+      } catch (e) {
+        if (!(e instanceof ElfError)) throw e;
+      }
+    }
+    this.symbols.addObject(path, elf, start, end, bias, debug);
+  }
+
+  /** ld.so mapping the code of a library: read its symbols and line tables. */
+  private fileMapped(m: FileMapped): void {
+    if (!(m.perm & PERM_X) || this.symbols.hasObjectAt(m.addr)) return;
+    const bytes = this.kernel.readFile(m.path);
+    if (!bytes) return;
+    let elf: ElfFile;
+    try {
+      elf = parseElf(bytes);
+    } catch (e) {
+      if (e instanceof ElfError) return;
+      throw e;
+    }
+    const loads = elf.segments.filter((p) => p.type === PT_LOAD);
+    const seg = loads.find((p) => p.offset - (p.offset % PAGE_SIZE) === m.offset);
+    if (!seg) return;
+    const bias = m.addr - (seg.vaddr - (seg.vaddr % PAGE_SIZE));
+    const lo = Math.min(...loads.map((p) => p.vaddr));
+    const hi = Math.max(...loads.map((p) => p.vaddr + p.memsz));
+    this.addObject(m.path, elf, lo - (lo % PAGE_SIZE) + bias, hi + bias, bias);
   }
 
   private stateView(): DataView {

@@ -26,9 +26,16 @@ export const NUM_CALLERS = 12;
 export class Symbolizer {
   private readonly objects: LoadedObject[] = [];
 
-  /** Register an ELF object mapped at [start, end) with load bias `bias`. */
-  addObject(path: string, elf: ElfFile, start: number, end: number, bias: number): void {
-    this.objects.push({ path, start, end, bias, elf, symbols: buildSymbolIndex(elf), unwinder: buildUnwinder(elf, bias) });
+  /** Register an ELF object mapped at [start, end) with load bias `bias`, and its
+   *  separate debug file if there is one (symbols and line tables come from both). */
+  addObject(path: string, elf: ElfFile, start: number, end: number, bias: number, debug?: ElfFile): void {
+    this.objects.push({
+      path, start, end, bias, elf: debug ?? elf, symbols: buildSymbolIndex(elf, debug), unwinder: buildUnwinder(elf, bias, debug),
+    });
+  }
+
+  hasObjectAt(addr: number): boolean {
+    return this.objectAt(addr) !== undefined;
   }
 
   private objectAt(addr: number): LoadedObject | undefined {

@@ -6,7 +6,7 @@ import { cpuid } from '../guest/amd64/cpuid.ts';
 import { type AddressSpace, PERM_W, type Perm } from '../memory/index.ts';
 import { ProcessFiles } from './fds/index.ts';
 import { SIG_IGN, type Process } from './process.ts';
-import { fileMapper, fileSyscalls } from './syscalls/files.ts';
+import { type FileMapped, fileMapper, fileSyscalls } from './syscalls/files.ts';
 import type { SyscallArgs, SyscallSpec } from './syscalls/spec.ts';
 import { type SyscallTable, linuxSyscalls } from './syscalls/table.ts';
 import {
@@ -41,6 +41,8 @@ export interface KernelOptions {
   cwd?: string;
   /** Syscalls beyond the standard families, added to the table. */
   extraSyscalls?: readonly SyscallSpec[];
+  /** Told of every file mmap (ld.so mapping a library), for debug information. */
+  onFileMapped?: (m: FileMapped) => void;
 }
 
 export class Kernel {
@@ -75,7 +77,7 @@ export class Kernel {
     system.proc.define('self/status', () => this.status());
     system.proc.define('cpuinfo', () => cpuinfo());
     this.syscalls = linuxSyscalls([...fileSyscalls(files), ...(o.extraSyscalls ?? [])]);
-    this.mapFile = fileMapper(files, o.as);
+    this.mapFile = fileMapper(files, o.as, o.onFileMapped);
   }
 
   /**

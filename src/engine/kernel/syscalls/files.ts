@@ -77,7 +77,16 @@ const MAP_COPY_CHUNK = 1 << 20;
  * mapping do not reach the file (docs/vfs.md). Bytes past the end of the file read as
  * zero, where Linux would raise SIGBUS for whole pages beyond it.
  */
-export function fileMapper(files: ProcessFiles, mem: AddressSpace): (args: SyscallArgs, perm: Perm) => number {
+/** A file mapping that was made (the core reads debug information for code mappings). */
+export interface FileMapped {
+  path: string;
+  addr: number;
+  length: number;
+  offset: number;
+  perm: Perm;
+}
+
+export function fileMapper(files: ProcessFiles, mem: AddressSpace, onMapped?: (m: FileMapped) => void): (args: SyscallArgs, perm: Perm) => number {
   return (a, perm) => {
     const length = a.num(1);
     const flags = a.u32(3);
@@ -110,6 +119,7 @@ export function fileMapper(files: ProcessFiles, mem: AddressSpace): (args: Sysca
       mem.memory.writeBytes(addr + done, chunk.subarray(0, n));
       done += n;
     }
+    onMapped?.({ path, addr, length, offset: pos, perm });
     return addr;
   };
 }
