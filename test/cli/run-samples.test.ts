@@ -1,69 +1,24 @@
-// The fidelity contract on the static samples and on programs compiled here: under
-// `grindlab --tool=none` a program prints what it prints natively (or, where Valgrind's
-// own model differs from the CPU — x87 long double — what it prints under valgrind),
-// exits with the same status, and the report on stderr is valgrind's once PIDs,
-// addresses and the banner are normalised away. Every block's IR is verified (--check-ir).
-import { execFileSync, spawnSync } from 'node:child_process';
+// Samples (static, musl and dynamic builds) and programs compiled here, under
+// `grindlab --tool=none`, against native execution and native valgrind (oracles.ts).
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bin, compareWithOracles, normaliseReport, run } from '../support/oracles.ts';
 
 const root = join(import.meta.dirname, '../..');
-const bin = join(root, 'bin/grindlab.js');
 const manifest = JSON.parse(readFileSync(join(root, 'public/samples/manifest.json'), 'utf8')) as {
   samples: { name: string; args: string[]; stdin: string | null; builds: { kind: string; path: string }[] }[];
 };
-interface LineRule { pattern: string; replace?: string }
 const meta = JSON.parse(readFileSync(join(root, 'samples/samples.json'), 'utf8')).samples as
-  { name: string; test: { args?: string[]; normalize?: LineRule[] } }[];
+  { name: string; test: { args?: string[]; normalize?: { pattern: string; replace?: string }[] } }[];
 
-/** The same small environment for every run, so envp-printing samples agree. */
-const ENV = { PATH: '/usr/bin:/bin', HOME: '/root', LANG: 'C' };
-
-interface Outcome { stdout: string; stderr: string; status: number }
-
-function run(cmd: string, args: string[], stdin: string | null): Outcome {
-  const r = spawnSync(cmd, args, { input: stdin ?? '', env: ENV, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 120_000 });
-  const status = r.status ?? 128 + (r.signal ? ({ SIGSEGV: 11, SIGILL: 4, SIGFPE: 8, SIGABRT: 6, SIGTRAP: 5 } as Record<string, number>)[r.signal]! : 0);
-  return { stdout: r.stdout, stderr: r.stderr, status };
-}
-
-/** Valgrind's report without what differs by design: PIDs, the banner, addresses. */
-function normaliseReport(stderr: string): string[] {
-  return stderr.split('\n')
-    .filter((l) => l.startsWith('=='))
-    .map((l) => l.replace(/^==\d+== ?/, ''))
-    .filter((_, i) => i >= 4) // tool, copyright, version, command
-    .map((l) => l.replace(/0x[0-9A-Fa-f]+/g, '0x…'));
-}
-
-/** Lines the engine decides: AT_RANDOM's bytes come from the run's seed, and AT_HWCAP
- *  (which musl passes through) describes the virtual CPU of the CPUID model. */
-const ENGINE_LINES = /^AT_(RANDOM|HWCAP) /;
-
-function compareWithOracles(label: string, exe: string, args: string[], stdin: string | null, normalize: LineRule[] = []): void {
-  const norm = (s: string) => normalize.reduce((acc, r) => acc.replace(new RegExp(r.pattern, 'g'), r.replace ?? ''), s);
-  const native = run(exe, args, stdin);
-  const vg = run('valgrind', ['--tool=none', exe, ...args], stdin);
-  const ours = run(process.execPath, [bin, '--tool=none', '--check-ir', exe, ...args], stdin);
-  expect(ours.status, `${label}: exit status (stderr: ${ours.stderr.slice(-800)})`).toBe(native.status);
-  expect(vg.status).toBe(native.status);
-  const [n, v, o] = [native, vg, ours].map((r) => norm(r.stdout).split('\n'));
-  const bad: string[] = [];
-  o!.forEach((line, i) => {
-    if (line !== n![i] && line !== v![i] && !ENGINE_LINES.test(line)) bad.push(`line ${i + 1}: ours '${line}' native '${n![i]}' valgrind '${v![i]}'`);
-  });
-  expect(bad, `${label}: stdout`).toEqual([]);
-  expect(o!.length, `${label}: stdout lines`).toBe(n!.length);
-  expect(normaliseReport(ours.stderr), `${label}: report`).toEqual(normaliseReport(vg.stderr));
-}
-
-describe('static samples under grindlab --tool=none', () => {
+describe('samples (static, musl and dynamic) under grindlab --tool=none', () => {
   for (const s of manifest.samples) {
     const m = meta.find((x) => x.name === s.name)!;
     const args = m.test.args ?? s.args;
-    for (const b of s.builds.filter((x) => x.kind !== 'dynamic')) {
+    for (const b of s.builds) {
       it(b.path, () => compareWithOracles(b.path, join(root, 'public/samples', b.path), args, s.stdin, m.test.normalize));
     }
   }

@@ -181,6 +181,9 @@ export const MOVE: Record<string, Handler> = {
   cwtd: signIntoRdx(2), cltd: signIntoRdx(4), cqto: signIntoRdx(8),
   bswap, cmpxchg, xadd,
   nop: nothing, pause: nothing, endbr64: nothing, endbr32: nothing,
+  // Without CET shadow stacks (our CPU has none) rdssp is a hint-space nop that leaves its
+  // register alone: libgcc's unwinder relies on that to see that no shadow stack is active.
+  rdsspd: nothing, rdsspq: nothing,
   prefetchnta: nothing, prefetcht0: nothing, prefetcht1: nothing, prefetcht2: nothing, prefetchw: nothing,
   ...CONDS,
 };

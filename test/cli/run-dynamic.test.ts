@@ -1,0 +1,70 @@
+// Dynamically linked programs, as `gcc prog.c` makes them, compiled here: ld.so, libc and
+// (for C++) libstdc++ and libgcc_s's unwinder run under the engine; a missing library
+// gets ld.so's own message and exit status 127, as on Linux.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bin, compareWithOracles, run } from '../support/oracles.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'grindlab-dyn-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function build(name: string, src: string, compiler: string, flags: string[] = []): string {
+  const file = join(dir, `${name}.${compiler === 'g++' ? 'cc' : 'c'}`);
+  writeFileSync(file, src);
+  const exe = join(dir, name);
+  execFileSync(compiler, ['-g', '-O1', '-o', exe, file, ...flags]);
+  return exe;
+}
+
+describe('dynamically linked programs compiled now', () => {
+  it('C: stdio, malloc, string functions, libm', () => {
+    const exe = build('c', `#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+int main(int argc, char **argv) {
+  char *s = malloc(64); strcpy(s, "dynamic"); strcat(s, " linking");
+  printf("%s %zu %.6f %.3e\\n", s, strlen(s), sqrt(2.0 * argc), pow(10, 5.5));
+  free(s);
+  return argc + 1;
+}`, 'gcc', ['-lm']);
+    compareWithOracles('c', exe, ['a', 'b'], null);
+  });
+
+  it('C++: iostream, vector, string and an exception through the libgcc unwinder', () => {
+    const exe = build('cxx', `#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+static int check(int v) { if (v > 3) throw std::runtime_error("too big: " + std::to_string(v)); return v * v; }
+int main() {
+  std::vector<std::string> words{"alpha", "beta", "gamma"};
+  std::string all;
+  for (const auto &w : words) all += w + ",";
+  std::cout << all << " " << words.size() << std::endl;
+  int sum = 0;
+  try { for (int i = 0; i < 10; i++) sum += check(i); } catch (const std::exception &e) { std::cout << "caught " << e.what() << " after " << sum << std::endl; }
+  return 0;
+}`, 'g++');
+    compareWithOracles('cxx', exe, [], null);
+  });
+
+  it('a missing library: ld.so says so and the status is 127', () => {
+    const lib = join(dir, 'libgone.so');
+    writeFileSync(join(dir, 'gone.c'), 'int gone(void) { return 7; }\n');
+    execFileSync('gcc', ['-shared', '-fPIC', '-o', lib, join(dir, 'gone.c')]);
+    writeFileSync(join(dir, 'needs.c'), 'int gone(void);\nint main(void) { return gone(); }\n');
+    const exe = join(dir, 'needs');
+    execFileSync('gcc', ['-o', exe, join(dir, 'needs.c'), `-L${dir}`, '-lgone']);
+    rmSync(lib);
+    const native = run(exe, [], null);
+    const ours = run(process.execPath, [bin, '-q', exe], null);
+    expect(native.status).toBe(127);
+    expect(ours.status).toBe(127);
+    expect(ours.stderr).toBe(native.stderr);
+    expect(ours.stderr).toMatch(/error while loading shared libraries: libgone\.so: cannot open shared object file/);
+  });
+});

@@ -1,0 +1,56 @@
+// The fidelity oracles for a program run: native execution and native valgrind. Under
+// `grindlab --tool=none` a program must print what it prints natively (or, where
+// Valgrind's own model differs from the CPU — x87 long double — what it prints under
+// valgrind), exit the same way, and write valgrind's report once PIDs, the banner and
+// addresses are normalised away. Every block's IR is verified (--check-ir).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+
+export const bin = join(import.meta.dirname, '../../bin/grindlab.js');
+
+export interface LineRule { pattern: string; replace?: string }
+
+/** The same small environment for every run, so envp-printing samples agree. */
+const ENV = { PATH: '/usr/bin:/bin', HOME: '/root', LANG: 'C' };
+
+export interface Outcome { stdout: string; stderr: string; status: number }
+
+export function run(cmd: string, args: string[], stdin: string | null): Outcome {
+  const r = spawnSync(cmd, args, { input: stdin ?? '', env: ENV, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 120_000 });
+  const status = r.status ?? 128 + (r.signal ? ({ SIGSEGV: 11, SIGILL: 4, SIGFPE: 8, SIGABRT: 6, SIGTRAP: 5 } as Record<string, number>)[r.signal]! : 0);
+  return { stdout: r.stdout, stderr: r.stderr, status };
+}
+
+/** Valgrind's report without what differs by design: PIDs, the banner, addresses. */
+export function normaliseReport(stderr: string): string[] {
+  return stderr.split('\n')
+    .filter((l) => l.startsWith('=='))
+    .map((l) => l.replace(/^==\d+== ?/, ''))
+    .filter((_, i) => i >= 4) // tool, copyright, version, command
+    .map((l) => l.replace(/0x[0-9A-Fa-f]+/g, '0x…'));
+}
+
+/** Lines the engine decides: AT_RANDOM's bytes come from the run's seed, AT_HWCAP
+ *  (which musl passes through) describes the virtual CPU of the CPUID model, and a PIE's
+ *  AT_PHDR/AT_ENTRY are where it is loaded: randomised natively, 0x108000 as under Valgrind
+ *  (whose own lines here are shifted by the variables it adds to the environment). */
+const ENGINE_LINES = /^AT_(RANDOM|HWCAP|PHDR|ENTRY) /;
+
+export function compareWithOracles(label: string, exe: string, args: string[], stdin: string | null, normalize: LineRule[] = []): void {
+  const norm = (s: string) => normalize.reduce((acc, r) => acc.replace(new RegExp(r.pattern, 'g'), r.replace ?? ''), s);
+  const native = run(exe, args, stdin);
+  const vg = run('valgrind', ['--tool=none', exe, ...args], stdin);
+  const ours = run(process.execPath, [bin, '--tool=none', '--check-ir', exe, ...args], stdin);
+  expect(ours.status, `${label}: exit status (stderr: ${ours.stderr.slice(-800)})`).toBe(native.status);
+  expect(vg.status).toBe(native.status);
+  const [n, v, o] = [native, vg, ours].map((r) => norm(r.stdout).split('\n'));
+  const bad: string[] = [];
+  o!.forEach((line, i) => {
+    if (line !== n![i] && line !== v![i] && !ENGINE_LINES.test(line)) bad.push(`line ${i + 1}: ours '${line}' native '${n![i]}' valgrind '${v![i]}'`);
+  });
+  expect(bad, `${label}: stdout`).toEqual([]);
+  expect(o!.length, `${label}: stdout lines`).toBe(n!.length);
+  expect(normaliseReport(ours.stderr), `${label}: report`).toEqual(normaliseReport(vg.stderr));
+}
+
