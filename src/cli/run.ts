@@ -1,9 +1,11 @@
 // `grindlab [options] prog [args]`: run a program under the engine, Valgrind-style.
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { Machine } from '../engine/core/machine.ts';
 import { NONE_BANNER, printBanner } from '../engine/core/output.ts';
-import { ElfError } from '../engine/elf/index.ts';
+import { ElfError, parseElf } from '../engine/elf/index.ts';
 import { ExecError } from '../engine/kernel/loader.ts';
 import { mountHostView } from './host-fs.ts';
 import type { RunOptions } from './options.ts';
@@ -32,6 +34,19 @@ function readProgram(path: string): Uint8Array {
   }
 }
 
+/** The bundled glibc runtime, unpacked in the sandbox as the browser unpacks it. */
+function sandboxSysroot(): Uint8Array {
+  // The project root holds public/; this module runs from src/cli or from the bundle in
+  // node_modules/.cache, so look upward for it.
+  let root = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(root, 'public/sysroot/manifest.json'))) {
+    if (dirname(root) === root) throw new UsageError('the bundled sysroot (public/sysroot) is missing: run npm run sysroot');
+    root = dirname(root);
+  }
+  const manifest = JSON.parse(readFileSync(join(root, 'public/sysroot/manifest.json'), 'utf8')) as { image: string };
+  return gunzipSync(readFileSync(join(root, 'public/sysroot', manifest.image)));
+}
+
 /** Runs the program; returns the exit status a shell would see. */
 export function runProgram(o: RunOptions): number {
   const path = resolveProgram(o.program);
@@ -49,6 +64,7 @@ export function runProgram(o: RunOptions): number {
       ...(!o.sandbox && { uid: process.getuid?.() ?? 1000, gid: process.getgid?.() ?? 1000 }),
       cwd: o.sandbox ? undefined : resolve('.'),
       mountHost: o.sandbox ? undefined : (system) => mountHostView(system, resolve('.')),
+      sysroot: o.sandbox && isDynamic(bytes) ? sandboxSysroot() : undefined,
     });
   } catch (e) {
     if (e instanceof ElfError || e instanceof ExecError) {
@@ -70,6 +86,15 @@ export function runProgram(o: RunOptions): number {
   if (result.kind === 'killed') return 128 + result.signal;
   log.line('grindlab: the program blocked waiting for input that can never arrive.');
   return 1;
+}
+
+/** Whether the program asks for an ELF interpreter (PT_INTERP), i.e. needs shared libraries. */
+function isDynamic(bytes: Uint8Array): boolean {
+  try {
+    return parseElf(bytes).interp !== undefined;
+  } catch {
+    return false; // the Machine reports the bad ELF
+  }
 }
 
 /** The guest's environment: the host's, or in the sandbox a small fixed one. */

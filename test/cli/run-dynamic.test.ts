@@ -52,6 +52,17 @@ int main() {
     compareWithOracles('cxx', exe, [], null);
   });
 
+  it('--sandbox: the bundled sysroot instead of the host\'s libraries', () => {
+    const exe = build('sandboxed', `#include <stdio.h>
+#include <math.h>
+int main(void) { printf("%.4f\\n", cbrt(27.5)); return 0; }`, 'gcc', ['-lm']);
+    const native = run(exe, [], null);
+    const ours = run(process.execPath, [bin, '-q', '--sandbox', exe], null);
+    expect(ours.stderr).toBe('');
+    expect(ours.status).toBe(0);
+    expect(ours.stdout).toBe(native.stdout);
+  });
+
   it('a missing library: ld.so says so and the status is 127', () => {
     const lib = join(dir, 'libgone.so');
     writeFileSync(join(dir, 'gone.c'), 'int gone(void) { return 7; }\n');

@@ -52,6 +52,9 @@ export interface MachineOptions {
   cwd?: string;
   /** Mounts host directories into the guest's namespace (the CLI's view of the host). */
   mountHost?: KernelOptions['mounts'];
+  /** An uncompressed sysroot image (kernel/sysroot.ts) unpacked into the namespace: what
+   *  dynamically linked programs need where the host's libraries are not visible. */
+  sysroot?: Uint8Array;
   mainStackSize?: number;
   /** Check every block's IR (lifted, and after each optimiser pass): tests and debugging. */
   checkIR?: boolean;
@@ -99,6 +102,7 @@ export class Machine {
       as: this.as, proc: this.proc, terminal: o.terminal, programPath: o.path, programBytes: o.program,
       mounts: o.mountHost, cwd: o.cwd, onFileMapped: (m) => this.fileMapped(m),
     });
+    if (o.sysroot) this.kernel.installSysroot(o.sysroot);
     const image = loadExecutable(this.as, elf, {
       path: o.path, argv: [o.path, ...o.args], envp: o.env, random: random.bytes(16),
       uid, gid, hwcap: cpuid(1, 0).edx, mainStackSize: o.mainStackSize,

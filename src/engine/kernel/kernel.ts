@@ -9,9 +9,10 @@ import { SIG_IGN, type Process } from './process.ts';
 import { type FileMapped, fileMapper, fileSyscalls } from './syscalls/files.ts';
 import type { SyscallArgs, SyscallSpec } from './syscalls/spec.ts';
 import { type SyscallTable, linuxSyscalls } from './syscalls/table.ts';
+import { parseSysroot } from './sysroot.ts';
 import {
   type Credentials, HOME, type HostDirectory, HostFs, KERNEL_CALLER, type NegErrno, type StandardSystem, type TerminalHost,
-  createStandardSystem, errnoName, makeDirs, readFile, writeFile,
+  createStandardSystem, errnoName, makeDirs, makeSymlink, readFile, writeFile,
 } from './vfs/index.ts';
 
 /** A host directory seen in the guest's namespace (the CLI's working directory, /tmp, a sysroot). */
@@ -86,6 +87,17 @@ export class Kernel {
    */
   preload(path: string, bytes: Uint8Array, perm = 0o644): 0 | NegErrno {
     return writeFile(this.system.vfs, absolutePath(path, '/'), bytes, { perm, owner: this.cred });
+  }
+
+  /** Unpacks a sysroot image (sysroot.ts) into the namespace at the files' own paths. */
+  installSysroot(image: Uint8Array): void {
+    const root = parseSysroot(image);
+    for (const e of root.index.entries) {
+      const what = `installing ${e.path} from the sysroot`;
+      if (e.type === 'dir') setup(what, makeDirs(this.system.vfs, e.path));
+      else if (e.type === 'symlink') setup(what, makeSymlink(this.system.vfs, e.path, e.target!));
+      else setup(what, writeFile(this.system.vfs, e.path, root.bytes(e), { perm: e.mode & 0o7777 }));
+    }
   }
 
   /** A file's bytes as the guest's namespace holds them (the loader reads ld.so this way). */
