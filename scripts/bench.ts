@@ -69,6 +69,21 @@ for (const kind of ['static', 'musl']) {
     + `(${(ours.secs / native.secs).toFixed(0)}x native, ${(ours.secs / vg.secs).toFixed(1)}x valgrind), ${same}`);
 }
 
+// A dynamically linked hello world: the cost of ld.so's start-up under the engine.
+{
+  const exe = join(root, 'public/samples/hello/hello-dynamic');
+  const native = timeRun(exe, [], 5);
+  const vg = timeRun('valgrind', ['--tool=none', '-q', exe], 3);
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [grindlab, '--tool=none', '-q', '--stats=yes', exe], { encoding: 'utf8' });
+  const secs = (performance.now() - t0) / 1000;
+  const startup = /ld\.so start-up\): (\d+) blocks, (\d+) guest instructions/.exec(r.stderr);
+  const total = /executed: (\d+) blocks, (\d+) guest instructions/.exec(r.stderr);
+  console.log(`hello-dynamic: native ${native.secs.toFixed(3)} s, valgrind --tool=none ${vg.secs.toFixed(2)} s, `
+    + `grindlab ${secs.toFixed(2)} s from CLI start to exit; ld.so start-up ${startup?.[2]} instructions in ${startup?.[1]} blocks `
+    + `(of ${total?.[2]} instructions, ${total?.[1]} blocks in all)`);
+}
+
 const d = rate(false);
 const p = rate(true);
 const m = (x: number) => (x / 1e6).toFixed(2) + 'M';

@@ -22,6 +22,7 @@ const USAGE = `usage: grindlab [options] prog-and-args
                             the browser), not the host's current directory and /tmp
   --main-stacksize=N        main thread stack size in bytes
   --check-ir                verify every block's IR after lifting and each optimiser pass
+  --stats=no|yes            print translation and execution counts at exit [no]
   --disassemble FILE        print FILE's executable sections as objdump -d does
   -w, --wide                with --disassemble: all bytes of an instruction on one line
   --section=NAME            with --disassemble: only this section (repeatable)

@@ -10,6 +10,8 @@ export interface RunOptions {
   mainStackSize?: number;
   /** --check-ir: verify every block's IR after lifting and after each optimiser pass. */
   checkIR: boolean;
+  /** --stats=yes: translation and execution counts at exit. */
+  stats: boolean;
   program: string;
   args: string[];
 }
@@ -33,7 +35,7 @@ export function parseCommandLine(argv: string[]): Command {
   let disassemble: string | undefined;
   let wide = false;
   const sections: string[] = [];
-  const o: Omit<RunOptions, 'program' | 'args'> = { tool: 'none', quiet: false, traceNotBelow: 0, seed: 1, sandbox: false, checkIR: false };
+  const o: Omit<RunOptions, 'program' | 'args'> = { tool: 'none', quiet: false, traceNotBelow: 0, seed: 1, sandbox: false, checkIR: false, stats: false };
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i]!;
@@ -64,6 +66,10 @@ export function parseCommandLine(argv: string[]): Command {
       case '--log-file': o.logFile = value; break;
       case '--main-stacksize': o.mainStackSize = intValue(name, value ?? ''); break;
       case '--check-ir': o.checkIR = true; break;
+      case '--stats':
+        if (value !== 'yes' && value !== 'no') throw new UsageError(`Bad option: ${a} (use yes or no)`);
+        o.stats = value === 'yes';
+        break;
       default: throw new UsageError(`Unknown option: ${a}`);
     }
   }

@@ -79,6 +79,7 @@ export function runProgram(o: RunOptions): number {
   // terminal reads block in the host, so a block here is a wait nothing can end (an
   // empty pipe with this one thread as its only writer).
   const result = machine.run();
+  if (o.stats) machine.printStats();
   if (result.kind === 'exited') {
     if (!o.quiet) log.line();
     return result.status;

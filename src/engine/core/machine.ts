@@ -80,14 +80,18 @@ export class Machine {
   readonly symbols = new Symbolizer();
   private readonly mem: CheckedMemory;
   readonly kernel: Kernel;
-  private readonly cache = new Map<number, CompiledBlock>();
+  private readonly cache = new Map<number, Translation>();
   private readonly helpers: HelperTable;
   private translations = 0;
   private state: DataView;
   private readonly trace: TraceOptions;
   private readonly stackMax: number;
-  /** Guest instructions executed, for the clock and for statistics. */
+  /** Blocks and guest instructions executed, for --stats and the benchmark. */
   blocksRun = 0;
+  insnsRun = 0;
+  /** Counts when the main program's entry was first reached (a dynamic program's ld.so start-up). */
+  atEntry?: { blocks: number; insns: number };
+  private readonly programEntry: number;
 
   constructor(private readonly o: MachineOptions) {
     const elf = parseElf(o.program);
@@ -113,6 +117,7 @@ export class Machine {
     this.as.memory.ensure(STATE_ADDR + GUEST_STATE_SIZE);
     this.state = this.stateView();
     this.resetState(image.entry, image.rsp);
+    this.programEntry = elf.header.entry + image.bias;
     this.mem = new CheckedMemory(this.as);
     this.trace = o.trace ?? {};
     this.helpers = amd64Helpers(() => this.proc.clock.ticks());
@@ -156,6 +161,15 @@ export class Machine {
     this.addObject(m.path, elf, lo - (lo % PAGE_SIZE) + bias, hi + bias, bias);
   }
 
+  /** Counters for --stats, in Valgrind's `--PID--` lines. */
+  printStats(): void {
+    this.log.core(`translations: ${this.translations} superblocks`);
+    this.log.core(`executed: ${this.blocksRun} blocks, ${this.insnsRun} guest instructions`);
+    if (this.atEntry && this.atEntry.blocks > 0) {
+      this.log.core(`before the program's entry (ld.so start-up): ${this.atEntry.blocks} blocks, ${this.atEntry.insns} guest instructions`);
+    }
+  }
+
   private stateView(): DataView {
     return new DataView(this.as.memory.wasmMemory.buffer, STATE_ADDR, GUEST_STATE_SIZE);
   }
@@ -186,7 +200,7 @@ export class Machine {
     },
   };
 
-  private translate(addr: number): CompiledBlock {
+  private translate(addr: number): Translation {
     const lifted = liftSuperblock(this.code, addr);
     const n = this.translations++;
     const tracing = this.trace.ir && n >= (this.trace.notBelow ?? 0);
@@ -196,10 +210,14 @@ export class Machine {
     const sb = optimise(lifted.sb, { guestStateSize: GUEST_STATE_SIZE, specialise: specialiseFlagHelpers, verify: this.o.checkIR,
       preciseOffsets: PRECISE_AT_MEMORY_ACCESS });
     if (tracing && this.trace.ir !== 'before') this.o.log(traceOptimised(sb));
-    const block = compile(sb, this.helpers);
+    // Guest instructions begun by the time statement i ends the block: its IMarks up to i.
+    const insns = new Int32Array(sb.stmts.length + 1);
+    sb.stmts.forEach((st, i) => { insns[i + 1] = insns[i]! + (st.tag === 'IMark' ? 1 : 0); });
+    for (let i = 0; i < sb.stmts.length; i++) insns[i] = insns[i + 1]!;
+    const t = { block: compile(sb, this.helpers), insns };
     if (lifted.noDecode) this.noDecode.set(addr, lifted.noDecode.report);
-    this.cache.set(addr, block);
-    return block;
+    this.cache.set(addr, t);
+    return t;
   }
 
   /** VEX's report lines for blocks that are one untranslatable instruction. */
@@ -210,9 +228,11 @@ export class Machine {
     const env: ExecEnv = { state: this.state, mem: this.mem };
     for (let i = 0; i < maxBlocks; i++) {
       const rip = this.rip;
-      const block = this.cache.get(rip) ?? this.translate(rip);
-      const exit = block.run(env);
+      if (rip === this.programEntry && !this.atEntry) this.atEntry = { blocks: this.blocksRun, insns: this.insnsRun };
+      const t = this.cache.get(rip) ?? this.translate(rip);
+      const exit = t.block.run(env);
       this.blocksRun++;
+      this.insnsRun += t.insns[exit.stmtIndex]!;
       this.proc.clock.advance(1000);
       const outcome = this.handleExit(exit);
       if (outcome) return outcome;
@@ -362,6 +382,12 @@ export class Machine {
     this.log.lines(this.backtrace(addr));
     for (const l of UNRECOGNISED_EXPLANATION) this.log.line(l);
   }
+}
+
+/** A translated block, with the number of guest instructions begun at each statement. */
+interface Translation {
+  block: CompiledBlock;
+  insns: Int32Array;
 }
 
 const NR_RT_SIGRETURN = 15;
