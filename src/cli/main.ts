@@ -23,6 +23,7 @@ const USAGE = `usage: grindlab [options] prog-and-args
   --main-stacksize=N        main thread stack size in bytes
   --check-ir                verify every block's IR after lifting and each optimiser pass
   --stats=no|yes            print translation and execution counts at exit [no]
+  --trace-symtab=no|yes     show which objects' symbols and debug files are read [no]
   --disassemble FILE        print FILE's executable sections as objdump -d does
   -w, --wide                with --disassemble: all bytes of an instruction on one line
   --section=NAME            with --disassemble: only this section (repeatable)

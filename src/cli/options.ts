@@ -12,6 +12,8 @@ export interface RunOptions {
   checkIR: boolean;
   /** --stats=yes: translation and execution counts at exit. */
   stats: boolean;
+  /** --trace-symtab=yes: which objects' symbols and debug information were read. */
+  traceSymtab: boolean;
   program: string;
   args: string[];
 }
@@ -31,11 +33,16 @@ function intValue(name: string, v: string): number {
   return Number(v);
 }
 
+function yesNo(option: string, v: string | undefined): boolean {
+  if (v !== 'yes' && v !== 'no') throw new UsageError(`Bad option: ${option} (use yes or no)`);
+  return v === 'yes';
+}
+
 export function parseCommandLine(argv: string[]): Command {
   let disassemble: string | undefined;
   let wide = false;
   const sections: string[] = [];
-  const o: Omit<RunOptions, 'program' | 'args'> = { tool: 'none', quiet: false, traceNotBelow: 0, seed: 1, sandbox: false, checkIR: false, stats: false };
+  const o: Omit<RunOptions, 'program' | 'args'> = { tool: 'none', quiet: false, traceNotBelow: 0, seed: 1, sandbox: false, checkIR: false, stats: false, traceSymtab: false };
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i]!;
@@ -66,10 +73,8 @@ export function parseCommandLine(argv: string[]): Command {
       case '--log-file': o.logFile = value; break;
       case '--main-stacksize': o.mainStackSize = intValue(name, value ?? ''); break;
       case '--check-ir': o.checkIR = true; break;
-      case '--stats':
-        if (value !== 'yes' && value !== 'no') throw new UsageError(`Bad option: ${a} (use yes or no)`);
-        o.stats = value === 'yes';
-        break;
+      case '--stats': o.stats = yesNo(a, value); break;
+      case '--trace-symtab': o.traceSymtab = yesNo(a, value); break;
       default: throw new UsageError(`Unknown option: ${a}`);
     }
   }

@@ -59,7 +59,7 @@ export function runProgram(o: RunOptions): number {
     machine = new Machine({
       program: bytes, path, args: o.args, env: guestEnvironment(o.sandbox), seed: o.seed, log: logSink,
       trace: o.traceIR ? { ir: o.traceIR, notBelow: o.traceNotBelow } : undefined,
-      mainStackSize: o.mainStackSize, terminal: new NodeTerminal(), checkIR: o.checkIR,
+      mainStackSize: o.mainStackSize, terminal: new NodeTerminal(), checkIR: o.checkIR, traceSymtab: o.traceSymtab,
       // Outside the sandbox the guest is the user running the CLI, as under valgrind.
       ...(!o.sandbox && { uid: process.getuid?.() ?? 1000, gid: process.getgid?.() ?? 1000 }),
       cwd: o.sandbox ? undefined : resolve('.'),

@@ -56,6 +56,8 @@ export interface MachineOptions {
    *  dynamically linked programs need where the host's libraries are not visible. */
   sysroot?: Uint8Array;
   mainStackSize?: number;
+  /** Log each object whose symbols are read, as `valgrind -v` does (--trace-symtab). */
+  traceSymtab?: boolean;
   /** Check every block's IR (lifted, and after each optimiser pass): tests and debugging. */
   checkIR?: boolean;
   /** The guest's user and group ids (default 1000, a plain user). */
@@ -126,18 +128,24 @@ export class Machine {
   /** Register a mapped ELF object with the symbolizer, with its separate debug file if
    *  one is installed (found by build-id or .gnu_debuglink, as Valgrind finds them). */
   private addObject(path: string, elf: ElfFile, start: number, end: number, bias: number): void {
+    const trace = this.o.traceSymtab ? (m: string) => this.log.core(m) : () => {};
+    trace(`Reading syms from ${path}`);
+    trace(`   mapped at 0x${start.toString(16)}-0x${end.toString(16)}, bias 0x${bias.toString(16)}`);
     let debug: ElfFile | undefined;
     for (const candidate of debugFileCandidates(elf, path)) {
       const bytes = this.kernel.readFile(candidate);
       if (!bytes) continue;
       try {
         debug = parseElf(bytes);
+        trace(`   Considering ${candidate} .. found`);
         break;
       } catch (e) {
         if (!(e instanceof ElfError)) throw e;
       }
     }
     this.symbols.addObject(path, elf, start, end, bias, debug);
+    const funcs = [...elf.symbols, ...elf.dynamicSymbols, ...(debug?.symbols ?? [])].filter((s) => s.type === 'FUNC').length;
+    trace(`   ${funcs} function symbols${debug ? ', debug information from the separate file' : elf.sections.some((s) => s.name === '.debug_line') ? ', with line tables' : ', no line tables'}`);
   }
 
   /** ld.so mapping the code of a library: read its symbols and line tables. */
