@@ -63,6 +63,22 @@ int main(void) { printf("%.4f\\n", cbrt(27.5)); return 0; }`, 'gcc', ['-lm']);
     expect(ours.stdout).toBe(native.stdout);
   });
 
+  it('dlopen of a library found in the guest\'s filesystem', () => {
+    writeFileSync(join(dir, 'plugin.c'), '#include <stdio.h>\nint plugin_answer(int x) { printf("plugin sees %d\\n", x); return x * 6; }\n');
+    execFileSync('gcc', ['-shared', '-fPIC', '-g', '-o', join(dir, 'libplugin.so'), join(dir, 'plugin.c')]);
+    const exe = build('loader', `#include <dlfcn.h>
+#include <stdio.h>
+int main(int argc, char **argv) {
+  (void)argc;
+  void *h = dlopen(argv[1], RTLD_NOW);
+  if (!h) { printf("dlopen failed: %s\\n", dlerror()); return 1; }
+  int (*f)(int) = (int (*)(int))dlsym(h, "plugin_answer");
+  printf("answer %d\\n", f(7));
+  return dlclose(h);
+}`, 'gcc', ['-ldl']);
+    compareWithOracles('dlopen', exe, [join(dir, 'libplugin.so')], null);
+  });
+
   it('a missing library: ld.so says so and the status is 127', () => {
     const lib = join(dir, 'libgone.so');
     writeFileSync(join(dir, 'gone.c'), 'int gone(void) { return 7; }\n');
