@@ -4,8 +4,10 @@
 //
 // The metadata (name, description, default args and stdin, interactive) comes
 // from samples.json next to this script -- the one place it is kept; the build
-// list (path, size, sha256) from the files the Makefile produced.  Fails if a
-// source has no metadata, metadata has no source, or a build is missing.
+// list (path, size, sha256) from the files the Makefile produced.  A source is
+// src/NAME.c (C) or src/NAME.cc (C++); the language decides the build kinds,
+// as in the Makefile.  Fails if a source has no metadata, metadata has no
+// source, a name has two sources, or a build is missing.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = resolve(process.argv[2] ?? join(here, '../public/samples'));
-const KINDS = ['dynamic', 'static', 'musl'];
+// Build kinds per language (source extension); keep in step with KINDS_* in the Makefile.
+const KINDS = { c: ['dynamic', 'static', 'musl'], cc: ['dynamic', 'static'] };
 
 function fail(message) {
   console.error(`manifest.mjs: ${message}`);
@@ -24,23 +27,29 @@ function fail(message) {
 const meta = JSON.parse(readFileSync(join(here, 'samples.json'), 'utf8'));
 if (!Array.isArray(meta.samples)) fail('samples.json has no "samples" array');
 
-const sources = readdirSync(join(here, 'src'))
-  .filter((f) => f.endsWith('.c'))
-  .map((f) => f.slice(0, -2));
+// Program name -> language (source extension), from src/NAME.EXT.
+const sources = new Map();
+for (const f of readdirSync(join(here, 'src'))) {
+  const m = /^(.+)\.([a-z]+)$/.exec(f);
+  if (m === null || !Object.hasOwn(KINDS, m[2])) continue;
+  if (sources.has(m[1])) fail(`src/${m[1]} has two sources (.${sources.get(m[1])} and .${m[2]})`);
+  sources.set(m[1], m[2]);
+}
 const described = new Set(meta.samples.map((s) => s.name));
-for (const name of sources) if (!described.has(name)) fail(`src/${name}.c has no entry in samples.json`);
+for (const [name, lang] of sources) if (!described.has(name)) fail(`src/${name}.${lang} has no entry in samples.json`);
 
 const samples = meta.samples.map((s) => {
   if (typeof s.name !== 'string' || !/^[a-z0-9_-]+$/.test(s.name)) fail(`bad name ${JSON.stringify(s.name)}`);
-  if (!sources.includes(s.name)) fail(`samples.json entry ${s.name} has no src/${s.name}.c`);
+  const lang = sources.get(s.name);
+  if (lang === undefined) fail(`samples.json entry ${s.name} has no src/${s.name}.c or .cc`);
   if (typeof s.description !== 'string') fail(`${s.name}: description must be a string`);
   if (!Array.isArray(s.args) || !s.args.every((a) => typeof a === 'string')) fail(`${s.name}: args must be a list of strings`);
   if (s.stdin !== null && typeof s.stdin !== 'string') fail(`${s.name}: stdin must be a string or null`);
   if (typeof s.interactive !== 'boolean') fail(`${s.name}: interactive must be true or false`);
 
-  const source = `${s.name}/${s.name}.c`;
+  const source = `${s.name}/${s.name}.${lang}`;
   if (!existsSync(join(outDir, source))) fail(`missing ${source}`);
-  const builds = KINDS.map((kind) => {
+  const builds = KINDS[lang].map((kind) => {
     const path = `${s.name}/${s.name}-${kind}`;
     const file = join(outDir, path);
     if (!existsSync(file)) fail(`missing build ${path}`);

@@ -1,7 +1,8 @@
 // The prebuilt sample guests in public/samples: the manifest matches the files,
 // every build is an x86-64 ELF that runs natively with the expected outcome, and
-// the dynamic, static and musl builds of a program print the same thing (apart
-// from the inherent libc/build differences listed in samples/samples.json).
+// the builds of a program (dynamic, static and musl for C; dynamic and static
+// for C++) print the same thing (apart from the inherent libc/build
+// differences listed in samples/samples.json).
 //
 // Rebuild with `npm run samples` (make -C samples). This test does not check that
 // the binaries are fresh relative to their sources (that depends on the compiler),
@@ -53,11 +54,26 @@ interface SampleMeta {
   test: TestMeta;
 }
 
+// The build kinds per language (source extension), as in samples/Makefile.
+const KINDS: Record<string, Build['kind'][]> = { c: ['dynamic', 'static', 'musl'], cc: ['dynamic', 'static'] };
+
 const meta: SampleMeta[] = JSON.parse(readFileSync(join(root, 'samples/samples.json'), 'utf8')).samples;
-const sourceNames = readdirSync(join(root, 'samples/src'))
-  .filter((f) => f.endsWith('.c'))
-  .map((f) => f.slice(0, -2))
-  .sort();
+/** Program name -> language (source extension), from samples/src/NAME.c and NAME.cc. */
+const sourceLangs = new Map<string, string>();
+for (const f of readdirSync(join(root, 'samples/src'))) {
+  const m = /^(.+)\.([a-z]+)$/.exec(f);
+  if (m !== null && m[2] in KINDS) {
+    if (sourceLangs.has(m[1])) throw new Error(`samples/src has two sources for ${m[1]}`);
+    sourceLangs.set(m[1], m[2]);
+  }
+}
+const sourceNames = [...sourceLangs.keys()].sort();
+
+function langOf(name: string): string {
+  const lang = sourceLangs.get(name);
+  if (lang === undefined) throw new Error(`no source in samples/src for ${name}`);
+  return lang;
+}
 
 // A fixed, small environment so that runs do not depend on who runs the test.
 const ENV = { PATH: '/usr/bin:/bin', LC_ALL: 'C', HOME: '/tmp' };
@@ -120,17 +136,17 @@ for (const entry of manifest ?? []) {
     const t = metaFor(entry.name).test;
 
     it('has well-formed metadata', () => {
-      expect(entry.source).toBe(`${entry.name}/${entry.name}.c`);
+      expect(entry.source).toBe(`${entry.name}/${entry.name}.${langOf(entry.name)}`);
       expect(typeof entry.description).toBe('string');
       expect(Array.isArray(entry.args)).toBe(true);
       expect(entry.stdin === null || typeof entry.stdin === 'string').toBe(true);
       expect(typeof entry.interactive).toBe('boolean');
-      expect(entry.builds.map((b) => b.kind)).toEqual(['dynamic', 'static', 'musl']);
+      expect(entry.builds.map((b) => b.kind)).toEqual(KINDS[langOf(entry.name)]);
     });
 
     it('ships a source copy equal to samples/src', () => {
       const shipped = readFileSync(join(publicDir, entry.source), 'utf8');
-      const original = readFileSync(join(root, 'samples/src', `${entry.name}.c`), 'utf8');
+      const original = readFileSync(join(root, 'samples/src', `${entry.name}.${langOf(entry.name)}`), 'utf8');
       expect(shipped).toBe(original);
     });
 
@@ -166,6 +182,7 @@ for (const entry of manifest ?? []) {
     it('prints the same stdout from every build (after the exclusions in samples.json)', { timeout: 3 * RUN_TIMEOUT_MS }, () => {
       const [first, ...rest] = entry.builds;
       if (first === undefined) throw new Error('no builds');
+      expect(rest.length).toBeGreaterThan(0);
       const expected = comparable(entry.name, run(entry, first).stdout);
       expect(expected.length).toBeGreaterThan(0);
       for (const b of rest) {
