@@ -2,7 +2,7 @@
 // (for C++) libstdc++ and libgcc_s's unwinder run under the engine; a missing library
 // gets ld.so's own message and exit status 127, as on Linux.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,20 @@ import { bin, compareWithOracles, run } from '../support/oracles.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'grindlab-dyn-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The SysV ELF hash of a version name, as .gnu.version_r stores it (little-endian). */
+function elfHash(name: string): Buffer {
+  let h = 0;
+  for (const c of Buffer.from(name)) {
+    h = ((h << 4) + c) >>> 0;
+    const g = h & 0xf0000000;
+    if (g) h ^= g >>> 24;
+    h = (h & ~g) >>> 0;
+  }
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(h);
+  return b;
+}
 
 function build(name: string, src: string, compiler: string, flags: string[] = []): string {
   const file = join(dir, `${name}.${compiler === 'g++' ? 'cc' : 'c'}`);
@@ -77,6 +91,25 @@ int main(int argc, char **argv) {
   return dlclose(h);
 }`, 'gcc', ['-ldl']);
     compareWithOracles('dlopen', exe, [join(dir, 'libplugin.so')], null);
+  });
+
+  it('a binary needing a newer glibc: ld.so names the missing version, as on Linux', () => {
+    const exe = build('newer', '#include <stdio.h>\nint main(void) { puts("never"); return 0; }\n', 'gcc');
+    // Ask for GLIBC_2.99 instead of 2.34: the name in .dynstr and its ELF hash in .gnu.version_r.
+    const bytes = readFileSync(exe);
+    const at = bytes.indexOf(Buffer.from('GLIBC_2.34\0'));
+    const hash = bytes.indexOf(elfHash('GLIBC_2.34'));
+    expect(at).toBeGreaterThan(0);
+    expect(hash).toBeGreaterThan(0);
+    bytes.write('GLIBC_2.99', at);
+    elfHash('GLIBC_2.99').copy(bytes, hash);
+    writeFileSync(exe, bytes);
+    const native = run(exe, [], null);
+    const ours = run(process.execPath, [bin, '-q', exe], null);
+    expect(native.stderr).toMatch(/version `GLIBC_2\.99' not found/);
+    expect(ours.stderr).toBe(native.stderr);
+    expect(ours.status).toBe(native.status);
+    expect(ours.stdout).toBe('');
   });
 
   it('a missing library: ld.so says so and the status is 127', () => {
