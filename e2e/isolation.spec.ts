@@ -60,3 +60,13 @@ test('a header-less static host becomes isolated through the service worker', as
   await expect(second.getByTestId('isolated')).toHaveText('true');
   expect(secondLoads()).toBe(1);
 });
+
+test('the glibc sysroot is downloaded once, then comes from the cache', async ({ page }) => {
+  let downloads = 0;
+  page.on('request', (r) => { if (r.url().includes('.sysroot.bin')) downloads++; });
+  await page.goto(PREVIEW_URL);
+  await expect(page.getByTestId('sysroot')).toContainText('downloaded', { timeout: 20_000 });
+  await page.reload();
+  await expect(page.getByTestId('sysroot')).toContainText('from cache', { timeout: 20_000 });
+  expect(downloads).toBe(1);
+});

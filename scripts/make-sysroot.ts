@@ -50,7 +50,9 @@ const versions = execFileSync('dpkg-query', ['-W', '-f', '${Package} ${Version},
 const source = `Debian 12 x86-64: ${versions.replace(/, $/, '')}`;
 const image = gzipSync(buildSysroot(source, files), { level: 9 });
 mkdirSync(out, { recursive: true });
-const name = 'debian12-glibc.sysroot.gz';
+// Not `.gz`: servers would send that with Content-Encoding: gzip and the browser would
+// hand over the unpacked bytes, which no longer match the manifest's sha256.
+const name = 'debian12-glibc.sysroot.bin';
 writeFileSync(join(out, name), image);
 writeFileSync(join(out, 'manifest.json'), JSON.stringify({
   image: name, source, size: image.length, sha256: createHash('sha256').update(image).digest('hex'),
