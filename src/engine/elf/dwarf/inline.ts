@@ -8,6 +8,7 @@ import { addrx, infoSections, readAttr, readCompUnits, readRanges, skipAttr, str
 import { parseLineHeader, type SourceFile } from './line.ts';
 import { DwarfError, DwarfReader, hex } from './reader.ts';
 import { debugSection } from './sections.ts';
+import { upperBound } from './search.ts';
 
 // Local copies: under module runners that wrap namespaces (vitest, vite-node) every
 // `C.X` in a hot loop is a getter call.
@@ -220,13 +221,7 @@ function makeIndex(entries: Entry[], warnings: string[]): InlineIndex {
     size: entries.length,
     warnings,
     lookup(addr: number): InlinedCall[] {
-      let lo = 0;
-      let hi = starts.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (starts[mid] <= addr) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = upperBound(starts, addr);
       const hits: Entry[] = [];
       for (let i = lo - 1; i >= 0 && maxHi[i] > addr; i--) {
         if (entries[i].hi > addr) hits.push(entries[i]);

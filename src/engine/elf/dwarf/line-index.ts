@@ -6,6 +6,7 @@ import { infoSections, readCompUnits } from './info.ts';
 import { parseLineHeader, ROW_END_SEQUENCE, runLineProgram, type SourceFile } from './line.ts';
 import { DwarfError, DwarfReader, hex } from './reader.ts';
 import { codeRanges, debugSection } from './sections.ts';
+import { upperBound } from './search.ts';
 
 export interface SourceLocation {
   /** The file name as Valgrind prints it (`segv.c`). */
@@ -190,13 +191,7 @@ function finish(elf: ElfFile, raw: Rows, sequences: Array<[number, number]>, fil
     files,
     warnings,
     lookup(addr: number): SourceLocation | undefined {
-      let lo = 0;
-      let hi = addrs.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (addrs[mid] <= addr) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = upperBound(addrs, addr);
       const i = lo - 1;
       if (i < 0 || fileOf[i] === HOLE) return undefined;
       const f = files[fileOf[i]];

@@ -6,6 +6,7 @@ import type { ElfFile } from '../elf.ts';
 import { sectionByName } from '../sections.ts';
 import { PF_X, PT_LOAD } from '../segments.ts';
 import type { ElfSymbol } from '../symbols.ts';
+import { upperBound } from './search.ts';
 
 export interface FunctionSymbol {
   /** The name Valgrind prints (raw: C++ names are still mangled; see `demangle`). */
@@ -118,13 +119,7 @@ export function buildSymbolIndex(elf: ElfFile, debug?: ElfFile): SymbolIndex {
     symbols: syms,
     byName: (name) => names.get(name),
     lookup(addr: number): SymbolLookup | undefined {
-      let lo = 0;
-      let hi = starts.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (starts[mid] <= addr) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = upperBound(starts, addr);
       const s = syms[lo - 1];
       if (!s || addr >= s.addr + s.size) return undefined;
       return { symbol: s, offset: addr - s.addr };

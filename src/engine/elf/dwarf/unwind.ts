@@ -8,6 +8,7 @@ import { parseEhFrameHdr, parseFrameSection, rowAt, type CfiRow, type Fde, type 
 import { evaluate, ExprError, type MemoryReader } from './expr.ts';
 import { DwarfError } from './reader.ts';
 import { debugSection, sectionWithData } from './sections.ts';
+import { upperBound } from './search.ts';
 
 /** Guest addresses as numbers (they fit: the guest lives below 4 GiB, a native stack below 2^47). */
 export interface UnwindRegs {
@@ -107,13 +108,7 @@ export function buildUnwinder(elf: ElfFile, bias: number, debug?: ElfFile): Unwi
   const find = (pc: number): { table: FdeTable; fde: Fde } | undefined => {
     for (const table of tables) {
       const { starts, fdes } = table;
-      let lo = 0;
-      let hi = starts.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (starts[mid] <= pc) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = upperBound(starts, pc);
       // FDEs may nest or overlap (hand-written assembly); look back a little.
       for (let i = lo - 1; i >= 0 && i >= lo - 4; i--) {
         if (pc < fdes[i].pcEnd) return { table, fde: fdes[i] };
