@@ -70,3 +70,16 @@ test('the glibc sysroot is downloaded once, then comes from the cache', async ({
   await expect(page.getByTestId('sysroot')).toContainText('from cache', { timeout: 20_000 });
   expect(downloads).toBe(1);
 });
+
+test('a sample runs in the engine worker and its output reaches the page', async ({ page }) => {
+  await page.goto(PREVIEW_URL);
+  await page.getByTestId('run-hello-static').click();
+  await expect(page.getByTestId('run-status')).toHaveText('exited with status 0', { timeout: 60_000 });
+  await expect(page.getByTestId('terminal')).toContainText('Hello, world! 2 + 3 = 5');
+  await expect(page.getByTestId('terminal')).toContainText('Nulgrind, the minimal Valgrind tool');
+  // A dynamically linked build runs on the cached glibc sysroot.
+  await expect(page.getByTestId('sysroot')).toContainText('ready', { timeout: 20_000 });
+  await page.getByTestId('run-hello-dynamic').click();
+  await expect(page.getByTestId('run-status')).toHaveText('exited with status 0', { timeout: 60_000 });
+  await expect(page.getByTestId('terminal')).toContainText('Goodbye.');
+});

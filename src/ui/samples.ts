@@ -10,6 +10,9 @@ export interface Sample {
   name: string;
   description: string;
   source: string;
+  /** Default arguments and standard input of a run. */
+  args?: string[];
+  stdin?: string | null;
   builds: SampleBuild[];
 }
 

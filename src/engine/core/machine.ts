@@ -67,7 +67,8 @@ export interface MachineOptions {
 
 /** Where a run stands after `run()` returns. */
 export type RunState =
-  | { kind: 'running' }
+  /** Stopped at the block budget, or (blocked) in a syscall waiting for input. */
+  | { kind: 'running'; blocked: boolean }
   | { kind: 'exited'; status: number }
   | { kind: 'killed'; signal: number };
 
@@ -245,7 +246,7 @@ export class Machine {
       const outcome = this.handleExit(exit);
       if (outcome) return outcome;
     }
-    return { kind: 'running' };
+    return { kind: 'running', blocked: false };
   }
 
   private handleExit(exit: BlockExit): RunState | undefined {
@@ -306,7 +307,7 @@ export class Machine {
       case 'blocked':
         // Run the syscall instruction again when the host has input (the caller runs us again).
         this.setRip(Number(s.getBigUint64(OFFSET_IP_AT_SYSCALL, true)));
-        return { kind: 'running' };
+        return { kind: 'running', blocked: true };
     }
   }
 
