@@ -60,26 +60,3 @@ test('a header-less static host becomes isolated through the service worker', as
   await expect(second.getByTestId('isolated')).toHaveText('true');
   expect(secondLoads()).toBe(1);
 });
-
-test('the glibc sysroot is downloaded once, then comes from the cache', async ({ page }) => {
-  let downloads = 0;
-  page.on('request', (r) => { if (r.url().includes('.sysroot.bin')) downloads++; });
-  await page.goto(PREVIEW_URL);
-  await expect(page.getByTestId('sysroot')).toContainText('downloaded', { timeout: 20_000 });
-  await page.reload();
-  await expect(page.getByTestId('sysroot')).toContainText('from cache', { timeout: 20_000 });
-  expect(downloads).toBe(1);
-});
-
-test('a sample runs in the engine worker and its output reaches the page', async ({ page }) => {
-  await page.goto(PREVIEW_URL);
-  await page.getByTestId('run-hello-static').click();
-  await expect(page.getByTestId('run-status')).toHaveText('exited with status 0', { timeout: 60_000 });
-  await expect(page.getByTestId('terminal')).toContainText('Hello, world! 2 + 3 = 5');
-  await expect(page.getByTestId('terminal')).toContainText('Nulgrind, the minimal Valgrind tool');
-  // A dynamically linked build runs on the cached glibc sysroot.
-  await expect(page.getByTestId('sysroot')).toContainText('ready', { timeout: 20_000 });
-  await page.getByTestId('run-hello-dynamic').click();
-  await expect(page.getByTestId('run-status')).toHaveText('exited with status 0', { timeout: 60_000 });
-  await expect(page.getByTestId('terminal')).toContainText('Goodbye.');
-});

@@ -2,7 +2,7 @@
 // the engine worker, and stream what it prints.
 import type { Sample, SampleBuild } from './samples.ts';
 import type { SysrootState } from './sysroot.ts';
-import { runInWorker } from './engine.ts';
+import { Stopped, runInWorker } from './engine.ts';
 
 export interface RunView {
   title: string;
@@ -27,6 +27,6 @@ export async function runSample(
     onStatus(state.kind === 'exited' ? `exited with status ${state.status}`
       : state.kind === 'killed' ? `killed by signal ${state.signal}` : 'stopped waiting for input');
   } catch (e) {
-    onStatus(`error: ${e instanceof Error ? e.message : String(e)}`);
+    onStatus(e instanceof Stopped ? 'stopped' : `error: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
