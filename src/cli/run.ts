@@ -1,5 +1,5 @@
 // `grindlab [options] prog [args]`: run a program under the engine, Valgrind-style.
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -17,10 +17,7 @@ function resolveProgram(name: string): string {
   if (name.includes('/')) return name;
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     const p = join(dir, name);
-    try {
-      readFileSync(p, { flag: 'r' }).subarray(0, 0);
-      return p;
-    } catch { /* keep looking */ }
+    if (statSync(p, { throwIfNoEntry: false })?.isFile()) return p;
   }
   throw new UsageError(`${name}: command not found`);
 }

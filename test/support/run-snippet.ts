@@ -3,12 +3,12 @@
 // same shape as native-oracle.ts's runNative, so the two can be compared field by field.
 import { compile } from '../../src/engine/backend/interp/index.ts';
 import { CheckedMemory } from '../../src/engine/core/memory-port.ts';
-import { CcOpFamily, calculateRflagsAll } from '../../src/engine/guest/amd64/flags.ts';
 import { amd64Helpers } from '../../src/engine/guest/amd64/helpers.ts';
 import { liftSuperblock } from '../../src/engine/guest/amd64/lift/block.ts';
+import { readRflags, writeRflags } from '../../src/engine/guest/amd64/rflags.ts';
 import { specialiseFlagHelpers } from '../../src/engine/guest/amd64/spechelper.ts';
 import {
-  GUEST_STATE_SIZE, OFFSET_CC_DEP1, OFFSET_CC_OP, OFFSET_DFLAG, OFFSET_GPR, OFFSET_RIP, OFFSET_YMM,
+  GUEST_STATE_SIZE, OFFSET_GPR, OFFSET_RIP, OFFSET_YMM,
 } from '../../src/engine/guest/amd64/state.ts';
 import { checkIRSB, formatProblem, optimise } from '../../src/engine/ir/index.ts';
 import { AddressSpace, PERM_R, PERM_RW, PERM_X, type Perm } from '../../src/engine/memory/index.ts';
@@ -17,8 +17,6 @@ import { type CpuState, SCRATCH_ADDR, SCRATCH_SIZE, assembleSnippet } from './na
 const CODE_ADDR = 0x20000000;
 const PERM_RX = (PERM_R | PERM_X) as Perm;
 const STACK_TOP = 0x30100000;
-const DF = 0x400n;
-const ARITH = 0x8d5n;
 
 export interface SnippetOptions {
   /** Skip the optimiser (check the lifter's raw IR alone). */
@@ -45,9 +43,7 @@ export function runSnippet(asm: string, init: CpuState, opts: SnippetOptions = {
   const state = new DataView(new ArrayBuffer(GUEST_STATE_SIZE));
   init.gpr.forEach((v, i) => state.setBigUint64(OFFSET_GPR(i), BigInt.asUintN(64, v), true));
   state.setBigUint64(OFFSET_GPR(4), BigInt(STACK_TOP - 0x100), true);
-  state.setBigUint64(OFFSET_CC_OP, BigInt(CcOpFamily.Copy), true);
-  state.setBigUint64(OFFSET_CC_DEP1, init.rflags & ARITH, true);
-  state.setBigInt64(OFFSET_DFLAG, init.rflags & DF ? -1n : 1n, true);
+  writeRflags(state, init.rflags);
   init.xmm.forEach(([lo, hi], i) => {
     state.setBigUint64(OFFSET_YMM(i), lo, true);
     state.setBigUint64(OFFSET_YMM(i) + 8, hi, true);
@@ -72,12 +68,9 @@ export function runSnippet(asm: string, init: CpuState, opts: SnippetOptions = {
     if (exit.kind !== 'exit') throw new Error(`runSnippet: '${asm}' stopped with ${exit.kind} at 0x${(exit.guestAddr ?? 0).toString(16)}`);
   }
 
-  const op = Number(state.getBigUint64(OFFSET_CC_OP, true));
-  const [d1, d2, nd] = [OFFSET_CC_DEP1, OFFSET_CC_DEP1 + 8, OFFSET_CC_DEP1 + 16].map((o) => state.getBigUint64(o, true));
-  const flags = calculateRflagsAll(op, d1!, d2!, nd!) | (state.getBigInt64(OFFSET_DFLAG, true) === -1n ? DF : 0n) | 0x202n;
   const out: CpuState = {
     gpr: Array.from({ length: 16 }, (_, i) => state.getBigUint64(OFFSET_GPR(i), true)),
-    rflags: flags,
+    rflags: readRflags(state),
     xmm: Array.from({ length: 16 }, (_, i) => [state.getBigUint64(OFFSET_YMM(i), true), state.getBigUint64(OFFSET_YMM(i) + 8, true)] as [bigint, bigint]),
     scratch: as.memory.readBytes(SCRATCH_ADDR, SCRATCH_SIZE),
   };

@@ -9,20 +9,20 @@ import { specialiseFlagHelpers } from '../guest/amd64/spechelper.ts';
 import { cpuid } from '../guest/amd64/cpuid.ts';
 import { type CodeSource, liftSuperblock } from '../guest/amd64/lift/block.ts';
 import {
-  GUEST_STATE_SIZE, OFFSET_CC_DEP1, OFFSET_CC_DEP2, OFFSET_CC_NDEP, OFFSET_CC_OP, OFFSET_DFLAG, OFFSET_FC3210,
+  GUEST_STATE_SIZE, OFFSET_DFLAG, OFFSET_FC3210,
   OFFSET_FPROUND, OFFSET_FTOP, OFFSET_GPR, OFFSET_IP_AT_SYSCALL, OFFSET_RIP, OFFSET_RSP, OFFSET_SSEROUND,
   PRECISE_AT_MEMORY_ACCESS,
 } from '../guest/amd64/state.ts';
-import { calculateRflagsAll } from '../guest/amd64/flags.ts';
+import { readRflags, writeRflags } from '../guest/amd64/rflags.ts';
 import { type SigInfo, popSignalFrame, pushSignalFrame } from './signal-frame.ts';
 import { assertSaneIRSB, optimise } from '../ir/index.ts';
 import { traceFrontEnd, traceHeader, traceOptimised } from './trace.ts';
-import { loadExecutable } from '../kernel/loader.ts';
+import { loadExecutable, loadExtent } from '../kernel/loader.ts';
 import { Process, SIG, SIG_DFL, SIG_IGN, type SigAction } from '../kernel/process.ts';
 import { Kernel, type KernelOptions } from '../kernel/kernel.ts';
 import { SyscallArgs, type SyscallOutcome } from '../kernel/syscalls/spec.ts';
 import type { TerminalHost } from '../kernel/vfs/index.ts';
-import { AddressSpace, ENGINE_RESERVED_START, MemoryFault, PERM_X, PAGE_SIZE } from '../memory/index.ts';
+import { AddressSpace, ENGINE_RESERVED_START, MemoryFault, PAGE_SIZE, PERM_X, pageDown } from '../memory/index.ts';
 import { SeededRandom, VirtualClock } from './determinism.ts';
 import { CheckedMemory } from './memory-port.ts';
 import { type Sink, ValgrindLog } from './output.ts';
@@ -161,13 +161,12 @@ export class Machine {
       if (e instanceof ElfError) return;
       throw e;
     }
-    const loads = elf.segments.filter((p) => p.type === PT_LOAD);
-    const seg = loads.find((p) => p.offset - (p.offset % PAGE_SIZE) === m.offset);
+    // The segment this mapping holds tells the load bias; the object spans all of them.
+    const seg = elf.segments.find((p) => p.type === PT_LOAD && pageDown(p.offset) === m.offset);
     if (!seg) return;
-    const bias = m.addr - (seg.vaddr - (seg.vaddr % PAGE_SIZE));
-    const lo = Math.min(...loads.map((p) => p.vaddr));
-    const hi = Math.max(...loads.map((p) => p.vaddr + p.memsz));
-    this.addObject(m.path, elf, lo - (lo % PAGE_SIZE) + bias, hi + bias, bias);
+    const bias = m.addr - pageDown(seg.vaddr);
+    const { lo, hi } = loadExtent(elf);
+    this.addObject(m.path, elf, lo + bias, hi + bias, bias);
   }
 
   /** Counters for --stats, in Valgrind's `--PID--` lines. */
@@ -351,7 +350,7 @@ export class Machine {
       : { signo: sig.signo, code: siCode(sig), addr: sig.fault ? sig.fault.siAddr : sig.addr };
     const ok = pushSignalFrame(this.as, this.state, info, {
       handler: act.handler, restorer: act.restorer, siginfo: (act.flags & SA_SIGINFO) !== 0n,
-      oldMask, rflags: this.rflags(), trapno: TRAPNO[sig.signo] ?? 0,
+      oldMask, rflags: readRflags(this.state), trapno: TRAPNO[sig.signo] ?? 0,
     });
     if (!ok) return false;
     this.fpStack.push(new Uint8Array(this.state.buffer, this.state.byteOffset + FP_STATE_START, FP_STATE_END - FP_STATE_START).slice());
@@ -366,23 +365,8 @@ export class Machine {
     const fp = this.fpStack.pop();
     if (fp) new Uint8Array(this.state.buffer, this.state.byteOffset + FP_STATE_START, fp.length).set(fp);
     this.proc.sigmask = r.mask;
-    this.setRflags(r.rflags);
+    writeRflags(this.state, r.rflags);
     return undefined;
-  }
-
-  /** rflags as pushf or a signal frame shows them. */
-  private rflags(): bigint {
-    const g = (o: number) => this.state.getBigUint64(o, true);
-    const flags = calculateRflagsAll(Number(g(OFFSET_CC_OP)), g(OFFSET_CC_DEP1), g(OFFSET_CC_DEP2), g(OFFSET_CC_NDEP));
-    return flags | (this.state.getBigInt64(OFFSET_DFLAG, true) === -1n ? 0x400n : 0n) | 0x202n;
-  }
-
-  private setRflags(v: bigint): void {
-    this.state.setBigUint64(OFFSET_CC_OP, 0n, true);
-    this.state.setBigUint64(OFFSET_CC_DEP1, v & 0x8d5n, true);
-    this.state.setBigUint64(OFFSET_CC_DEP2, 0n, true);
-    this.state.setBigUint64(OFFSET_CC_NDEP, 0n, true);
-    this.state.setBigInt64(OFFSET_DFLAG, v & 0x400n ? -1n : 1n, true);
   }
 
   private reportUnrecognised(addr: number): void {

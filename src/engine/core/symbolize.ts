@@ -47,11 +47,16 @@ export class Symbolizer {
     return o.lines;
   }
 
-  /** The function name at addr, demangled, or undefined. */
-  functionName(addr: number): string | undefined {
+  /** The function at addr (its name demangled) and addr's offset into it. */
+  private functionAt(addr: number): { name: string; offset: number } | undefined {
     const o = this.objectAt(addr);
     const hit = o?.symbols.lookup(addr - o.bias);
-    return hit ? demangle(hit.symbol.name) ?? hit.symbol.name : undefined;
+    return hit && { name: demangle(hit.symbol.name) ?? hit.symbol.name, offset: hit.offset };
+  }
+
+  /** The function name at addr, demangled, or undefined. */
+  functionName(addr: number): string | undefined {
+    return this.functionAt(addr)?.name;
   }
 
   /** `0xADDR: name (file.c:12)`, `0xADDR: name (in /path)`, or `0xADDR: ???`. */
@@ -86,8 +91,8 @@ export class Symbolizer {
   whereIs(addr: number): string {
     const o = this.objectAt(addr);
     if (!o) return '???';
-    const hit = o.symbols.lookup(addr - o.bias);
-    const fn = hit ? `${demangle(hit.symbol.name) ?? hit.symbol.name}+0x${hit.offset.toString(16)}` : '???';
+    const f = this.functionAt(addr);
+    const fn = f ? `${f.name}+0x${f.offset.toString(16)}` : '???';
     return `${fn} ${o.path}+0x${(addr - o.bias).toString(16)}`;
   }
 

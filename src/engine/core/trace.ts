@@ -3,7 +3,7 @@
 // above its IMark group, then the block after instrumentation and optimisation.
 import { formatAtt } from '../guest/amd64/att.ts';
 import type { LiftedBlock } from '../guest/amd64/lift/block.ts';
-import { type IRSB, ppIRSB, ppIRStmt } from '../ir/index.ts';
+import { type IRSB, JUMP_KIND_TEXT, ppIRExpr, ppIRSB, ppIRStmt } from '../ir/index.ts';
 
 const INDENT = ' '.repeat(14);
 const rule = (title: string) => `------------------------ ${title} ------------------------`;
@@ -23,14 +23,9 @@ export function traceFrontEnd(lifted: LiftedBlock): string {
     }
     out.push(INDENT + ppIRStmt(s));
   }
-  out.push(`${INDENT}PUT(${lifted.sb.offsIP}) = ${ppNext(lifted.sb)}`, '');
+  const sb = lifted.sb;
+  out.push(`${INDENT}PUT(${sb.offsIP}) = ${ppIRExpr(sb.next)}; exit-${JUMP_KIND_TEXT[sb.jumpkind]}`, '');
   return out.join('\n') + '\n';
-}
-
-function ppNext(sb: IRSB): string {
-  const text = ppIRSB({ ...sb, stmts: [] });
-  const last = text.split('\n').filter((l) => l.includes('PUT(')).pop() ?? '';
-  return last.trim().replace(/^PUT\(\d+\) = /, '');
 }
 
 /** The block the backend runs. */

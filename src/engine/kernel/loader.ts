@@ -58,6 +58,15 @@ function segmentPerm(flags: number): Perm {
   return ((flags & PF_R ? PERM_R : PERM_NONE) | (flags & PF_W ? PERM_W : PERM_NONE) | (flags & PF_X ? PERM_X : PERM_NONE)) as Perm;
 }
 
+/** The page-aligned span [lo, hi) of an object's PT_LOAD segments, in its own addresses. */
+export function loadExtent(elf: ElfFile): { lo: number; hi: number } {
+  const loads = elf.segments.filter((p) => p.type === PT_LOAD);
+  return {
+    lo: pageDown(Math.min(...loads.map((p) => p.vaddr))),
+    hi: pageUp(Math.max(...loads.map((p) => p.vaddr + p.memsz))),
+  };
+}
+
 /** Map the PT_LOAD segments at `bias`, as the kernel does: whole pages of the file,
  *  the tail of the last file page after p_filesz zeroed, anonymous zero pages above. */
 function mapSegments(as: AddressSpace, elf: ElfFile, bias: number, path: string): number {
@@ -131,10 +140,8 @@ function mapInterpreter(as: AddressSpace, path: string, bytes: Uint8Array): Load
   } catch (e) {
     throw new ExecError(`bad ELF interpreter ${path}: ${(e as Error).message}`);
   }
-  const loads = elf.segments.filter((p) => p.type === PT_LOAD);
-  if (elf.header.type !== 'DYN' || loads.length === 0) throw new ExecError(`bad ELF interpreter ${path}`);
-  const lo = pageDown(Math.min(...loads.map((p) => p.vaddr)));
-  const hi = pageUp(Math.max(...loads.map((p) => p.vaddr + p.memsz)));
+  if (elf.header.type !== 'DYN' || !elf.segments.some((p) => p.type === PT_LOAD)) throw new ExecError(`bad ELF interpreter ${path}`);
+  const { lo, hi } = loadExtent(elf);
   const base = as.mmap({ addr: 0, length: hi - lo, perm: PERM_NONE });
   if (base < 0) throw new ExecError(`no room for the ELF interpreter ${path}`);
   const bias = base - lo;
@@ -150,13 +157,11 @@ export interface LoadOptions {
 /** Load an executable (ET_EXEC, PIE, static PIE, or dynamically linked with its ELF
  *  interpreter) and build its stack, as the kernel's execve does. */
 export function loadExecutable(as: AddressSpace, elf: ElfFile, args: ExecArgs, opts: LoadOptions): ProcessImage {
-  const loads = elf.segments.filter((p) => p.type === PT_LOAD);
-  if (loads.length === 0) throw new ExecError('no loadable segments');
-  const bias = elf.header.type === 'DYN' || elf.header.type === ET_DYN
-    ? PIE_BASE - pageDown(Math.min(...loads.map((p) => p.vaddr)))
-    : 0;
+  if (!elf.segments.some((p) => p.type === PT_LOAD)) throw new ExecError('no loadable segments');
+  const { lo } = loadExtent(elf);
+  const bias = elf.header.type === 'DYN' || elf.header.type === ET_DYN ? PIE_BASE - lo : 0;
   const end = mapSegments(as, elf, bias, args.path);
-  const start = pageDown(Math.min(...loads.map((p) => p.vaddr)) + bias);
+  const start = lo + bias;
   let interp: LoadedInterp | undefined;
   if (elf.interp !== undefined) {
     const bytes = opts.readFile(elf.interp);

@@ -1,8 +1,9 @@
 // The Linux errno values the address-space operations return (negated, as a
-// system call returns them). asm-generic/errno-base.h.
+// system call returns them), from the engine's one list.
+import { Errno } from '../errno.ts';
 
-export const EPERM = 1;
-export const EFAULT = 14;
-export const EEXIST = 17;
-export const EINVAL = 22;
-export const ENOMEM = 12;
+export const EPERM = Errno.EPERM;
+export const EFAULT = Errno.EFAULT;
+export const EEXIST = Errno.EEXIST;
+export const EINVAL = Errno.EINVAL;
+export const ENOMEM = Errno.ENOMEM;

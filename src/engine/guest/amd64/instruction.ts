@@ -80,7 +80,3 @@ export interface Instruction {
   /** EVEX embedded rounding / sae, printed as {rn-sae} etc. */
   rounding?: string;
 }
-
-export function isBad(i: Instruction): boolean {
-  return i.form === undefined;
-}

@@ -61,5 +61,3 @@ export function regName(r: Reg): string {
     case 'rip': return r.size === 4 ? 'eip' : 'rip';
   }
 }
-
-export const gpr = (num: number, size: number): Reg => ({ cls: 'gpr', num, size });

@@ -43,34 +43,6 @@ export const OFFSET_GS_BASE = 904;
 /** rip of the last syscall instruction, for restarting interrupted syscalls. */
 export const OFFSET_IP_AT_SYSCALL = 912;
 
-/** Register names by offset, for the UI's annotations of GET/PUT and kdb's dumps. */
-export function guestOffsetName(offset: number): string | undefined {
-  const gprs = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi'];
-  if (offset >= 16 && offset < 144 && offset % 8 === 0) {
-    const n = (offset - 16) / 8;
-    return n < 8 ? gprs[n] : `r${n}`;
-  }
-  if (offset >= 224 && offset < 224 + 32 * 17) {
-    const n = Math.floor((offset - 224) / 32);
-    const within = (offset - 224) % 32;
-    return within === 0 ? `ymm${n}` : within === 16 ? `ymm${n}.hi` : `ymm${n}+${within}`;
-  }
-  if (offset >= OFFSET_FPREG && offset < OFFSET_FPTAG && (offset - OFFSET_FPREG) % 8 === 0) {
-    return `fpreg${(offset - OFFSET_FPREG) / 8}`;
-  }
-  return NAMED[offset];
-}
-
-const NAMED: Record<number, string> = {
-  [OFFSET_CC_OP]: 'cc_op', [OFFSET_CC_DEP1]: 'cc_dep1', [OFFSET_CC_DEP2]: 'cc_dep2',
-  [OFFSET_CC_NDEP]: 'cc_ndep', [OFFSET_DFLAG]: 'dflag', [OFFSET_RIP]: 'rip',
-  [OFFSET_ACFLAG]: 'acflag', [OFFSET_IDFLAG]: 'idflag', [OFFSET_FS_BASE]: 'fs_base',
-  [OFFSET_SSEROUND]: 'sseround', [OFFSET_FTOP]: 'ftop', [OFFSET_FPTAG]: 'fptag',
-  [OFFSET_FPROUND]: 'fpround', [OFFSET_FC3210]: 'fc3210', [OFFSET_EMNOTE]: 'emnote',
-  [OFFSET_CMSTART]: 'cmstart', [OFFSET_CMLEN]: 'cmlen', [OFFSET_NRADDR]: 'nraddr',
-  [OFFSET_SC_CLASS]: 'sc_class', [OFFSET_GS_BASE]: 'gs_base', [OFFSET_IP_AT_SYSCALL]: 'ip_at_syscall',
-};
-
 /** What must be exact in the guest state where a statement may fault: rsp, rbp and rip,
  *  as under Valgrind's default --vex-iropt-register-updates=unwindregs-at-mem-access.
  *  Other registers may lag in a signal handler's context, exactly as under valgrind. */

@@ -1,14 +1,9 @@
 // Bit instructions: bt/bts/btr/btc, bsf/bsr, tzcnt/lzcnt, popcnt. They set flags by
 // value (CC_OP COPY), as VEX does, since each defines only some of them.
 import { binop, c64, c8, ite, unop } from '../../../ir/builder.ts';
-import { CF, CcOpFamily, ZF } from '../flags.ts';
+import { CF, ZF } from '../flags.ts';
 import type { IRExpr } from '../../../ir/types.ts';
 import { type Handler, type InsnLifter, Unlifted, opN, unN } from './context.ts';
-
-/** Flags as a COPY thunk: `value` is an I64 holding rflags bits. */
-function copyFlags(l: InsnLifter, value: ReturnType<InsnLifter['assign']>): void {
-  l.setFlags(CcOpFamily.Copy, 8, value);
-}
 
 type BitOp = 'bt' | 'bts' | 'btr' | 'btc';
 
@@ -44,7 +39,7 @@ function finish(l: InsnLifter, kind: BitOp, v: IRExpr, mask: IRExpr, size: numbe
   if (kind === 'btc') write(l.assign(binop(opN('Xor', size), v, mask)));
   // CF is the bit; ZF is architecturally unaffected; O S A P are undefined (zero here).
   const zf = l.assign(binop('And64', l.rflagsAll(), c64(ZF)));
-  copyFlags(l, l.assign(binop('Or64', zf, unop('1Uto64', set))));
+  l.setFlagsCopy(l.assign(binop('Or64', zf, unop('1Uto64', set))));
 }
 
 /** bsf/bsr: a zero source sets ZF and leaves the destination as it was. */
@@ -60,7 +55,7 @@ function bitScan(forward: boolean): Handler {
       : l.assign(binop('Sub64', c64(63), unop('ClzNat64', src)));
     const old = l.assign(l.widen64(l.getReg(dst.reg), size));
     l.putReg(dst.reg, l.assign(l.convert(ite(isZero, old, idx), 8, size)));
-    copyFlags(l, l.assign(ite(isZero, c64(ZF), c64(0))));
+    l.setFlagsCopy(l.assign(ite(isZero, c64(ZF), c64(0))));
   };
 }
 
@@ -78,7 +73,7 @@ function count(kind: 'tz' | 'lz' | 'pop'): Handler {
     l.putReg(dst.reg, l.assign(l.convert(r, 8, size)));
     const zf = l.assign(ite(l.assign(binop('CmpEQ64', kind === 'pop' ? src : r, c64(0))), c64(ZF), c64(0)));
     const cf = kind === 'pop' ? c64(0) : l.assign(ite(l.assign(binop('CmpEQ64', src, c64(0))), c64(CF), c64(0)));
-    copyFlags(l, l.assign(binop('Or64', zf, cf)));
+    l.setFlagsCopy(l.assign(binop('Or64', zf, cf)));
   };
 }
 

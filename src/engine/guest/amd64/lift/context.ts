@@ -1,7 +1,7 @@
 // The per-instruction lifting context: operand access, effective addresses, the
 // lazy-flags thunk and condition evaluation, in VEX's idiom, so each instruction's
 // semantics (in the family modules beside this one) reads as a few lines of IR.
-import { IRSBBuilder, binop, c1, c64, c8, ccall, constant, get, ite, load, unop } from '../../../ir/builder.ts';
+import { IRSBBuilder, binop, c64, c8, ccall, constant, get, ite, load, unop } from '../../../ir/builder.ts';
 import type { BinaryOp, UnaryOp } from '../../../ir/ops.ts';
 import type { IRExpr, IRJumpKind, IRType, RdTmp } from '../../../ir/types.ts';
 import type { Instruction, MemOperand, Operand } from '../instruction.ts';
@@ -180,6 +180,12 @@ export class InsnLifter {
     return [get(OFFSET_CC_OP, 'I64'), get(OFFSET_CC_DEP1, 'I64'), get(OFFSET_CC_DEP2, 'I64'), get(OFFSET_CC_NDEP, 'I64')];
   }
 
+  /** Flags given by value (CC_OP COPY): `rflags` is an I64 holding O S Z A C P at their
+   *  rflags positions, for instructions that define flags other than by an operation. */
+  setFlagsCopy(rflags: IRExpr): void {
+    this.setFlags(CcOpFamily.Copy, 8, rflags);
+  }
+
   /** Condition `c` as an I1, via VEX's amd64g_calculate_condition. */
   cond(c: Cond): IRExpr {
     const v = this.assign(ccall({ name: 'amd64g_calculate_condition', mcxMask: 0b00011 }, 'I64', [c64(c), ...this.thunkArgs()]));
@@ -220,10 +226,6 @@ export class InsnLifter {
   /** The result of `ITE` on I1 guards, a shorthand used by cmov and friends. */
   select(guard: IRExpr, t: IRExpr, f: IRExpr): RdTmp {
     return this.assign(ite(guard, t, f));
-  }
-
-  true1(): IRExpr {
-    return c1(true);
   }
 }
 

@@ -4,7 +4,6 @@
 import { binop, c32, c64, ite, triop, unop } from '../../../ir/builder.ts';
 import type { BinaryOp, TernaryOp } from '../../../ir/ops.ts';
 import type { IRExpr, RdTmp } from '../../../ir/types.ts';
-import { CcOpFamily } from '../flags.ts';
 import { type Handler, type InsnLifter, Unlifted } from './context.ts';
 import {
   atom, binary, getLane, immValue, isVex, isXmm, join32, join64, mergeLane0, notEvex, putX, readScalar, readX,
@@ -110,7 +109,7 @@ function ucomi(ty: Fp): Handler {
     const a = getLane(l, xmmReg(l.op(0)), ty);
     const b = readScalar(l, l.op(1), ty);
     const c = l.assign(binop(cmpOp(ty), a, b));
-    l.setFlags(CcOpFamily.Copy, 8, l.assign(binop('And64', unop('32Uto64', c), c64(CMP_UN))));
+    l.setFlagsCopy(l.assign(binop('And64', unop('32Uto64', c), c64(CMP_UN))));
   };
 }
 

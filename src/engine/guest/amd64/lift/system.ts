@@ -1,7 +1,7 @@
 // System and flag instructions: syscall, cpuid, rdtsc, traps, fences, the direction and
 // carry flag instructions, pushf/popf and sahf/lahf.
 import { binop, c64, ite, unop } from '../../../ir/builder.ts';
-import { AF, CF, CcOpFamily, OF, PF, SF, ZF } from '../flags.ts';
+import { AF, CF, OF, PF, SF, ZF } from '../flags.ts';
 import type { Reg } from '../registers.ts';
 import {
   OFFSET_DFLAG, OFFSET_FC3210, OFFSET_FPREG, OFFSET_FPROUND, OFFSET_FPTAG, OFFSET_FTOP, OFFSET_GPR,
@@ -14,10 +14,6 @@ const ARITH_FLAGS = CF | PF | AF | ZF | SF | OF;
 const FIXED_RFLAGS = 0x202n;
 const DF = 0x400n;
 const AH: Reg = { cls: 'gpr', num: 4, size: 1, high8: true };
-
-function copyFlags(l: InsnLifter, v: ReturnType<InsnLifter['assign']>): void {
-  l.setFlags(CcOpFamily.Copy, 8, v);
-}
 
 /** rflags as pushf sees it. */
 function rflags(l: InsnLifter): ReturnType<InsnLifter['assign']> {
@@ -92,7 +88,7 @@ function carryFlag(kind: 'clc' | 'stc' | 'cmc'): Handler {
     const v = kind === 'clc' ? binop('And64', f, c64(~CF))
       : kind === 'stc' ? binop('Or64', f, c64(CF))
         : binop('Xor64', f, c64(CF));
-    copyFlags(l, l.assign(v));
+    l.setFlagsCopy(l.assign(v));
   };
 }
 
@@ -111,7 +107,7 @@ const popf: Handler = (l) => {
   const raw = l.loadMem(rsp, size);
   const v = size === 8 ? raw : l.assign(unop('16Uto64', raw));
   l.b.put(OFFSET_RSP, binop('Add64', rsp, c64(size)));
-  copyFlags(l, l.assign(binop('And64', v, c64(ARITH_FLAGS))));
+  l.setFlagsCopy(l.assign(binop('And64', v, c64(ARITH_FLAGS))));
   const down = l.assign(binop('CmpNE64', binop('And64', v, c64(DF)), c64(0)));
   l.b.put(OFFSET_DFLAG, ite(down, c64(-1), c64(1)));
 };
@@ -120,7 +116,7 @@ const sahf: Handler = (l) => {
   const ah = l.assign(unop('8Uto64', l.getReg(AH)));
   const low = SF | ZF | AF | PF | CF;
   const keep = l.assign(binop('And64', l.rflagsAll(), c64(OF)));
-  copyFlags(l, l.assign(binop('Or64', keep, binop('And64', ah, c64(low)))));
+  l.setFlagsCopy(l.assign(binop('Or64', keep, binop('And64', ah, c64(low)))));
 };
 
 const lahf: Handler = (l) => {

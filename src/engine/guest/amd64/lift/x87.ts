@@ -19,7 +19,7 @@
 // div/divr (opcodes/x87.ts), each handler implements Intel's semantics for the opcode.
 import { binop, c16, c32, c64, c8, get, getI, ite, load, triop, unop } from '../../../ir/builder.ts';
 import type { Const, IRExpr, IRRegArray, RdTmp } from '../../../ir/types.ts';
-import { CcOpFamily, Cond } from '../flags.ts';
+import { Cond } from '../flags.ts';
 import type { MemOperand, Operand } from '../instruction.ts';
 import {
   OFFSET_EMNOTE, OFFSET_FC3210, OFFSET_FPREG, OFFSET_FPROUND, OFFSET_FPTAG, OFFSET_FTOP, OFFSET_RAX,
@@ -472,7 +472,7 @@ function fcomi(pop: boolean): Handler {
   return x87((f, l) => {
     const i = stIndex(l.op(1));
     const r = l.assign(binop('And64', unop('32Uto64', binop('CmpF64', f.st(0), f.st(i))), c64(0x45)));
-    l.setFlags(CcOpFamily.Copy, 8, r);
+    l.setFlagsCopy(r);
     if (pop) f.pop();
   });
 }
