@@ -10,6 +10,7 @@ import { major, minor } from '../vfs/mode.ts';
 import { fdSyscalls } from './files-fd.ts';
 import { ioSyscalls } from './files-io.ts';
 import { pathSyscalls } from './files-path.ts';
+import { selectSyscalls } from './files-select.ts';
 import type { MemoryEffects, SyscallArgs, SyscallSpec } from './spec.ts';
 
 // ---------------------------------------------------------------- spec extensions
@@ -58,7 +59,7 @@ export interface FileSyscallSpec extends SyscallSpec {
 
 /** The file syscalls of the process whose descriptors, cwd and umask `files` holds. */
 export function fileSyscalls(files: ProcessFiles): FileSyscallSpec[] {
-  return [...ioSyscalls(files), ...pathSyscalls(files), ...fdSyscalls(files)];
+  return [...ioSyscalls(files), ...selectSyscalls(files), ...pathSyscalls(files), ...fdSyscalls(files)];
 }
 
 // ----------------------------------------------------------------------- mmap

@@ -34,6 +34,7 @@ export interface FileOps {
 
 // poll(2) event bits (asm-generic/poll.h).
 export const POLLIN = 0x1;
+export const POLLPRI = 0x2;
 export const POLLOUT = 0x4;
 export const POLLERR = 0x8;
 export const POLLHUP = 0x10;
