@@ -46,6 +46,9 @@ const samples = meta.samples.map((s) => {
   if (!Array.isArray(s.args) || !s.args.every((a) => typeof a === 'string')) fail(`${s.name}: args must be a list of strings`);
   if (s.stdin !== null && typeof s.stdin !== 'string') fail(`${s.name}: stdin must be a string or null`);
   if (typeof s.interactive !== 'boolean') fail(`${s.name}: interactive must be true or false`);
+  if (s.tool !== undefined && typeof s.tool !== 'string') fail(`${s.name}: tool must be a string`);
+  if (s.toolOptions !== undefined && !(Array.isArray(s.toolOptions) && s.toolOptions.every((o) => typeof o === 'string'))) fail(`${s.name}: toolOptions must be a list of strings`);
+  if (s.story !== undefined && typeof s.story !== 'string') fail(`${s.name}: story must be a string`);
 
   const source = `${s.name}/${s.name}.${lang}`;
   if (!existsSync(join(outDir, source))) fail(`missing ${source}`);
@@ -63,6 +66,9 @@ const samples = meta.samples.map((s) => {
     args: s.args,
     stdin: s.stdin,
     interactive: s.interactive,
+    // Memcheck's stories: the tool and options they are meant to run under, and what they teach.
+    ...(s.tool !== undefined && { tool: s.tool, toolOptions: s.toolOptions ?? [] }),
+    ...(s.story !== undefined && { story: s.story }),
     builds,
   };
 });

@@ -47,6 +47,8 @@ interface TestMeta {
   normalize?: (LineRule & { replace: string })[];
   crossBuild?: { ignoreLines?: LineRule[] };
   stdoutIncludes?: string[];
+  /** The program talks to a device only the engine provides: its run is the engine's. */
+  teachingDevice?: { path: string; stdout: string; reason: string };
 }
 
 interface SampleMeta {
@@ -81,12 +83,15 @@ const RUN_TIMEOUT_MS = 60_000;
 
 const runs = new Map<string, SpawnSyncReturns<string>>();
 
-/** Runs one build natively (once; later calls reuse the result). */
+/** Runs one build natively (once; later calls reuse the result) — or, for a program
+ *  written for one of the engine's teaching devices, under the engine. */
 function run(entry: ManifestEntry, build: Build): SpawnSyncReturns<string> {
   let result = runs.get(build.path);
   if (result === undefined) {
     const t = metaFor(entry.name).test;
-    result = spawnSync(join(publicDir, build.path), t.args ?? entry.args, {
+    const exe = join(publicDir, build.path);
+    const [cmd, pre] = t.teachingDevice ? [process.execPath, [join(root, 'bin/grindlab.js'), '--tool=none', '-q']] : [exe, []];
+    result = spawnSync(cmd, [...pre, ...(t.teachingDevice ? [exe] : []), ...(t.args ?? entry.args)], {
       input: entry.stdin ?? '',
       encoding: 'utf8',
       env: ENV,
@@ -176,6 +181,7 @@ for (const entry of manifest ?? []) {
           expect(r.status).toBe(t.expect.status);
         }
         for (const s of t.stdoutIncludes ?? []) expect(r.stdout).toContain(s);
+        if (t.teachingDevice) expect(r.stdout).toBe(t.teachingDevice.stdout);
       });
     }
 

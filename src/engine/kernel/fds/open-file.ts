@@ -4,7 +4,8 @@
 
 import { encodeDirent64 } from '../vfs/dirent.ts';
 import { BLOCKED, Errno } from '../vfs/errno.ts';
-import { ALWAYS_READY, type FileOps } from '../vfs/file-ops.ts';
+import { ALWAYS_READY, type FileOps, type IoctlCall } from '../vfs/file-ops.ts';
+import type { IoctlArg } from '../vfs/ioctl.ts';
 import {
   O_ACCMODE, O_APPEND, O_NONBLOCK, O_PATH, O_RDONLY, O_RDWR, O_WRONLY, SEEK_CUR, SEEK_DATA, SEEK_END,
   SEEK_HOLE, SEEK_SET,
@@ -129,9 +130,14 @@ export class OpenFileDescription {
     return this.ops?.poll?.() ?? ALWAYS_READY;
   }
 
-  ioctl(request: number, arg: Uint8Array): number {
+  ioctl(request: number, arg: Uint8Array, call?: IoctlCall): number {
     if (this.isPath) return -Errno.EBADF;
-    return this.ops?.ioctl?.(request, arg) ?? -Errno.ENOTTY;
+    return this.ops?.ioctl?.(request, arg, call) ?? -Errno.ENOTTY;
+  }
+
+  /** The argument of one of the device's own requests, if it has that request. */
+  ioctlArg(request: number): IoctlArg | undefined {
+    return this.ops?.ioctlArgs?.get(request);
   }
 
   /** A descriptor now refers to this description. */

@@ -15,7 +15,8 @@ import {
   SEEK_SET, UTIME_NOW, UTIME_OMIT,
 } from '../vfs/flags.ts';
 import type { Caller, DirectoryInode, FdTarget, Inode, Stat } from '../vfs/inode.ts';
-import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD } from '../vfs/ioctl.ts';
+import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, IOCTL_ARGS, type IoctlArg } from '../vfs/ioctl.ts';
+import type { IoctlCall } from '../vfs/file-ops.ts';
 import { DEV_ZERO } from '../vfs/devices.ts';
 import { S_IALLUGO, S_IFCHR, S_IFIFO, S_IFMT, S_ISVTX } from '../vfs/mode.ts';
 import { type Credentials, DEFAULT_CREDENTIALS, MAY_EXEC, permits } from '../vfs/permission.ts';
@@ -261,7 +262,7 @@ export class ProcessFiles implements Caller {
    * ioctl(2). `arg` holds the bytes the argument pointer covers (IOCTL_ARGS gives
    * the size and direction per request); the caller copies 'out' bytes back.
    */
-  ioctl(fd: Fd, request: number, arg: Uint8Array): number {
+  ioctl(fd: Fd, request: number, arg: Uint8Array, call?: IoctlCall): number {
     const entry = this.table.get(fd);
     if (entry === undefined || entry.ofd.isPath) return -Errno.EBADF;
     const { ofd } = entry;
@@ -279,7 +280,12 @@ export class ProcessFiles implements Caller {
         view.setInt32(0, Math.max(0, ofd.inode.stat().size - ofd.offset), true);
         return 0;
     }
-    return ofd.ioctl(request, arg);
+    return ofd.ioctl(request, arg, call);
+  }
+
+  /** Size and direction of request's argument: a common request's, or the device's own. */
+  ioctlArg(fd: Fd, request: number): IoctlArg | undefined {
+    return IOCTL_ARGS.get(request) ?? this.table.get(fd)?.ofd.ioctlArg(request);
   }
 
   /**

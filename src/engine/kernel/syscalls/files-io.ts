@@ -8,7 +8,7 @@ import { SIG } from '../process.ts';
 import { BLOCKED, Errno, type NegErrno } from '../vfs/errno.ts';
 import { POLLERR, POLLHUP, POLLNVAL } from '../vfs/file-ops.ts';
 import { PATH_MAX } from '../vfs/flags.ts';
-import { FIONBIO, FIONREAD, IOCTL_ARGS, TCGETS, TCSETS, TCSETSF, TCSETSW, TIOCGWINSZ, TIOCSWINSZ } from '../vfs/ioctl.ts';
+import { FIONBIO, FIONREAD, IOCTL_ARGS, IOC_READ, IOC_WRITE, TCGETS, TCSETS, TCSETSF, TCSETSW, TIOCGWINSZ, TIOCSWINSZ, iocDir, iocSize } from '../vfs/ioctl.ts';
 import { S_IFIFO, S_IFMT } from '../vfs/mode.ts';
 import type { FileSyscallSpec, GuestReader, PlacedBuffer } from './files.ts';
 import { type BufferSpec, type SyscallArgs, type SyscallContext, type SyscallOutcome, argLen, resultLen } from './spec.ts';
@@ -230,12 +230,6 @@ function pollfdPieces(a: SyscallArgs, field: 'fd' | 'events' | 'revents'): Place
 
 // ------------------------------------------------------------------------ ioctl
 
-/** _IOC's direction bits: _IOC_WRITE, the caller writes (the kernel reads); _IOC_READ, the reverse. */
-const IOC_WRITE = 1;
-const IOC_READ = 2;
-const iocDir = (req: number) => (req >>> 30) & 3;
-const iocSize = (req: number) => (req >>> 16) & 0x3fff;
-
 /** The requests the file layer implements, under the name Valgrind's "ioctl(NAME)" gives their argument. */
 const IOCTL_PARAMS: ReadonlyArray<readonly [string, readonly number[]]> = [
   ['TCGETS', [TCGETS]],
@@ -355,16 +349,17 @@ export function ioSyscalls(files: ProcessFiles): FileSyscallSpec[] {
         const fd = c.args.int(0);
         const request = c.args.u32(1);
         const ptr = c.args.num(2);
-        // Requests the file layer does not know fail ENOTTY without touching the argument.
-        const { size, direction } = IOCTL_ARGS.get(request) ?? { size: 0, direction: 'none' };
+        // Requests neither the file layer nor the device knows fail ENOTTY without touching the argument.
+        const { size, direction } = files.ioctlArg(fd, request) ?? { size: 0, direction: 'none' };
         const arg = new Uint8Array(size);
-        if (direction === 'in' && size > 0) {
+        if ((direction === 'in' || direction === 'inout') && size > 0) {
           const bytes = c.mem.readBytes(ptr, size);
           if (!(bytes instanceof Uint8Array)) return files.table.get(fd) ? -Errno.EFAULT : -Errno.EBADF;
           arg.set(bytes);
         }
-        const r = files.ioctl(fd, request, arg);
-        return r >= 0 && direction === 'out' && size > 0 ? copyOut(c, ptr, arg) || r : r;
+        const call = { value: c.args.raw[2] ?? 0n, write: (addr: number, bytes: Uint8Array) => !c.mem.writeBytes(addr, bytes) };
+        const r = files.ioctl(fd, request, arg, call);
+        return r >= 0 && (direction === 'out' || direction === 'inout') && size > 0 ? copyOut(c, ptr, arg) || r : r;
       },
     },
     {

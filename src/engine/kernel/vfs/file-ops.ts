@@ -1,5 +1,6 @@
 // What an opened file does: Linux's file_operations, reduced to what the file
 // syscalls need. An inode's open() returns one; the open file description calls it.
+import type { IoctlArg } from './ioctl.ts';
 
 /**
  * How the file position applies:
@@ -24,12 +25,23 @@ export interface FileOps {
   /** Readiness as poll(2) reports it (POLL* bits); always ready when absent. */
   poll?(): number;
   /**
-   * A device-specific ioctl; `arg` is the argument's bytes (IOCTL_ARGS gives each
-   * request's size and direction). Absent means ENOTTY for every request.
+   * A device-specific ioctl; `arg` is the argument's bytes (IOCTL_ARGS, or the
+   * device's own `ioctlArgs`, gives each request's size and direction). `call` has the
+   * argument's value and reaches guest memory beyond it (a struct that holds a pointer).
+   * Absent means ENOTTY for every request.
    */
-  ioctl?(request: number, arg: Uint8Array): number;
+  ioctl?(request: number, arg: Uint8Array, call?: IoctlCall): number;
+  /** The argument each request of a device's own ioctls copies (IOCTL_ARGS has the common ones). */
+  readonly ioctlArgs?: ReadonlyMap<number, IoctlArg>;
   /** The last descriptor referring to this open file was closed. */
   release?(): void;
+}
+
+/** What a driver's ioctl sees besides its argument's bytes: the argument's value (for
+ *  requests that take a number) and copy_to_user into guest memory (false: EFAULT). */
+export interface IoctlCall {
+  readonly value: bigint;
+  write(addr: number, bytes: Uint8Array): boolean;
 }
 
 // poll(2) event bits (asm-generic/poll.h).

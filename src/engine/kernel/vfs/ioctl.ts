@@ -20,8 +20,24 @@ export const WINSIZE_SIZE = 8;
 
 export interface IoctlArg {
   readonly size: number;
-  /** 'in': the kernel reads the guest's bytes; 'out': it writes them; 'none': no pointer. */
-  readonly direction: 'in' | 'out' | 'none';
+  /** 'in': the kernel reads the guest's bytes; 'out': it writes them; 'inout' both; 'none': no pointer. */
+  readonly direction: 'in' | 'out' | 'inout' | 'none';
+}
+
+/** _IOC's direction bits: _IOC_WRITE, the caller writes (the kernel reads); _IOC_READ, the reverse. */
+export const IOC_WRITE = 1;
+export const IOC_READ = 2;
+export const iocDir = (req: number) => (req >>> 30) & 3;
+export const iocSize = (req: number) => (req >>> 16) & 0x3fff;
+/** A request number as _IO/_IOR/_IOW/_IOWR build it: direction, size, type, number. */
+export const ioc = (dir: number, type: number, nr: number, size: number) => ((dir << 30) | (size << 16) | (type << 8) | nr) >>> 0;
+
+/** What a request's own encoding says of its argument (the rule Valgrind applies to requests it has no wrapper for). */
+export function iocArg(req: number): IoctlArg {
+  const dir = iocDir(req);
+  const size = iocSize(req);
+  if (size === 0 || dir === 0) return { size: 0, direction: 'none' };
+  return { size, direction: dir === IOC_WRITE ? 'in' : dir === IOC_READ ? 'out' : 'inout' };
 }
 
 export const IOCTL_ARGS: ReadonlyMap<number, IoctlArg> = new Map<number, IoctlArg>([

@@ -1,7 +1,7 @@
 // The namespace a guest program starts in:
 //
 //   /               rootfs (memfs)
-//   /dev            devtmpfs: null zero full random urandom tty pts/0 shm/,
+//   /dev            devtmpfs: null zero full random urandom kvm (kvm.ts) tty pts/0 shm/,
 //                   fd -> /proc/self/fd, stdin|stdout|stderr -> /proc/self/fd/0|1|2
 //   /proc           proc: cpuinfo meminfo self/exe self/fd, and what the kernel defines
 //   /tmp            tmpfs, mode 1777 (the CLI mounts the host's /tmp over it)
@@ -14,6 +14,7 @@ import {
   DEV_FULL, DEV_NULL, DEV_RANDOM, DEV_URANDOM, DEV_ZERO, fullDevice, nullDevice, randomDevice, zeroDevice,
 } from './devices.ts';
 import type { NegErrno } from './errno.ts';
+import { DEV_KVM, kvmDevice } from './kvm.ts';
 import { type DeviceDriver, MemDirectory, MemFs } from './memfs.ts';
 import { type DeviceNumber, makedev, S_IFCHR, S_ISVTX } from './mode.ts';
 import { type Credentials, DEFAULT_CREDENTIALS, ROOT_CREDENTIALS } from './permission.ts';
@@ -65,6 +66,7 @@ export function createStandardSystem(options: StandardSystemOptions): StandardSy
   node('full', DEV_FULL, fullDevice);
   node('random', DEV_RANDOM, randomDevice(options.random));
   node('urandom', DEV_URANDOM, randomDevice(options.random));
+  node('kvm', DEV_KVM, kvmDevice);
   dev.add('tty', terminal.ttyNode);
   const pts = new MemDirectory(devfs, 0o755, ROOT_CREDENTIALS);
   dev.add('pts', pts);
