@@ -188,18 +188,18 @@ export class InsnLifter {
 
   /** Condition `c` as an I1, via VEX's amd64g_calculate_condition. */
   cond(c: Cond): IRExpr {
-    const v = this.assign(ccall({ name: 'amd64g_calculate_condition', mcxMask: 0b00011 }, 'I64', [c64(c), ...this.thunkArgs()]));
+    const v = this.assign(ccall({ name: 'amd64g_calculate_condition', mcxMask: 0b10011 }, 'I64', [c64(c), ...this.thunkArgs()]));
     return this.assign(unop('64to1', v));
   }
 
   /** The carry flag as an I64 0 or 1. */
   carry(): RdTmp {
-    return this.assign(ccall({ name: 'amd64g_calculate_rflags_c', mcxMask: 0b0001 }, 'I64', this.thunkArgs()));
+    return this.assign(ccall({ name: 'amd64g_calculate_rflags_c', mcxMask: 0b1001 }, 'I64', this.thunkArgs()));
   }
 
   /** All of O S Z A C P as an I64, in their rflags positions. */
   rflagsAll(): RdTmp {
-    return this.assign(ccall({ name: 'amd64g_calculate_rflags_all', mcxMask: 0b0001 }, 'I64', this.thunkArgs()));
+    return this.assign(ccall({ name: 'amd64g_calculate_rflags_all', mcxMask: 0b1001 }, 'I64', this.thunkArgs()));
   }
 
   // ---------------------------------------------------------------- control

@@ -1,0 +1,13 @@
+// Memcheck's shadow register file: a second copy of the guest state, in VEX's layout,
+// placed right after the real one in the same DataView. The shadow (V bits) of the
+// register at offset `off` lives at `off + SHADOW_STATE_OFFSET`, so the shadow of
+// GET:I64(16) is GET:I64(16 + SHADOW_STATE_OFFSET) — exactly how VEX lays out memcheck's
+// guest_state_shadow1 after the guest state.
+
+import { GUEST_STATE_SIZE } from '../../guest/amd64/state.ts';
+
+/** Where the shadow registers start: the guest state size rounded up to 16 bytes. */
+export const SHADOW_STATE_OFFSET = Math.ceil(GUEST_STATE_SIZE / 16) * 16;
+
+/** The guest state a thread needs when memcheck runs: the registers and their shadows. */
+export const MEMCHECK_STATE_SIZE = 2 * SHADOW_STATE_OFFSET;
