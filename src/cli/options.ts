@@ -1,6 +1,19 @@
 // Valgrind's command line: core options first, then the program and its arguments.
+import { DEFAULT_MEMCHECK_OPTIONS, type MemcheckOptions, parseLeakKinds } from '../engine/tools/memcheck/options.ts';
+
 export interface RunOptions {
-  tool: 'none';
+  tool: (typeof TOOLS)[number];
+  memcheck: MemcheckOptions;
+  /** --num-callers: frames in each stack trace. */
+  numCallers: number;
+  /** --error-limit=no shows every error context. */
+  errorLimit: boolean;
+  /** --error-exitcode: the exit status when errors were found (0: the program's own). */
+  errorExitcode: number;
+  /** -s / --show-error-list=yes */
+  listErrors: boolean;
+  suppressionFiles: string[];
+  genSuppressions: 'no' | 'all';
   quiet: boolean;
   traceIR?: 'before' | 'after' | 'both';
   traceNotBelow: number;
@@ -26,7 +39,7 @@ export type Command =
 
 export class UsageError extends Error {}
 
-const TOOLS = ['none'] as const;
+const TOOLS = ['none', 'memcheck'] as const;
 
 function intValue(name: string, v: string): number {
   if (!/^(0x[0-9a-f]+|\d+)$/i.test(v)) throw new UsageError(`Bad option: ${name}=${v}`);
@@ -42,7 +55,16 @@ export function parseCommandLine(argv: string[]): Command {
   let disassemble: string | undefined;
   let wide = false;
   const sections: string[] = [];
-  const o: Omit<RunOptions, 'program' | 'args'> = { tool: 'none', quiet: false, traceNotBelow: 0, seed: 1, sandbox: false, checkIR: false, stats: false, traceSymtab: false };
+  const o: Omit<RunOptions, 'program' | 'args'> = {
+    tool: 'none', quiet: false, traceNotBelow: 0, seed: 1, sandbox: false, checkIR: false, stats: false, traceSymtab: false,
+    memcheck: { ...DEFAULT_MEMCHECK_OPTIONS }, numCallers: 12, errorLimit: true, errorExitcode: 0, listErrors: false,
+    suppressionFiles: [], genSuppressions: 'no',
+  };
+  const leakKinds = (v: string | undefined) => {
+    const k = parseLeakKinds(v ?? '');
+    if (!k) throw new UsageError(`Bad option: ${v} (use definite,indirect,possible,reachable, all or none)`);
+    return k;
+  };
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i]!;
@@ -75,6 +97,29 @@ export function parseCommandLine(argv: string[]): Command {
       case '--check-ir': o.checkIR = true; break;
       case '--stats': o.stats = yesNo(a, value); break;
       case '--trace-symtab': o.traceSymtab = yesNo(a, value); break;
+      case '--num-callers': o.numCallers = Math.min(500, Math.max(1, intValue(name, value ?? ''))); break;
+      case '--error-limit': o.errorLimit = yesNo(a, value); break;
+      case '--error-exitcode': o.errorExitcode = intValue(name, value ?? ''); break;
+      case '-s': o.listErrors = true; break;
+      case '--show-error-list': o.listErrors = yesNo(a, value); break;
+      case '--suppressions': o.suppressionFiles.push(value ?? ''); break;
+      case '--gen-suppressions':
+        if (value !== 'no' && value !== 'all') throw new UsageError(`Bad option: ${a} (grindlab supports no and all)`);
+        o.genSuppressions = value;
+        break;
+      case '--leak-check':
+        if (value === 'yes') o.memcheck.leakCheck = 'full';
+        else if (value === 'no' || value === 'summary' || value === 'full') o.memcheck.leakCheck = value;
+        else throw new UsageError(`Bad option: ${a}`);
+        break;
+      case '--show-leak-kinds': o.memcheck.showLeakKinds = leakKinds(value); break;
+      case '--errors-for-leak-kinds': o.memcheck.errorsForLeakKinds = leakKinds(value); break;
+      case '--show-reachable': if (yesNo(a, value)) o.memcheck.showLeakKinds = leakKinds('all'); break;
+      case '--freelist-vol': o.memcheck.freelistVol = intValue(name, value ?? ''); break;
+      case '--undef-value-errors': o.memcheck.undefValueErrors = yesNo(a, value); break;
+      case '--track-origins':
+        if (yesNo(a, value)) throw new UsageError('--track-origins=yes is not available yet');
+        break;
       default: throw new UsageError(`Unknown option: ${a}`);
     }
   }

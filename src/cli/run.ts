@@ -4,7 +4,12 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { Machine } from '../engine/core/machine.ts';
-import { NONE_BANNER, printBanner } from '../engine/core/output.ts';
+import { printBanner } from '../engine/core/output.ts';
+import { SuppressionSyntaxError, parseSuppressions } from '../engine/core/suppressions.ts';
+import type { ToolDescriptor } from '../engine/core/tool.ts';
+import type { ToolRunOptions } from '../engine/core/tool-runtime.ts';
+import { NONE_TOOL } from '../engine/tools/none.ts';
+import { memcheckTool } from '../engine/tools/memcheck/index.ts';
 import { ElfError, parseElf } from '../engine/elf/index.ts';
 import { ExecError } from '../engine/kernel/loader.ts';
 import { mountHostView } from './host-fs.ts';
@@ -62,6 +67,7 @@ export function runProgram(o: RunOptions): number {
       cwd: o.sandbox ? undefined : resolve('.'),
       mountHost: o.sandbox ? undefined : (system) => mountHostView(system, resolve('.')),
       sysroot: o.sandbox && isDynamic(bytes) ? sandboxSysroot() : undefined,
+      tool: selectTool(o), toolOptions: toolRunOptions(o),
     });
   } catch (e) {
     if (e instanceof ElfError || e instanceof ExecError) {
@@ -71,19 +77,44 @@ export function runProgram(o: RunOptions): number {
     throw e;
   }
   const log = machine.log;
-  if (!o.quiet) printBanner(log, NONE_BANNER, [o.program, ...o.args]);
+  if (!o.quiet) printBanner(log, machine.tools.tool.banner, [o.program, ...o.args]);
   // Unbounded, run() comes back only at the end or when a syscall blocks; the CLI's
   // terminal reads block in the host, so a block here is a wait nothing can end (an
   // empty pipe with this one thread as its only writer).
   const result = machine.run();
   if (o.stats) machine.printStats();
-  if (result.kind === 'exited') {
-    if (!o.quiet) log.line();
-    return result.status;
-  }
+  if (result.kind === 'exited' && !o.quiet) log.line();
+  if (result.kind !== 'running') machine.finish(result);
+  const errorStatus = o.errorExitcode !== 0 && machine.tools.errors.count > 0 ? o.errorExitcode : undefined;
+  if (result.kind === 'exited') return errorStatus ?? result.status;
   if (result.kind === 'killed') return 128 + result.signal;
   log.line('grindlab: the program blocked waiting for input that can never arrive.');
   return 1;
+}
+
+function selectTool(o: RunOptions): ToolDescriptor {
+  return o.tool === 'memcheck' ? memcheckTool(o.memcheck) : NONE_TOOL;
+}
+
+function toolRunOptions(o: RunOptions): ToolRunOptions {
+  const suppressions = o.suppressionFiles.flatMap((f) => {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      throw new UsageError(`FATAL: can't open suppressions file "${f}"`);
+    }
+    try {
+      return parseSuppressions(text, f);
+    } catch (e) {
+      if (e instanceof SuppressionSyntaxError) throw new UsageError(e.message);
+      throw e;
+    }
+  });
+  return {
+    numCallers: o.numCallers, quiet: o.quiet,
+    errors: { genSuppressions: o.genSuppressions, errorLimit: o.errorLimit, suppressions, listErrors: o.listErrors },
+  };
 }
 
 /** Whether the program asks for an ELF interpreter (PT_INTERP), i.e. needs shared libraries. */

@@ -54,3 +54,13 @@ export function compareWithOracles(label: string, exe: string, args: string[], s
   expect(normaliseReport(ours.stderr), `${label}: report`).toEqual(normaliseReport(vg.stderr));
 }
 
+
+/** Memcheck's fidelity: the same report (normalised), stdout and exit status as native
+ *  `valgrind --tool=memcheck` with the same options. */
+export function compareMemcheck(label: string, exe: string, options: string[], stdin: string | null = null): void {
+  const vg = run('valgrind', ['--tool=memcheck', ...options, exe], stdin);
+  const ours = run(process.execPath, [bin, '--tool=memcheck', ...options, exe], stdin);
+  expect(normaliseReport(ours.stderr), `${label}: report`).toEqual(normaliseReport(vg.stderr));
+  expect(ours.stdout, `${label}: stdout`).toBe(vg.stdout);
+  expect(ours.status, `${label}: exit status`).toBe(vg.status);
+}

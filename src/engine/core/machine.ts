@@ -1,13 +1,13 @@
 // The virtual machine: one guest process, its address space and register file, a
 // translation cache, and the run loop that executes blocks and turns their exits into
 // syscalls, signals and the end of the run — Valgrind's scheduler loop, single-threaded.
-import { type BlockExit, type CompiledBlock, type ExecEnv, type HelperTable, compile } from '../backend/interp/index.ts';
+import { type BlockExit, type CompiledBlock, type ExecEnv, type HelperTable, IRStepper, compile } from '../backend/interp/index.ts';
 import { ElfError, type ElfFile, PT_LOAD, debugFileCandidates, parseElf } from '../elf/index.ts';
 import type { FileMapped } from '../kernel/syscalls/files.ts';
 import { amd64Helpers } from '../guest/amd64/helpers.ts';
 import { specialiseFlagHelpers } from '../guest/amd64/spechelper.ts';
 import { cpuid } from '../guest/amd64/cpuid.ts';
-import { type CodeSource, liftSuperblock } from '../guest/amd64/lift/block.ts';
+import { type CodeSource, type LiftedBlock, MAX_INSNS_PER_BLOCK, liftSuperblock } from '../guest/amd64/lift/block.ts';
 import {
   GUEST_STATE_SIZE, OFFSET_DFLAG, OFFSET_FC3210,
   OFFSET_FPROUND, OFFSET_FTOP, OFFSET_GPR, OFFSET_IP_AT_SYSCALL, OFFSET_RIP, OFFSET_RSP, OFFSET_SSEROUND,
@@ -15,7 +15,7 @@ import {
 } from '../guest/amd64/state.ts';
 import { readRflags, writeRflags } from '../guest/amd64/rflags.ts';
 import { type SigInfo, popSignalFrame, pushSignalFrame } from './signal-frame.ts';
-import { assertSaneIRSB, optimise } from '../ir/index.ts';
+import { type IRSB, assertSaneIRSB, optimise } from '../ir/index.ts';
 import { traceFrontEnd, traceHeader, traceOptimised } from './trace.ts';
 import { loadExecutable, loadExtent } from '../kernel/loader.ts';
 import { Process, SIG, SIG_DFL, SIG_IGN, type SigAction } from '../kernel/process.ts';
@@ -28,6 +28,9 @@ import { CheckedMemory } from './memory-port.ts';
 import { type Sink, ValgrindLog } from './output.ts';
 import { type FatalSignal, describeFatalSignal } from './signals.ts';
 import { Symbolizer } from './symbolize.ts';
+import type { ToolDescriptor } from './tool.ts';
+import { DEFAULT_TOOL_RUN_OPTIONS, ToolRuntime, type ToolRunOptions } from './tool-runtime.ts';
+import { NONE_TOOL } from '../tools/none.ts';
 
 export interface TraceOptions {
   /** Print each new block's IR before and/or after instrumentation and optimisation. */
@@ -60,6 +63,9 @@ export interface MachineOptions {
   traceSymtab?: boolean;
   /** Check every block's IR (lifted, and after each optimiser pass): tests and debugging. */
   checkIR?: boolean;
+  /** The tool (default none) and its error-reporting options. */
+  tool?: ToolDescriptor;
+  toolOptions?: ToolRunOptions;
   /** The guest's user and group ids (default 1000, a plain user). */
   uid?: number;
   gid?: number;
@@ -87,6 +93,11 @@ export class Machine {
   private readonly helpers: HelperTable;
   private translations = 0;
   private state: DataView;
+  private readonly env: ExecEnv;
+  /** Addresses a debugger (core/debugger.ts) stops before: run() returns when rip reaches
+   *  one (except at its first block, so that resuming moves off it), and blocks are cut
+   *  to end before them, so each one starts a block. */
+  readonly breakAt = new Set<number>();
   private readonly trace: TraceOptions;
   private readonly stackMax: number;
   /** Blocks and guest instructions executed, for --stats and the benchmark. */
@@ -95,6 +106,10 @@ export class Machine {
   /** Counts when the main program's entry was first reached (a dynamic program's ld.so start-up). */
   atEntry?: { blocks: number; insns: number };
   private readonly programEntry: number;
+  /** The tool, its redirections and the error manager. */
+  readonly tools: ToolRuntime;
+  /** Guest state bytes per thread: the register file and the tool's shadow of it. */
+  private readonly stateSize: number;
 
   constructor(private readonly o: MachineOptions) {
     const elf = parseElf(o.program);
@@ -110,6 +125,12 @@ export class Machine {
       mounts: o.mountHost, cwd: o.cwd, onFileMapped: (m) => this.fileMapped(m),
     });
     if (o.sysroot) this.kernel.installSysroot(o.sysroot);
+    const tool = o.tool ?? NONE_TOOL;
+    this.stateSize = tool.stateSize;
+    this.tools = new ToolRuntime(tool, {
+      log: this.log, as: this.as, symbols: this.symbols, state: () => this.state,
+      callGuest: (addr, args) => this.callGuest(addr, args), discardTranslations: (addr, len) => this.discardRange(addr, len),
+    }, o.toolOptions ?? DEFAULT_TOOL_RUN_OPTIONS);
     const image = loadExecutable(this.as, elf, {
       path: o.path, argv: [o.path, ...o.args], envp: o.env, random: random.bytes(16),
       uid, gid, hwcap: cpuid(1, 0).edx, mainStackSize: o.mainStackSize,
@@ -117,13 +138,16 @@ export class Machine {
     this.stackMax = image.stackTop - image.stackLimit;
     this.addObject(o.path, elf, image.start, image.end, image.bias);
     if (image.interp) this.addObject(image.interp.path, image.interp.elf, image.interp.start, image.interp.end, image.interp.bias);
-    this.as.memory.ensure(STATE_ADDR + GUEST_STATE_SIZE);
+    this.as.memory.ensure(STATE_ADDR + this.stateSize);
     this.state = this.stateView();
     this.resetState(image.entry, image.rsp);
     this.programEntry = elf.header.entry + image.bias;
     this.mem = new CheckedMemory(this.as);
     this.trace = o.trace ?? {};
-    this.helpers = amd64Helpers(() => this.proc.clock.ticks());
+    this.tools.startup();
+    const helpers = [amd64Helpers(() => this.proc.clock.ticks()), ...this.tools.helpers()];
+    this.helpers = { pure: Object.assign({}, ...helpers.map((h) => h.pure)), dirty: Object.assign({}, ...helpers.map((h) => h.dirty)) };
+    this.env = { state: this.state, mem: this.mem };
   }
 
   /** Register a mapped ELF object with the symbolizer, with its separate debug file if
@@ -145,6 +169,7 @@ export class Machine {
       }
     }
     this.symbols.addObject(path, elf, start, end, bias, debug);
+    this.tools.objectLoaded(path, debug ? [elf, debug] : [elf], bias, path === this.o.path && elf.interp === undefined);
     const funcs = [...elf.symbols, ...elf.dynamicSymbols, ...(debug?.symbols ?? [])].filter((s) => s.type === 'FUNC').length;
     trace(`   ${funcs} function symbols${debug ? ', debug information from the separate file' : elf.sections.some((s) => s.name === '.debug_line') ? ', with line tables' : ', no line tables'}`);
   }
@@ -179,7 +204,7 @@ export class Machine {
   }
 
   private stateView(): DataView {
-    return new DataView(this.as.memory.wasmMemory.buffer, STATE_ADDR, GUEST_STATE_SIZE);
+    return new DataView(this.as.memory.wasmMemory.buffer, STATE_ADDR, this.stateSize);
   }
 
   /** The register file at process start: the System V ABI's initial state. */
@@ -208,23 +233,28 @@ export class Machine {
     },
   };
 
-  private translate(addr: number): Translation {
-    const lifted = liftSuperblock(this.code, addr);
+  /** Translates the block at addr; with `maxInsns`, a short one that is not cached (single-stepping). */
+  private translate(addr: number, maxInsns?: number): Translation {
+    const redirected = this.tools.redirectedBlock(addr);
+    const lifted = redirected ? { sb: redirected, instrs: [] } : liftSuperblock(this.code, addr, maxInsns ?? MAX_INSNS_PER_BLOCK, this.breakAt);
     const n = this.translations++;
     const tracing = this.trace.ir && n >= (this.trace.notBelow ?? 0);
     if (tracing) this.o.log(traceHeader(n, addr, this.symbols.whereIs(addr)));
     if (tracing && this.trace.ir !== 'after') this.o.log(traceFrontEnd(lifted));
     if (this.o.checkIR) assertSaneIRSB(lifted.sb, { guestStateSize: GUEST_STATE_SIZE }, `lifted at 0x${addr.toString(16)}`);
-    const sb = optimise(lifted.sb, { guestStateSize: GUEST_STATE_SIZE, specialise: specialiseFlagHelpers, verify: this.o.checkIR,
-      preciseOffsets: PRECISE_AT_MEMORY_ACCESS });
+    const opt = { guestStateSize: GUEST_STATE_SIZE, specialise: specialiseFlagHelpers, verify: this.o.checkIR, preciseOffsets: PRECISE_AT_MEMORY_ACCESS };
+    let sb = optimise(lifted.sb, opt);
+    // As in Valgrind: optimise, hand the block to the tool, optimise its instrumentation.
+    const instrumented = this.tools.instrument(sb);
+    if (instrumented) sb = optimise(instrumented, { ...opt, guestStateSize: this.stateSize });
     if (tracing && this.trace.ir !== 'before') this.o.log(traceOptimised(sb));
     // Guest instructions begun by the time statement i ends the block: its IMarks up to i.
     const insns = new Int32Array(sb.stmts.length + 1);
     sb.stmts.forEach((st, i) => { insns[i + 1] = insns[i]! + (st.tag === 'IMark' ? 1 : 0); });
     for (let i = 0; i < sb.stmts.length; i++) insns[i] = insns[i + 1]!;
-    const t = { block: compile(sb, this.helpers), insns };
+    const t: Translation = { addr, lifted, sb, block: compile(sb, this.helpers), insns, runs: 0 };
     if (lifted.noDecode) this.noDecode.set(addr, lifted.noDecode.report);
-    this.cache.set(addr, t);
+    if (maxInsns === undefined) this.cache.set(addr, t);
     return t;
   }
 
@@ -233,20 +263,64 @@ export class Machine {
 
   /** Run up to `maxBlocks` blocks (so a host can stay responsive); returns where the run stands. */
   run(maxBlocks = Infinity): RunState {
-    const env: ExecEnv = { state: this.state, mem: this.mem };
     for (let i = 0; i < maxBlocks; i++) {
       const rip = this.rip;
-      if (rip === this.programEntry && !this.atEntry) this.atEntry = { blocks: this.blocksRun, insns: this.insnsRun };
-      const t = this.cache.get(rip) ?? this.translate(rip);
-      const exit = t.block.run(env);
-      this.blocksRun++;
-      this.insnsRun += t.insns[exit.stmtIndex]!;
-      this.proc.clock.advance(1000);
-      const outcome = this.handleExit(exit);
+      if (i > 0 && this.breakAt.has(rip)) break;
+      const outcome = this.runBlock(this.cache.get(rip) ?? this.translate(rip));
       if (outcome) return outcome;
     }
     return { kind: 'running', blocked: false };
   }
+
+  /** Runs `t`, the translation of the block at rip, with the run loop's accounting and
+   *  exit handling; `exec` stands in for its compiled code (a debugger's IR stepper). */
+  runBlock(t: Translation, exec?: (env: ExecEnv) => BlockExit): RunState | undefined {
+    if (this.rip === this.programEntry && !this.atEntry) this.atEntry = { blocks: this.blocksRun, insns: this.insnsRun };
+    const exit = exec ? exec(this.env) : t.block.run(this.env);
+    t.runs++;
+    this.blocksRun++;
+    this.insnsRun += t.insns[exit.stmtIndex]!;
+    this.proc.clock.advance(1000);
+    return this.handleExit(exit);
+  }
+
+  // Debugging (core/debugger.ts): the translations, and blocks run other ways.
+
+  /** Every cached translation, in the order they were made. */
+  translated(): IterableIterator<Translation> {
+    return this.cache.values();
+  }
+
+  /** The block at addr's translation, made (and cached) if there is none. */
+  translation(addr: number): Translation {
+    return this.cache.get(addr) ?? this.translate(addr);
+  }
+
+  /** The one instruction at addr as a block of its own, not cached. */
+  translateInsn(addr: number): Translation {
+    return this.translate(addr, 1);
+  }
+
+  /** Forgets the translations that run through addr without starting there (a breakpoint
+   *  was set at addr, and blocks must now end before it). */
+  discardThrough(addr: number): void {
+    for (const [start, t] of this.cache) {
+      if (start < addr && t.lifted.instrs.some((ins) => ins.addr === addr)) this.cache.delete(start);
+    }
+  }
+
+  /** An IR stepper over `t`, against the live guest state and memory. */
+  stepper(t: Translation): IRStepper {
+    return new IRStepper(t.sb, this.helpers, this.env);
+  }
+
+  /** The register file (VEX layout), a view onto the shared memory. */
+  get guestState(): DataView {
+    return this.state;
+  }
+
+  /** Where the register file lives in the shared memory. */
+  static readonly STATE_ADDR = STATE_ADDR;
 
   private handleExit(exit: BlockExit): RunState | undefined {
     if (exit.kind === 'fault') {
@@ -263,6 +337,9 @@ export class Machine {
         return undefined;
       case 'Sys_syscall':
         return this.syscall();
+      case 'ClientReq':
+        this.tools.clientRequest(exit.next);
+        return undefined;
       case 'NoDecode': {
         const addr = exit.next;
         this.reportUnrecognised(addr);
@@ -280,6 +357,42 @@ export class Machine {
     }
   }
 
+  /** The tool's final report, once the run has ended; an exit status that replaces the
+   *  program's (--error-exitcode), or undefined. */
+  finish(end: RunState): number | undefined {
+    return this.tools.fini(end.kind === 'exited');
+  }
+
+  /** Runs the guest function at addr with integer arguments until it returns to a sentinel
+   *  return address, then restores the registers (memcheck's __libc_freeres at exit). */
+  private callGuest(addr: number, args: bigint[]): boolean {
+    const saved = new Uint8Array(this.state.buffer, this.state.byteOffset, this.stateSize).slice();
+    const s = this.state;
+    const oldSp = Number(s.getBigUint64(OFFSET_RSP, true));
+    const sp = Number((BigInt(oldSp) - RED_ZONE_AND_MORE) & ~15n) - 8;
+    const ret = new Uint8Array(8);
+    new DataView(ret.buffer).setBigUint64(0, BigInt(CALL_GUEST_RETURN), true);
+    let returned = false;
+    if (!this.as.writeBytes(sp, ret)) {
+      // The frame and the red zone below it, which the guest may use without moving rsp.
+      this.tools.memDefined(sp - STACK_RED_ZONE, oldSp - sp + STACK_RED_ZONE);
+      s.setBigUint64(OFFSET_RSP, BigInt(sp), true);
+      args.forEach((a, i) => s.setBigUint64(OFFSET_GPR([7, 6, 2, 1, 8, 9][i]!), a, true));
+      this.setRip(addr);
+      while (!returned) {
+        if (this.rip === CALL_GUEST_RETURN) returned = true;
+        else if (this.runBlock(this.cache.get(this.rip) ?? this.translate(this.rip))) break;
+      }
+    }
+    new Uint8Array(this.state.buffer, this.state.byteOffset, this.stateSize).set(saved);
+    return returned;
+  }
+
+  /** Forgets the translations that start in [addr, addr+len) (the guest changed its code). */
+  private discardRange(addr: number, len: number): void {
+    for (const start of [...this.cache.keys()]) if (start >= addr && start < addr + len) this.cache.delete(start);
+  }
+
   private setRip(addr: number): void {
     this.state.setBigUint64(OFFSET_RIP, BigInt(addr), true);
   }
@@ -290,11 +403,13 @@ export class Machine {
     const nr = Number(reg(0));
     if (nr === NR_RT_SIGRETURN) return this.sigreturn();
     const args = new SyscallArgs([reg(7), reg(6), reg(2), reg(10), reg(8), reg(9)]);
+    const spec = this.kernel.syscalls.lookup(nr);
+    this.tools.preSyscall(spec, args, Number(s.getBigUint64(OFFSET_IP_AT_SYSCALL, true)));
     const outcome: SyscallOutcome = this.kernel.syscalls.dispatch(nr, {
       args, proc: this.proc, mem: this.as, state: s, warn: (m) => this.log.core(m), mapFile: this.kernel.mapFile,
     });
     const setResult = (r: number) => s.setBigUint64(OFFSET_GPR(0), BigInt.asUintN(64, BigInt(r)), true);
-    if (typeof outcome === 'number') { setResult(outcome); return undefined; }
+    if (typeof outcome === 'number') { setResult(outcome); this.tools.postSyscall(spec, args, outcome); return undefined; }
     switch (outcome.kind) {
       case 'exit': return { kind: 'exited', status: outcome.status };
       case 'signal': setResult(outcome.result); return this.signal({ signo: outcome.signo, addr: this.rip, sent: true });
@@ -377,13 +492,24 @@ export class Machine {
   }
 }
 
-/** A translated block, with the number of guest instructions begun at each statement. */
-interface Translation {
+/** A translated block: its IR as lifted and as run, its code, the number of guest
+ *  instructions begun at each statement, and how many times it has run. */
+export interface Translation {
+  addr: number;
+  lifted: LiftedBlock;
+  sb: IRSB;
   block: CompiledBlock;
   insns: Int32Array;
+  runs: number;
 }
 
 const NR_RT_SIGRETURN = 15;
+/** callGuest's return address: never mapped, so never translated. */
+const CALL_GUEST_RETURN = 0x1000;
+/** Where callGuest's frame goes: below the red zone and whatever the guest keeps there. */
+const RED_ZONE_AND_MORE = 1024n;
+/** The System V ABI's red zone below rsp. */
+const STACK_RED_ZONE = 128;
 const SA_SIGINFO = 4n;
 const SA_NODEFER = 0x40000000n;
 const SA_RESETHAND = 0x80000000n;

@@ -16,6 +16,11 @@ export class ValgrindLog {
     for (const t of texts) this.line(t);
   }
 
+  /** Text without the `==PID==` prefix (the suppressions --gen-suppressions prints). */
+  raw(text: string): void {
+    this.sink(text);
+  }
+
   /** `--PID-- text`: the core's messages (unhandled syscalls, warnings). */
   core(text: string): void {
     this.sink(`--${this.pid}-- ${text}\n`);

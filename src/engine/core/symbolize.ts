@@ -54,6 +54,28 @@ export class Symbolizer {
     return hit && { name: demangle(hit.symbol.name) ?? hit.symbol.name, offset: hit.offset };
   }
 
+  /** `name+0xoff` as debuggers spell an address (kdb, gdb), or undefined outside any
+   *  known function. */
+  symbolOffset(addr: number): string | undefined {
+    const f = this.functionAt(addr);
+    return f && `${f.name}+0x${f.offset.toString(16)}`;
+  }
+
+  /** A function's address by its symbol name, in the first object that has it (the
+   *  program before its libraries, as they were loaded). */
+  addressOf(name: string): number | undefined {
+    for (const o of this.objects) {
+      const s = o.symbols.byName(name);
+      if (s) return s.addr + o.bias;
+    }
+    return undefined;
+  }
+
+  /** The path of the object mapped at addr. */
+  objectPath(addr: number): string | undefined {
+    return this.objectAt(addr)?.path;
+  }
+
   /** The function name at addr, demangled, or undefined. */
   functionName(addr: number): string | undefined {
     return this.functionAt(addr)?.name;
@@ -71,13 +93,14 @@ export class Symbolizer {
     return loc ? `${hex}: ${shown} (${loc.file}:${loc.line})` : `${hex}: ${shown} (in ${o.path})`;
   }
 
-  /** The addresses of a stack trace: pc, then each caller's return address - 1. */
-  stackTrace(regs: UnwindRegs, read: ReadU64, max = NUM_CALLERS): number[] {
+  /** The addresses of a stack trace: pc, then each caller's return address - 1. Valgrind's
+   *  traces end at main or below it; a debugger's (`endAtMain` false) go on while they can. */
+  stackTrace(regs: UnwindRegs, read: ReadU64, max = NUM_CALLERS, endAtMain = true): number[] {
     const ips = [regs.rip];
     let r = regs;
     while (ips.length < max) {
       const name = this.functionName(ips[ips.length - 1]!);
-      if (name && fnNameKind(name) !== 'normal') break;
+      if (endAtMain && name && fnNameKind(name) !== 'normal') break;
       const o = this.objectAt(r.rip);
       const step = o?.unwinder.unwindStep({ ...r, rip: ips.length === 1 ? r.rip : r.rip - 1 }, read);
       if (!step || step.rip <= 1) break;

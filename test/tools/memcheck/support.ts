@@ -3,9 +3,13 @@
 import { compile, type HelperTable, type MemoryPort } from '../../../src/engine/backend/interp/index.ts';
 import { assertSaneIRSB, optimise, parseIRSB, ppIRSB } from '../../../src/engine/ir/index.ts';
 import { instrumentMemcheck, type InstrumentOptions } from '../../../src/engine/tools/memcheck/instrument.ts';
+import { OriginMemory } from '../../../src/engine/tools/memcheck/origin-memory.ts';
+import type { OriginKind } from '../../../src/engine/tools/memcheck/origins.ts';
 import { memcheckHelpers } from '../../../src/engine/tools/memcheck/shadow-helpers.ts';
 import { ShadowMemory } from '../../../src/engine/tools/memcheck/shadow-memory.ts';
-import { MEMCHECK_STATE_SIZE, SHADOW_STATE_OFFSET } from '../../../src/engine/tools/memcheck/shadow-state.ts';
+import {
+  MEMCHECK_ORIGIN_STATE_SIZE, MEMCHECK_STATE_SIZE, ORIGIN_STATE_OFFSET, SHADOW_STATE_OFFSET,
+} from '../../../src/engine/tools/memcheck/shadow-state.ts';
 
 export const RAX = 16, RCX = 24, RDX = 32, RBX = 40;
 
@@ -21,6 +25,11 @@ export interface MemcheckRun {
   /** V bits of the 8-byte register at `offset` after the run. */
   vbits(offset: number): bigint;
   value(offset: number): bigint;
+  /** With trackOrigins: memory's otags, the origins the helpers asked for, and the otag
+   *  of the register at `offset` after the run. */
+  origins: OriginMemory;
+  newOrigins: { kind: OriginKind; pc: number; otag: number }[];
+  otag(offset: number): number;
 }
 
 /** Flat memory of 64 KiB at 0x10000, little-endian. */
@@ -51,32 +60,53 @@ export interface RunOptions extends InstrumentOptions {
   memory?: (m: ShadowMemory) => void;
   pure?: HelperTable['pure'];
   dirty?: HelperTable['dirty'];
+  /** With trackOrigins: prepare origin memory, and the registers' otags. */
+  originMemory?: (m: OriginMemory) => void;
+  regOrigins?: [offset: number, otag: number][];
 }
+
+/** The otags the test OriginSource hands out: 0x1000, 0x1004, ... */
+export const FIRST_NEW_OTAG = 0x1000;
 
 export function runMemcheck(ir: string, regs: RegInit[], o: RunOptions = {}): MemcheckRun {
   const sb = parseIRSB(ir);
   const inst = instrumentMemcheck(sb, o);
-  assertSaneIRSB(inst, { guestStateSize: MEMCHECK_STATE_SIZE });
-  const opt = optimise(inst, { guestStateSize: MEMCHECK_STATE_SIZE });
+  const stateSize = o.trackOrigins ? MEMCHECK_ORIGIN_STATE_SIZE : MEMCHECK_STATE_SIZE;
+  assertSaneIRSB(inst, { guestStateSize: stateSize });
+  const opt = optimise(inst, { guestStateSize: stateSize });
   const shadow = new ShadowMemory();
   o.memory?.(shadow);
+  const origins = new OriginMemory();
+  o.originMemory?.(origins);
+  const newOrigins: MemcheckRun['newOrigins'] = [];
+  const source = {
+    newOrigin: (kind: OriginKind, pc: number) => {
+      const otag = FIRST_NEW_OTAG + 4 * newOrigins.length;
+      newOrigins.push({ kind, pc, otag });
+      return otag;
+    },
+  };
   const errors: string[] = [];
+  const from = (otag?: number) => (o.trackOrigins ? ` otag 0x${(otag ?? 0).toString(16)}` : '');
   const mc = memcheckHelpers(shadow, {
     addrError: (pc, addr, size, w) => errors.push(`Invalid ${w ? 'write' : 'read'} of size ${size} at 0x${addr.toString(16)} pc 0x${pc.toString(16)}`),
-    condError: (pc) => errors.push(`Conditional jump pc 0x${pc.toString(16)}`),
-    valueError: (pc, size) => errors.push(`Use of uninitialised value of size ${size} pc 0x${pc.toString(16)}`),
-  });
-  const state = new DataView(new ArrayBuffer(MEMCHECK_STATE_SIZE));
+    condError: (pc, otag) => errors.push(`Conditional jump pc 0x${pc.toString(16)}${from(otag)}`),
+    valueError: (pc, size, otag) => errors.push(`Use of uninitialised value of size ${size} pc 0x${pc.toString(16)}${from(otag)}`),
+  }, o.trackOrigins ? { memory: origins, source } : undefined);
+  const state = new DataView(new ArrayBuffer(stateSize));
   for (const [off, value, v] of regs) {
     state.setBigUint64(off, value, true);
     state.setBigUint64(off + SHADOW_STATE_OFFSET, v, true);
   }
+  for (const [off, otag] of o.regOrigins ?? []) state.setUint32(off + ORIGIN_STATE_OFFSET, otag, true);
   const exit = compile(opt, { pure: o.pure ?? {}, dirty: { ...o.dirty, ...mc.dirty } }).run({ state, mem: smallMemory() });
   if (exit.kind !== 'exit') throw new Error(`block stopped: ${exit.kind}`);
   return {
     state, shadow, errors, ir: ppIRSB(inst),
     vbits: (off) => state.getBigUint64(off + SHADOW_STATE_OFFSET, true),
     value: (off) => state.getBigUint64(off, true),
+    origins, newOrigins,
+    otag: (off) => state.getUint32(off + ORIGIN_STATE_OFFSET, true),
   };
 }
 

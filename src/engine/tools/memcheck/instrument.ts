@@ -14,8 +14,15 @@
 //
 // Shadow statements for an original statement go just before it, so an error is reported
 // with the guest state as it was before the instruction's effect.
+//
+// With origins (trackOrigins, --track-origins=yes) every value also gets an origin tag
+// (otag, an I32; 0 = unknown) saying which allocation made it undefined, as memcheck's
+// "B" statements do: an operation's otag is the Max32U of its operands' otags (any
+// undefined bit of the result came from one of them, and the defined ones usually carry
+// 0); the guest state's otags are a third copy at ORIGIN_STATE_OFFSET; memory's come from
+// the b_load/b_store helpers; a check passes the otag on to its report.
 
-import { IRSBBuilder, binop, c64, get, ite } from '../../ir/builder.ts';
+import { IRSBBuilder, binop, c32, c64, get, getI, ite, unop } from '../../ir/builder.ts';
 import {
   sizeofIRType, type CAS, type Dirty, type IRAtom, type IRExpr, type IRGuestEffect, type IRRegArray, type IRSB,
   type IRStmt, type IRTemp, type IRType,
@@ -23,15 +30,21 @@ import {
 import {
   OFFSET_CC_NDEP, OFFSET_CC_OP, OFFSET_CMLEN, OFFSET_CMSTART, OFFSET_DFLAG, OFFSET_EMNOTE, OFFSET_FC3210,
   OFFSET_FPROUND, OFFSET_FPTAG, OFFSET_FS_BASE, OFFSET_FTOP, OFFSET_GPR, OFFSET_IDFLAG, OFFSET_IP_AT_SYSCALL,
-  OFFSET_RIP, OFFSET_RSP, OFFSET_SC_CLASS, OFFSET_SSEROUND,
+  OFFSET_RIP, OFFSET_RSP, OFFSET_SC_CLASS, OFFSET_SSEROUND, OFFSET_YMM,
 } from '../../guest/amd64/state.ts';
-import { SHADOW_STATE_OFFSET } from './shadow-state.ts';
+import { ORIGIN_STATE_OFFSET, SHADOW_STATE_OFFSET } from './shadow-state.ts';
 import { binopV, definedOf, lazy, pcast, shadowType, triopV, unopV, uifu, type Detail } from './vbits.ts';
-import { MAKE_STACK_UNINIT, SP_UPDATE, loadHelperName, storeHelperName, valueCheckHelperName } from './shadow-helpers.ts';
+import {
+  MAKE_STACK_UNINIT, MAKE_STACK_UNINIT_W_O, SP_UPDATE, SP_UPDATE_W_O, loadHelperName, originLoadHelperName,
+  originStoreHelperName, storeHelperName, valueCheckHelperName, valueCheckOriginHelperName,
+} from './shadow-helpers.ts';
 
 export interface InstrumentOptions {
   /** false: no uninitialised-value checks (--undef-value-errors=no); V bits still flow. */
   undefValueErrors?: boolean;
+  /** --track-origins=yes: also propagate origin tags (the block then needs
+   *  MEMCHECK_ORIGIN_STATE_SIZE of guest state, and memcheckHelpers' origin helpers). */
+  trackOrigins?: boolean;
 }
 
 /** Guest state that memcheck treats as always defined: no shadow is read or written for
@@ -47,6 +60,36 @@ function alwaysDefined(offset: number, size: number): boolean {
   return ALWAYS_DEFINED.some((r) => r.offset <= offset && offset + size <= r.offset + r.size);
 }
 
+const YMM_BASE = OFFSET_YMM(0);
+const YMM_END = OFFSET_YMM(17);
+
+/** Where the otag of guest state [offset, offset+size) lives (before adding
+ *  ORIGIN_STATE_OFFSET), or undefined if it has none: one otag per register, so a write
+ *  to %al replaces the otag of all of %rax (memcheck's get_otrack_shadow_offset). A vector
+ *  register is one register; anything else is cut into 8-byte registers. */
+export function originSlot(offset: number, size: number): number | undefined {
+  if (alwaysDefined(offset, size)) return undefined;
+  if (offset >= YMM_BASE && offset < YMM_END) {
+    const base = offset - ((offset - YMM_BASE) % 32);
+    return offset + size <= base + 32 ? base : undefined;
+  }
+  const base = offset & ~7;
+  return offset + size <= base + 8 ? base : undefined;
+}
+
+/** The origin copy of a register array: otags of 8-byte elements kept as I64 at their
+ *  elements' offsets (the x87 stack); other arrays have none. */
+function originArray(d: IRRegArray): IRRegArray | undefined {
+  return sizeofIRType(d.elemTy) === 8 ? { base: d.base + ORIGIN_STATE_OFFSET, elemTy: 'I64', nElems: d.nElems } : undefined;
+}
+
+/** amd64's red zone below %rsp (VG_STACK_REDZONE_SZB). */
+const STACK_REDZONE = 128;
+
+/** The otag of a value nobody gave an origin: constants, defined inputs. */
+const NO_OTAG = c32(0);
+const isNoOtag = (a: IRAtom): boolean => a.tag === 'Const' && a.value === 0n;
+
 /** What a helper that may report an error reads: the registers the error's stack trace is
  *  unwound from (rsp, rbp, rip). Declaring them keeps the optimiser from sinking their
  *  PUTs past the call. */
@@ -57,19 +100,21 @@ export const REPORTING_HELPER_READS: readonly IRGuestEffect[] = [
 ];
 
 export function instrumentMemcheck(sb: IRSB, o: InstrumentOptions = {}): IRSB {
-  return new Instrumenter(sb, o.undefValueErrors !== false).run();
+  return new Instrumenter(sb, o.undefValueErrors !== false, o.trackOrigins === true).run();
 }
 
 class Instrumenter {
   private readonly b: IRSBBuilder;
   /** V bits of each original temp, once assigned. */
   private readonly shadow: (IRAtom | undefined)[] = [];
+  /** With origins: the otag (I32) of each original temp, once assigned. */
+  private readonly otag: (IRAtom | undefined)[] = [];
   private readonly addressOnly: ReadonlySet<IRTemp>;
   private readonly bogus: boolean;
   /** The current guest instruction's address, passed to helpers for error reports. */
   private pc = 0;
 
-  constructor(private readonly sb: IRSB, private readonly checks: boolean) {
+  constructor(private readonly sb: IRSB, private readonly checks: boolean, private readonly origins: boolean) {
     this.b = new IRSBBuilder({ offsIP: sb.offsIP, tyenv: sb.tyenv });
     this.addressOnly = tempsUsedOnlyAsAddresses(sb);
     this.bogus = hasBogusLiterals(sb);
@@ -78,7 +123,20 @@ class Instrumenter {
   run(): IRSB {
     for (const s of this.sb.stmts) this.stmt(s);
     if (this.sb.next.tag !== 'Const') this.complain(this.sb.next);
+    if ((this.sb.jumpkind === 'Call' || this.sb.jumpkind === 'Ret') && !this.sb.stmts.some((s) => s.tag === 'AbiHint')) {
+      this.redZoneHint(this.sb.next);
+    }
     return this.b.finish(this.sb.next, this.sb.jumpkind);
+  }
+
+  /** VEX's amd64 front end ends a call and a return with AbiHint(%rsp-128, 128, nia): the
+   *  red zone below the new stack pointer holds nothing defined, and its origin is a stack
+   *  allocation at nia — so a callee's locals are "created" at its entry. A block lifted
+   *  without the hint gets it here, after the last PUT to %rsp (hint included, so the
+   *  printed IR reads like valgrind's). */
+  private redZoneHint(nia: IRExpr): void {
+    const base = this.b.assign(binop('Sub64', this.b.assign(get(OFFSET_RSP, 'I64')), c64(STACK_REDZONE)));
+    this.stmt({ tag: 'AbiHint', base, len: STACK_REDZONE, nia });
   }
 
   private stmt(s: IRStmt): void {
@@ -89,23 +147,34 @@ class Instrumenter {
         this.pc = s.addr;
         break;
       case 'AbiHint':
-        // The red zone below the stack pointer after a call or return holds nothing defined.
-        b.dirty({ callee: { name: MAKE_STACK_UNINIT }, args: [s.base, c64(s.len)] });
+        // The red zone below the stack pointer after a call or return holds nothing defined;
+        // with origins, it was made by a stack allocation at the call's (or return's) target.
+        if (this.origins) b.dirty({ callee: { name: MAKE_STACK_UNINIT_W_O }, args: [s.base, c64(s.len), s.nia] });
+        else b.dirty({ callee: { name: MAKE_STACK_UNINIT }, args: [s.base, c64(s.len)] });
         break;
       case 'WrTmp':
         this.shadow[s.tmp] = this.vbits(s.data, this.detail(s.tmp));
+        if (this.origins) this.otag[s.tmp] = this.originOf(s.data);
         break;
-      case 'Put':
-        if (s.offset === OFFSET_RSP && b.typeOf(s.data) === 'I64') this.spUpdate(s.data);
-        if (!alwaysDefined(s.offset, sizeofIRType(b.typeOf(s.data)))) b.put(s.offset + SHADOW_STATE_OFFSET, this.vbits(s.data));
+      case 'Put': {
+        const size = sizeofIRType(b.typeOf(s.data));
+        if (s.offset === OFFSET_RSP && size === 8) this.spUpdate(s.data);
+        if (!alwaysDefined(s.offset, size)) b.put(s.offset + SHADOW_STATE_OFFSET, this.vbits(s.data));
+        const slot = this.origins ? originSlot(s.offset, size) : undefined;
+        if (slot !== undefined) b.put(slot + ORIGIN_STATE_OFFSET, this.originOf(s.data));
         break;
-      case 'PutI':
+      }
+      case 'PutI': {
         this.complain(s.ix);
         b.putI(shadowArray(s.descr), s.ix, s.bias, this.vbits(s.data));
+        const oa = this.origins ? originArray(s.descr) : undefined;
+        if (oa) b.putI(oa, s.ix, s.bias, b.assign(unop('32Uto64', this.originOf(s.data))));
         break;
+      }
       case 'Store':
         this.complain(s.addr);
         this.storeV(s.addr, this.vbits(s.data));
+        if (this.origins) this.storeB(s.addr, sizeofIRType(b.typeOf(s.data)), this.originOf(s.data));
         break;
       case 'CAS': return this.cas(s);
       case 'Dirty': return this.dirty(s);
@@ -173,6 +242,61 @@ class Instrumenter {
     }
   }
 
+  // ---------------------------------------------------------------- origins
+
+  /** The otag of an original expression (memcheck's schemeE). */
+  private originOf(e: IRExpr): IRAtom {
+    const { b } = this;
+    switch (e.tag) {
+      case 'Const': return NO_OTAG;
+      case 'RdTmp': return this.otag[e.tmp] ?? NO_OTAG;
+      case 'Get': {
+        const slot = originSlot(e.offset, sizeofIRType(e.ty));
+        return slot === undefined ? NO_OTAG : b.assign(get(slot + ORIGIN_STATE_OFFSET, 'I32'));
+      }
+      case 'GetI': {
+        const oa = originArray(e.descr);
+        return oa ? b.assign(unop('64to32', b.assign(getI(oa, e.ix, e.bias)))) : NO_OTAG;
+      }
+      case 'Load': return this.loadB(sizeofIRType(e.ty), e.addr);
+      case 'Unop': case 'Binop': case 'Triop': case 'Qop':
+        return this.maxOtag(e.args.map((a) => this.originOf(a)));
+      case 'ITE': {
+        // The chosen arm's otag, or the condition's if that is undefined.
+        const o1 = this.originOf(e.iftrue);
+        const o0 = this.originOf(e.iffalse);
+        const arm = isNoOtag(o1) && isNoOtag(o0) ? NO_OTAG : b.assign(ite(e.cond, o1, o0));
+        return this.maxOtag([this.originOf(e.cond), arm]);
+      }
+      case 'CCall': {
+        const mask = e.callee.mcxMask ?? 0;
+        return this.maxOtag(e.args.filter((_, i) => (mask & (1 << i)) === 0).map((a) => this.originOf(a)));
+      }
+    }
+  }
+
+  /** Max32U of otags, skipping the known-zero ones (memcheck's gen_maxU32). */
+  private maxOtag(os: readonly IRAtom[]): IRAtom {
+    let acc: IRAtom = NO_OTAG;
+    for (const o of os) {
+      if (isNoOtag(o) || (o.tag === 'RdTmp' && acc.tag === 'RdTmp' && o.tmp === acc.tmp)) continue;
+      acc = isNoOtag(acc) ? o : this.b.assign(binop('Max32U', acc, o));
+    }
+    return acc;
+  }
+
+  /** The otag of `size` bytes at addr; 0 when a guard skips the access. */
+  private loadB(size: number, addr: IRExpr, guard?: IRExpr): IRAtom {
+    const o = this.b.dirty({ callee: { name: originLoadHelperName(size) }, args: [addr], retTy: 'I32', guard });
+    return guard ? this.b.assign(ite(guard, o, NO_OTAG)) : o;
+  }
+
+  /** Sets the otag of `size` bytes at addr — also when it is 0, so that a defined store
+   *  forgets the bytes' old origin (memcheck's gen_store_b). */
+  private storeB(addr: IRExpr, size: number, otag: IRAtom, guard?: IRExpr): void {
+    this.b.dirty({ callee: { name: originStoreHelperName(size) }, args: [addr, otag], guard });
+  }
+
   // ---------------------------------------------------------------- checks
 
   /** Reports (once) if the original atom `a` has an undefined bit; afterwards its temp's
@@ -183,11 +307,12 @@ class Instrumenter {
     const v = this.vbits(a);
     if (v.tag === 'Const' && v.value === 0n) return;
     const ty = b.typeOf(a);
+    const size = ty === 'I1' ? 0 : sizeofIRType(ty);
     const cond = pcast(b, 'I1', v);
     b.dirty({
-      callee: { name: valueCheckHelperName(ty === 'I1' ? 0 : sizeofIRType(ty)) },
+      callee: { name: this.origins ? valueCheckOriginHelperName(size) : valueCheckHelperName(size) },
       guard: cond,
-      args: [c64(this.pc)],
+      args: this.origins ? [c64(this.pc), this.originOf(a)] : [c64(this.pc)],
       fxState: [...REPORTING_HELPER_READS],
     });
     if (a.tag === 'RdTmp') this.shadow[a.tmp] = definedOf(shadowType(ty));
@@ -198,7 +323,10 @@ class Instrumenter {
    *  its core inserts as VG_(unknown_SP_update) calls). */
   private spUpdate(newSP: IRExpr): void {
     const old = this.b.assign(get(OFFSET_RSP, 'I64'));
-    this.b.dirty({ callee: { name: SP_UPDATE }, args: [old, newSP], fxState: [{ fx: 'Read', offset: OFFSET_RSP, size: 8 }] });
+    const fxState: IRGuestEffect[] = [{ fx: 'Read', offset: OFFSET_RSP, size: 8 }];
+    // With origins, the new frame was made by a stack allocation at this instruction.
+    if (this.origins) this.b.dirty({ callee: { name: SP_UPDATE_W_O }, args: [old, newSP, c64(this.pc)], fxState });
+    else this.b.dirty({ callee: { name: SP_UPDATE }, args: [old, newSP], fxState });
   }
 
   // ---------------------------------------------------------------- memory
@@ -234,9 +362,15 @@ class Instrumenter {
     const size = sizeofIRType(ty);
     const vdataLo = this.vbits(s.dataLo);
     const vdataHi = s.dataHi && this.vbits(s.dataHi);
+    const odataLo = this.origins ? this.originOf(s.dataLo) : NO_OTAG;
+    const odataHi = this.origins && s.dataHi ? this.originOf(s.dataHi) : NO_OTAG;
     const hiAddr = s.oldHi === undefined ? undefined : b.assign(binop('Add64', s.addr, c64(size)));
     this.shadow[s.oldLo] = this.loadV(ty, s.addr);
     if (s.oldHi !== undefined) this.shadow[s.oldHi] = this.loadV(ty, hiAddr!);
+    if (this.origins) {
+      this.otag[s.oldLo] = this.loadB(size, s.addr);
+      if (s.oldHi !== undefined) this.otag[s.oldHi] = this.loadB(size, hiAddr!);
+    }
     b.add(s);
     const eq = `CasCmpEQ${ty.slice(1)}` as 'CasCmpEQ64';
     let ok: IRAtom = b.assign(binop(eq, { tag: 'RdTmp', tmp: s.oldLo }, s.expdLo));
@@ -245,6 +379,10 @@ class Instrumenter {
     }
     this.storeV(s.addr, vdataLo, ok);
     if (hiAddr && vdataHi) this.storeV(hiAddr, vdataHi, ok);
+    if (this.origins) {
+      this.storeB(s.addr, size, odataLo, ok);
+      if (hiAddr) this.storeB(hiAddr, size, odataHi, ok);
+    }
   }
 
   /** A dirty helper is opaque: every input (arguments, guest state and memory it declares
@@ -272,18 +410,48 @@ class Instrumenter {
       for (const [off, ty] of pieces(0, d.mem.size)) inputs.push(this.loadV(ty, b.assign(binop('Add64', d.mem.addr, c64(off))), guard));
     }
     const all = lazy(b, 'I64', inputs);
+    const otag = this.origins ? this.dirtyOrigin(d, guard) : NO_OTAG;
     b.add(d);
     if (d.tmp !== undefined) this.shadow[d.tmp] = pcast(b, shadowType(b.tyenv[d.tmp]!), all);
+    if (d.tmp !== undefined && this.origins) this.otag[d.tmp] = otag;
     for (const fx of d.fxState) {
       if (fx.fx === 'Read') continue;
       for (const [off, ty] of pieces(fx.offset, fx.size)) {
         if (!alwaysDefined(off, sizeofIRType(ty))) putShadow(off, ty, pcast(b, ty, all));
       }
+      if (this.origins) {
+        for (const slot of originSlots(fx.offset, fx.size)) {
+          const old = () => b.assign(get(slot + ORIGIN_STATE_OFFSET, 'I32'));
+          b.put(slot + ORIGIN_STATE_OFFSET, guard ? b.assign(ite(guard, otag, old())) : otag);
+        }
+      }
     }
     if (d.mem && d.mem.fx !== 'Read') {
       if (d.mem.fx === 'Write') this.complain(d.mem.addr);
-      for (const [off, ty] of pieces(0, d.mem.size)) this.storeV(b.assign(binop('Add64', d.mem.addr, c64(off))), pcast(b, ty, all), guard);
+      for (const [off, ty] of pieces(0, d.mem.size)) {
+        const addr = b.assign(binop('Add64', d.mem.addr, c64(off)));
+        this.storeV(addr, pcast(b, ty, all), guard);
+        if (this.origins) this.storeB(addr, sizeofIRType(ty), otag, guard);
+      }
     }
+  }
+
+  /** The otag of everything a dirty helper reads (its guard, arguments, guest state and
+   *  memory): the origin of all it writes. */
+  private dirtyOrigin(d: Dirty, guard: IRExpr | undefined): IRAtom {
+    const { b } = this;
+    const os: IRAtom[] = [this.originOf(d.guard)];
+    for (const a of d.args) if (a.tag !== 'GSPTR' && a.tag !== 'VECRET') os.push(this.originOf(a));
+    for (const fx of d.fxState) {
+      if (fx.fx === 'Write') continue;
+      for (const slot of originSlots(fx.offset, fx.size)) os.push(b.assign(get(slot + ORIGIN_STATE_OFFSET, 'I32')));
+    }
+    if (d.mem && d.mem.fx !== 'Write') {
+      for (const [off, ty] of pieces(0, d.mem.size)) {
+        os.push(this.loadB(sizeofIRType(ty), b.assign(binop('Add64', d.mem.addr, c64(off))), guard));
+      }
+    }
+    return this.maxOtag(os);
   }
 }
 
@@ -300,6 +468,16 @@ function pieces(offset: number, size: number): [number, IRType][] {
     left -= n;
   }
   return out;
+}
+
+/** The distinct origin slots of guest state [offset, offset+size). */
+function originSlots(offset: number, size: number): number[] {
+  const slots = new Set<number>();
+  for (const [off, ty] of pieces(offset, size)) {
+    const slot = originSlot(off, sizeofIRType(ty));
+    if (slot !== undefined) slots.add(slot);
+  }
+  return [...slots];
 }
 
 function shadowArray(d: IRRegArray): IRRegArray {

@@ -8,15 +8,25 @@
 
 import type { DirtyHelper, HelperTable } from '../../backend/interp/env.ts';
 import type { Vec } from '../../backend/interp/values.ts';
+import type { OriginMemory } from './origin-memory.ts';
+import type { OriginSource } from './origins.ts';
 import type { GuestAddr, ShadowAccessSize, ShadowMemory } from './shadow-memory.ts';
 
 export interface MemcheckErrorSink {
   /** A load/store touching unaddressable memory: "Invalid read/write of size N". */
   addrError(pc: GuestAddr, addr: GuestAddr, size: number, isWrite: boolean): void;
-  /** "Conditional jump or move depends on uninitialised value(s)". */
-  condError(pc: GuestAddr): void;
+  /** "Conditional jump or move depends on uninitialised value(s)". `otag`: the value's
+   *  origin with --track-origins=yes (0 or absent: unknown). */
+  condError(pc: GuestAddr, otag?: number): void;
   /** "Use of uninitialised value of size N" (an address, a computed jump target, ...). */
-  valueError(pc: GuestAddr, size: number): void;
+  valueError(pc: GuestAddr, size: number, otag?: number): void;
+}
+
+/** What the origin helpers need (--track-origins=yes): the otags of memory, and where
+ *  new ones come from. */
+export interface MemcheckOrigins {
+  memory: OriginMemory;
+  source: OriginSource;
 }
 
 const SIZES: readonly ShadowAccessSize[] = [1, 2, 4, 8, 16, 32];
@@ -41,6 +51,30 @@ export const MAKE_STACK_UNINIT = 'MC_helperc_MAKE_STACK_UNINIT';
 
 /** The stack pointer changed from old to new (I64, I64): see stackPointerMoved. */
 export const SP_UPDATE = 'MC_helperc_SP_update';
+
+// With origins (--track-origins=yes): the helpers that move otags, and the variants of
+// the above that also give their bytes an origin.
+
+/** The otag (I32) of a load of `size` bytes: (addr). */
+export function originLoadHelperName(size: number): string {
+  return `MC_helperc_b_load${size}`;
+}
+
+/** Sets the otag of `size` bytes: (addr, otag). */
+export function originStoreHelperName(size: number): string {
+  return `MC_helperc_b_store${size}`;
+}
+
+/** valueCheckHelperName's report with the value's origin: (pc, otag). */
+export function valueCheckOriginHelperName(size: number): string {
+  return `${valueCheckHelperName(size)}_w_o`;
+}
+
+/** MAKE_STACK_UNINIT, the red zone's origin being a stack allocation at nia: (base, len, nia). */
+export const MAKE_STACK_UNINIT_W_O = 'MC_helperc_MAKE_STACK_UNINIT_w_o';
+
+/** SP_UPDATE, the new stack area's origin being a stack allocation at pc: (old, new, pc). */
+export const SP_UPDATE_W_O = 'MC_helperc_SP_update_w_o';
 
 /** amd64's red zone: the 128 bytes below %rsp stay addressable (VG_STACK_REDZONE_SZB). */
 const STACK_REDZONE = 128;
@@ -67,8 +101,8 @@ function fromValue(size: ShadowAccessSize, v: number | bigint | Vec): bigint {
 }
 
 /** The Dirty helpers memcheck's instrumentation calls; the Machine merges them with the
- *  guest's own helpers. */
-export function memcheckHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink): HelperTable {
+ *  guest's own helpers. The origin helpers exist only when `origins` is given. */
+export function memcheckHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, origins?: MemcheckOrigins): HelperTable {
   const dirty: Record<string, DirtyHelper> = {};
 
   for (const size of SIZES) {
@@ -103,19 +137,59 @@ export function memcheckHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink): 
     shadow.makeUndefined(addrOf(base), Number(len));
   }) as DirtyHelper;
 
-  dirty[SP_UPDATE] = ((_env, oldSP: bigint, newSP: bigint) => stackPointerMoved(shadow, oldSP, newSP)) as DirtyHelper;
+  dirty[SP_UPDATE] = ((_env, oldSP: bigint, newSP: bigint) => {
+    stackPointerMoved(shadow, oldSP, newSP);
+  }) as DirtyHelper;
 
+  if (origins) Object.assign(dirty, originHelpers(shadow, sink, origins));
   return { pure: {}, dirty };
 }
 
-/** Growing the stack makes the new frame's bytes undefined; shrinking it makes the
- *  released bytes unaddressable. Both are shifted down by the red zone, which moves with
+function originHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, { memory, source }: MemcheckOrigins): Record<string, DirtyHelper> {
+  const dirty: Record<string, DirtyHelper> = {};
+  for (const size of SIZES) {
+    dirty[originLoadHelperName(size)] = ((_env, addr: bigint) => memory.load(addrOf(addr), size)) as DirtyHelper;
+    dirty[originStoreHelperName(size)] = ((_env, addr: bigint, otag: number) => memory.store(addrOf(addr), size, otag)) as DirtyHelper;
+  }
+  for (const size of [1, 2, 4, 8, 16, 32]) {
+    dirty[valueCheckOriginHelperName(size)] = ((_env, pc: bigint, otag: number) => sink.valueError(Number(pc), size, otag)) as DirtyHelper;
+  }
+  dirty[valueCheckOriginHelperName(0)] = ((_env, pc: bigint, otag: number) => sink.condError(Number(pc), otag)) as DirtyHelper;
+
+  // A stack origin names one instruction (memcheck's depth-1 ExeContext of it): one otag
+  // per pc serves every frame it ever allocates.
+  const stackOtags = new Map<number, number>();
+  const stackOrigin = (pc: number): number => {
+    let otag = stackOtags.get(pc);
+    if (otag === undefined) stackOtags.set(pc, otag = source.newOrigin('stack', pc) >>> 0);
+    return otag;
+  };
+
+  dirty[MAKE_STACK_UNINIT_W_O] = ((_env, base: bigint, len: bigint, nia: bigint) => {
+    shadow.makeUndefined(addrOf(base), Number(len));
+    memory.setRange(addrOf(base), Number(len), stackOrigin(addrOf(nia)));
+  }) as DirtyHelper;
+
+  dirty[SP_UPDATE_W_O] = ((_env, oldSP: bigint, newSP: bigint, pc: bigint) => {
+    const grown = stackPointerMoved(shadow, oldSP, newSP);
+    if (grown) memory.setRange(grown.addr, grown.len, stackOrigin(Number(pc)));
+  }) as DirtyHelper;
+  return dirty;
+}
+
+/** Growing the stack makes the new frame's bytes undefined (returned, for their origin);
+ *  shrinking it makes the released bytes unaddressable. Both are shifted down by the red zone, which moves with
  *  %rsp (valgrind's VG_(unknown_SP_update) with memcheck's stack events). */
-function stackPointerMoved(shadow: ShadowMemory, oldSP: bigint, newSP: bigint): void {
+function stackPointerMoved(shadow: ShadowMemory, oldSP: bigint, newSP: bigint): { addr: GuestAddr; len: number } | undefined {
   const delta = Number(BigInt.asIntN(64, newSP - oldSP));
-  if (delta === 0 || Math.abs(delta) > MAX_STACK_FRAME) return;
-  if (delta < 0) shadow.makeUndefined(addrOf(newSP) - STACK_REDZONE, -delta);
-  else shadow.makeNoAccess(addrOf(oldSP) - STACK_REDZONE, delta);
+  if (delta === 0 || Math.abs(delta) > MAX_STACK_FRAME) return undefined;
+  if (delta > 0) {
+    shadow.makeNoAccess(addrOf(oldSP) - STACK_REDZONE, delta);
+    return undefined;
+  }
+  const grown = { addr: addrOf(newSP) - STACK_REDZONE, len: -delta };
+  shadow.makeUndefined(grown.addr, grown.len);
+  return grown;
 }
 
 function countAddressable(shadow: ShadowMemory, a: number, size: number): number {

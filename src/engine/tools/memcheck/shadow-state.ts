@@ -11,3 +11,12 @@ export const SHADOW_STATE_OFFSET = Math.ceil(GUEST_STATE_SIZE / 16) * 16;
 
 /** The guest state a thread needs when memcheck runs: the registers and their shadows. */
 export const MEMCHECK_STATE_SIZE = 2 * SHADOW_STATE_OFFSET;
+
+/** With --track-origins=yes, a third copy: the origin tag (an I32) of the register at
+ *  offset `off` lives at `off + ORIGIN_STATE_OFFSET` (VEX's guest_state_shadow2). One otag
+ *  covers a whole register: instrument.ts's originSlot says which. */
+export const ORIGIN_STATE_OFFSET = 2 * SHADOW_STATE_OFFSET;
+
+/** The guest state a thread needs when memcheck tracks origins: registers, their V bits
+ *  and their otags. */
+export const MEMCHECK_ORIGIN_STATE_SIZE = 3 * SHADOW_STATE_OFFSET;

@@ -39,15 +39,26 @@ export interface LiftedBlock {
   noDecode?: { addr: GuestAddr; bytes: Uint8Array; reason: string; report: string[] };
 }
 
-export function liftSuperblock(code: CodeSource, addr: GuestAddr, maxInsns = MAX_INSNS_PER_BLOCK): LiftedBlock {
+/** `stopBefore`: addresses the block must not run through (a debugger's breakpoints),
+ *  so that each one starts a block. */
+export function liftSuperblock(
+  code: CodeSource, addr: GuestAddr, maxInsns = MAX_INSNS_PER_BLOCK, stopBefore?: ReadonlySet<GuestAddr>,
+): LiftedBlock {
   const b = new IRSBBuilder({ offsIP: OFFSET_RIP });
   const instrs: Instruction[] = [];
   let pc = addr;
   for (let n = 0; n < maxInsns; n++) {
+    if (n > 0 && stopBefore?.has(pc)) break;
     const bytes = code.fetch(pc, 15);
     if (bytes.length === 0) {
       // Running into non-executable memory: the fetch faults when it is reached.
       return { sb: b.finish(c64(pc), n === 0 ? 'SigSEGV' : 'Boring'), instrs };
+    }
+    if (isClientRequest(code.fetch(pc, CLIENT_REQUEST.length))) {
+      // valgrind.h's magic sequence: VEX ends the block with a client request for the
+      // dispatcher (argument block in rax, result in rdx).
+      b.imark(pc, CLIENT_REQUEST.length);
+      return { sb: b.finish(c64(pc + CLIENT_REQUEST.length), 'ClientReq'), instrs };
     }
     const ins = decode(bytes, 0, pc);
     const handler = handlerFor(ins);
@@ -78,6 +89,16 @@ export function liftSuperblock(code: CodeSource, addr: GuestAddr, maxInsns = MAX
     pc = ins.addr + ins.len;
   }
   return { sb: b.finish(c64(pc), 'Boring'), instrs };
+}
+
+/** rol $3,%rdi; rol $13,%rdi; rol $61,%rdi; rol $51,%rdi (a no-op natively), then
+ *  xchg %rbx,%rbx: valgrind.h's amd64 VALGRIND_DO_CLIENT_REQUEST. */
+const CLIENT_REQUEST = [
+  0x48, 0xc1, 0xc7, 0x03, 0x48, 0xc1, 0xc7, 0x0d, 0x48, 0xc1, 0xc7, 0x3d, 0x48, 0xc1, 0xc7, 0x33, 0x48, 0x87, 0xdb,
+];
+
+function isClientRequest(bytes: Uint8Array): boolean {
+  return bytes.length === CLIENT_REQUEST.length && CLIENT_REQUEST.every((b, i) => bytes[i] === b);
 }
 
 /** VEX's four lines about an instruction it cannot translate, which valgrind prints

@@ -70,9 +70,11 @@ function setcc(c: Cond): Handler {
 
 /** push: the value is read before rsp moves (push %rsp pushes the old rsp). */
 function pushValue(l: InsnLifter, v: ReturnType<InsnLifter['read']>, size: number): void {
+  // rsp first, as VEX orders it: a tool tracking the stack pointer sees the frame grow
+  // before the store into it.
   const rsp = l.assign(binop('Sub64', l.gpr64(4), c64(size)));
-  l.b.store(rsp, v);
   l.b.put(OFFSET_RSP, rsp);
+  l.b.store(rsp, v);
 }
 
 const push: Handler = (l) => {

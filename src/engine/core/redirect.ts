@@ -1,0 +1,116 @@
+// Function redirection (Valgrind's m_redir): a tool names functions by soname and symbol;
+// when an object with such a symbol is mapped, calls to the symbol's address run the
+// tool's JavaScript replacement instead of the guest code. The block at a redirected
+// address is synthesised: one Dirty call to the replacement, then `ret`.
+//
+// glibc picks string functions at load time through IFUNC symbols: strlen's symbol is a
+// resolver that returns __strlen_sse2 or another variant. Valgrind redirects the IFUNC
+// symbol so that none of the variants runs; here the resolver itself is replaced by one
+// that answers `resolver + 1`, an address that is itself redirected to the replacement
+// (it never holds an instruction start, so no guest code is shadowed).
+import type { HelperTable } from '../backend/interp/index.ts';
+import { type ElfFile, demangle } from '../elf/index.ts';
+import { IRSBBuilder, binop, c64, get, load } from '../ir/builder.ts';
+import type { IRSB } from '../ir/index.ts';
+import { OFFSET_GPR, OFFSET_RIP, OFFSET_RSP } from '../guest/amd64/state.ts';
+
+/** What a replacement sees of the call: the System V integer arguments and the state. */
+export interface ReplacementCall {
+  /** Integer argument i: rdi, rsi, rdx, rcx, r8, r9. */
+  arg(i: number): bigint;
+  /** The address that was called (the redirected symbol). */
+  readonly pc: number;
+  /** The name of the replaced function as the call's first frame shows it. */
+  readonly fn: string;
+}
+
+export interface Replacement {
+  /** Globs over the object's file name (libc.so*); 'NONE' is a static main executable. */
+  sonames: string[];
+  /** Symbol names (mangled, as in the symbol table). */
+  names: string[];
+  /** Runs instead of the function; the result goes to rax. */
+  run(call: ReplacementCall): bigint | undefined;
+}
+
+interface Redirect {
+  replacement: Replacement;
+  /** The frame's function name, demangled ("operator new(unsigned long)"). */
+  fn: string;
+}
+
+const ARG_REGS = [7, 6, 2, 1, 8, 9];
+export const REDIRECT_HELPER = 'grindlab_redirect';
+
+function globMatch(glob: string, s: string): boolean {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(s);
+}
+
+export class Redirector {
+  private readonly at = new Map<number, Redirect>();
+
+  /** `returned`: the tool's view of a replacement's return (memcheck: rax is defined). */
+  constructor(private readonly replacements: Replacement[], readonly preload: string, private readonly returned?: (state: DataView) => void) {}
+
+  /** An object was mapped with load bias `bias`: redirect its symbols (from its ELF file
+   *  and its debug file) that a replacement names. `staticMain`: the main executable of a static program (soname NONE). */
+  objectLoaded(path: string, elfs: ElfFile[], bias: number, staticMain: boolean): void {
+    const soname = staticMain ? 'NONE' : path.slice(path.lastIndexOf('/') + 1);
+    const wanted = this.replacements.filter((r) => r.sonames.some((g) => globMatch(g, soname)));
+    if (wanted.length === 0) return;
+    for (const s of elfs.flatMap((elf) => [...elf.dynamicSymbols, ...elf.symbols])) {
+      if ((s.type !== 'FUNC' && s.type !== 'GNU_IFUNC') || s.value === 0) continue;
+      const replacement = wanted.find((r) => r.names.includes(s.name));
+      if (!replacement) continue;
+      const addr = s.value + bias;
+      if (this.at.has(addr) && this.at.get(addr)!.replacement !== IFUNC_RESOLVER) continue;
+      const fn = demangle(s.name) ?? s.name;
+      if (s.type === 'GNU_IFUNC') {
+        this.at.set(addr, { replacement: IFUNC_RESOLVER, fn });
+        this.at.set(addr + 1, { replacement, fn });
+      } else {
+        this.at.set(addr, { replacement, fn });
+      }
+    }
+  }
+
+  isRedirected(addr: number): boolean {
+    return this.at.has(addr);
+  }
+
+  /** The function a redirected address shows in stack traces. */
+  frameName(addr: number): string | undefined {
+    return this.at.get(addr)?.fn;
+  }
+
+  /** The block that runs at a redirected address: the replacement, then `ret`. */
+  block(addr: number): IRSB {
+    const b = new IRSBBuilder({ offsIP: OFFSET_RIP });
+    b.imark(addr, 1);
+    b.dirty({
+      callee: { name: REDIRECT_HELPER }, args: [c64(addr)],
+      // The replacement reports errors with a stack unwound from rsp; it writes rax itself.
+      fxState: [{ fx: 'Read', offset: OFFSET_RSP, size: 8 }, { fx: 'Read', offset: OFFSET_GPR(5), size: 8 }],
+    });
+    const sp = b.assign(get(OFFSET_RSP, 'I64'));
+    const ret = b.assign(load('I64', sp));
+    b.put(OFFSET_RSP, binop('Add64', sp, c64(8)));
+    return b.finish(ret, 'Ret');
+  }
+
+  helpers(): HelperTable {
+    const run = (env: { state: DataView }, addr: bigint): undefined => {
+      const pc = Number(addr);
+      const r = this.at.get(pc)!;
+      const state = env.state;
+      const result = r.replacement.run({ arg: (i) => state.getBigUint64(OFFSET_GPR(ARG_REGS[i]!), true), pc, fn: r.fn });
+      if (result !== undefined) state.setBigUint64(OFFSET_GPR(0), BigInt.asUintN(64, result), true);
+      this.returned?.(state);
+      return undefined;
+    };
+    return { pure: {}, dirty: { [REDIRECT_HELPER]: run as never } };
+  }
+}
+
+/** An IFUNC resolver's stand-in: the variant it selects is the redirected `resolver + 1`. */
+const IFUNC_RESOLVER: Replacement = { sonames: [], names: [], run: (call) => BigInt(call.pc + 1) };

@@ -1,0 +1,155 @@
+// The core's side of the tool API: the Machine hands its events to this one object, which
+// owns the tool, its redirections and the error manager. Keeping it apart keeps the run
+// loop (machine.ts) free of tool logic.
+import type { HelperTable } from '../backend/interp/index.ts';
+import type { ElfFile } from '../elf/index.ts';
+import { OFFSET_GPR } from '../guest/amd64/state.ts';
+import type { IRSB } from '../ir/index.ts';
+import type { SyscallArgs, SyscallSpec } from '../kernel/syscalls/spec.ts';
+import type { AddressSpace } from '../memory/index.ts';
+import { type ErrorOptions, ErrorManager, type FrameNames } from './errors.ts';
+import type { ValgrindLog } from './output.ts';
+import { Redirector } from './redirect.ts';
+import type { Symbolizer } from './symbolize.ts';
+import type { Tool, ToolCore, ToolDescriptor } from './tool.ts';
+
+/** What the runtime needs of the Machine. */
+export interface MachinePort {
+  log: ValgrindLog;
+  as: AddressSpace;
+  symbols: Symbolizer;
+  state(): DataView;
+  callGuest(addr: number, args: bigint[]): boolean;
+  discardTranslations(addr: number, len: number): void;
+}
+
+export interface ToolRunOptions {
+  errors: ErrorOptions;
+  /** --num-callers. */
+  numCallers: number;
+  /** -q: only errors, no summaries. */
+  quiet: boolean;
+}
+
+export const DEFAULT_TOOL_RUN_OPTIONS: ToolRunOptions = {
+  errors: { genSuppressions: 'no', errorLimit: true, suppressions: [], listErrors: false },
+  numCallers: 12,
+  quiet: false,
+};
+
+/** valgrind.h's request codes the core answers (the rest go to the tool). */
+const VG_USERREQ_RUNNING_ON_VALGRIND = 0x1001;
+const VG_USERREQ_DISCARD_TRANSLATIONS = 0x1002;
+const VG_USERREQ_COUNT_ERRORS = 0x1201;
+
+export class ToolRuntime {
+  readonly tool: Tool;
+  readonly errors: ErrorManager;
+  private readonly redirector?: Redirector;
+  /** Functions the loaded objects export, by unversioned name (first object wins). */
+  private readonly exported = new Map<string, number>();
+
+  constructor(desc: ToolDescriptor, private readonly m: MachinePort, private readonly o: ToolRunOptions) {
+    const names: FrameNames = {
+      describe: (ip) => {
+        const fn = this.redirector?.frameName(ip);
+        return fn ? `0x${ip.toString(16).toUpperCase()}: ${fn} (in ${this.redirector!.preload})` : m.symbols.describe(ip);
+      },
+      fnName: (ip) => this.redirector?.frameName(ip) ?? m.symbols.functionName(ip),
+      objPath: (ip) => (this.redirector?.frameName(ip) ? this.redirector.preload : m.symbols.objectPath(ip)),
+    };
+    this.errors = new ErrorManager(m.log, names, o.errors);
+    const core: ToolCore = {
+      log: m.log, as: m.as, errors: this.errors, state: m.state, quiet: o.quiet,
+      stackTrace: (pc) => this.stackTrace(pc),
+      callGuest: m.callGuest, addressOf: (name) => this.exported.get(name), discardTranslations: m.discardTranslations,
+    };
+    this.tool = desc.create(core);
+    const r = this.tool.replacements;
+    if (r) this.redirector = new Redirector(r.functions, r.preload, r.returned);
+  }
+
+  helpers(): HelperTable[] {
+    return [this.tool.helpers, this.redirector?.helpers()].filter((h): h is HelperTable => h !== undefined);
+  }
+
+  /** An object was mapped: its ELF file and, if found, its separate debug file. */
+  objectLoaded(path: string, elfs: ElfFile[], bias: number, staticMain: boolean): void {
+    this.redirector?.objectLoaded(path, elfs, bias, staticMain);
+    for (const s of elfs[0]!.dynamicSymbols) {
+      if (s.type === 'FUNC' && s.value !== 0 && !this.exported.has(s.name)) this.exported.set(s.name, s.value + bias);
+    }
+  }
+
+  /** The synthesised block of a redirected address, or undefined. */
+  redirectedBlock(addr: number): IRSB | undefined {
+    return this.redirector?.isRedirected(addr) ? this.redirector.block(addr) : undefined;
+  }
+
+  /** Start-up: every mapping the loader made is the guest's, defined. */
+  startup(): void {
+    for (const m of this.m.as.mappings) if (m.kind !== 'reserved') this.memDefined(m.start, m.end - m.start);
+  }
+
+  memDefined(addr: number, len: number): void {
+    this.tool.memDefined?.(addr, len);
+  }
+
+  instrument(sb: IRSB): IRSB | undefined {
+    return this.tool.instrument?.(sb);
+  }
+
+  /** The stack at pc, Valgrind-style. A replacement's frame is the call itself: its
+   *  caller is found from the return address on top of the stack. */
+  stackTrace(pc: number): number[] {
+    const s = this.m.state();
+    const reg = (n: number) => Number(s.getBigUint64(OFFSET_GPR(n), true));
+    const read = (addr: number) => {
+      const b = this.m.as.readBytes(addr, 8);
+      return b instanceof Uint8Array ? new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true) : undefined;
+    };
+    const max = this.o.numCallers;
+    if (this.redirector?.isRedirected(pc)) {
+      const ret = read(reg(4));
+      if (ret === undefined || max < 2) return [pc];
+      return [pc, ...this.m.symbols.stackTrace({ rip: Number(ret) - 1, rsp: reg(4) + 8, rbp: reg(5) }, read, max - 1)];
+    }
+    return this.m.symbols.stackTrace({ rip: pc, rsp: reg(4), rbp: reg(5) }, read, max);
+  }
+
+  preSyscall(spec: SyscallSpec | undefined, args: SyscallArgs, pc: number): void {
+    if (spec) this.tool.preSyscall?.(spec, args, pc);
+  }
+
+  postSyscall(spec: SyscallSpec | undefined, args: SyscallArgs, result: number): void {
+    if (spec) this.tool.postSyscall?.(spec, args, result);
+  }
+
+  /** A client request (the block ended with jump kind ClientReq): the argument block is at
+   *  rax, the result goes to rdx. */
+  clientRequest(pc: number): void {
+    const s = this.m.state();
+    const block = Number(s.getBigUint64(OFFSET_GPR(0), true));
+    const bytes = this.m.as.readBytes(block, 48);
+    if (!(bytes instanceof Uint8Array)) return;
+    const v = new DataView(bytes.buffer, bytes.byteOffset, 48);
+    const args = [0, 1, 2, 3, 4, 5].map((i) => v.getBigUint64(8 * i, true));
+    const result = this.answer(args, pc);
+    if (result !== undefined) s.setBigUint64(OFFSET_GPR(2), BigInt.asUintN(64, result), true);
+  }
+
+  private answer(args: bigint[], pc: number): bigint | undefined {
+    switch (Number(args[0])) {
+      case VG_USERREQ_RUNNING_ON_VALGRIND: return 1n;
+      case VG_USERREQ_DISCARD_TRANSLATIONS: this.m.discardTranslations(Number(args[1]), Number(args[2])); return 0n;
+      case VG_USERREQ_COUNT_ERRORS: return BigInt(this.errors.count);
+      default: return this.tool.clientRequest?.(args, pc);
+    }
+  }
+
+  /** The end of the run: the tool's final report; an exit status that overrides the
+   *  program's, or undefined. */
+  fini(exited: boolean): number | undefined {
+    return this.tool.fini?.(exited);
+  }
+}

@@ -1,0 +1,64 @@
+// The tool API: what a tool (none, memcheck, ...) supplies to the core and what the core
+// offers it — Valgrind's core/tool split (pub_tool_tooliface.h). A tool is built once per
+// run from a ToolCore and then only sees the events below; it never reaches into the
+// Machine.
+import type { HelperTable } from '../backend/interp/index.ts';
+import type { IRSB } from '../ir/index.ts';
+import type { SyscallArgs, SyscallSpec } from '../kernel/syscalls/spec.ts';
+import type { AddressSpace } from '../memory/index.ts';
+import type { ErrorManager } from './errors.ts';
+import type { ToolBanner, ValgrindLog } from './output.ts';
+import type { Replacement } from './redirect.ts';
+
+/** The core's services, as a tool sees them. */
+export interface ToolCore {
+  readonly log: ValgrindLog;
+  readonly as: AddressSpace;
+  readonly errors: ErrorManager;
+  /** -q: the tool prints errors only, no summaries. */
+  readonly quiet: boolean;
+  /** The running thread's register file (VEX layout, the tool's shadow after it). */
+  readonly state: () => DataView;
+  /** The stack trace (instruction addresses) at `pc` with the current rsp/rbp. */
+  stackTrace(pc: number): number[];
+  /** Calls the guest function at `addr` with integer arguments and runs it to its return
+   *  (memcheck's __libc_freeres at exit); false when it did not return normally. */
+  callGuest(addr: number, args: bigint[]): boolean;
+  /** An exported function's address by symbol name, in the first object that has it. */
+  addressOf(name: string): number | undefined;
+  /** Forgets the translations overlapping [addr, addr+len) (DISCARD_TRANSLATIONS). */
+  discardTranslations(addr: number, len: number): void;
+}
+
+/** A client request the core does not answer itself (valgrind.h's VALGRIND_DO_CLIENT_REQUEST):
+ *  `args[0]` is the request code; the result goes back to the guest in rdx. */
+export type ClientRequestHandler = (args: bigint[], pc: number) => bigint | undefined;
+
+export interface Tool {
+  readonly banner: ToolBanner;
+  readonly helpers?: HelperTable;
+  /** Function replacements (Valgrind's redirections), and the preload object their frames
+   *  are shown in. */
+  readonly replacements?: { preload: string; functions: Replacement[]; returned?(state: DataView): void };
+  /** Rewrites a block after the first optimisation pass. */
+  instrument?(sb: IRSB): IRSB;
+  /** Memory the core filled for the guest: at start-up every mapping (segments, the
+   *  initial stack), later a frame it pushes (signal delivery, a call into the guest). */
+  memDefined?(addr: number, len: number): void;
+  /** Before a syscall runs (PRE): check its register arguments and the memory it reads. */
+  preSyscall?(spec: SyscallSpec, args: SyscallArgs, pc: number): void;
+  /** After it ran (POST): memory it wrote or mapped, with its result. */
+  postSyscall?(spec: SyscallSpec, args: SyscallArgs, result: number): void;
+  clientRequest?: ClientRequestHandler;
+  /** The run ended (`exited`: by exit, else by a fatal signal): the tool's final report.
+   *  Returns an exit status that replaces the program's (--error-exitcode), or undefined. */
+  fini?(exited: boolean): number | undefined;
+}
+
+/** A tool as the command line selects it (--tool=NAME). */
+export interface ToolDescriptor {
+  name: string;
+  /** Bytes of guest state per thread: the register file, and the tool's shadow of it. */
+  stateSize: number;
+  create(core: ToolCore): Tool;
+}

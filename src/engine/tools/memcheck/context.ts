@@ -1,0 +1,40 @@
+// What memcheck's parts share during a run: the core's services, the shadow memory, the
+// heap and the options, with the few operations every part uses.
+import type { ToolCore } from '../../core/tool.ts';
+import type { ToolError } from '../../core/errors.ts';
+import { OFFSET_RSP } from '../../guest/amd64/state.ts';
+import type { Heap } from './heap.ts';
+import type { MemcheckOptions } from './options.ts';
+import { describeAddress } from './reports.ts';
+import type { ShadowMemory } from './shadow-memory.ts';
+
+export class MemcheckContext {
+  /** An uninitialised-value error was found (the --track-origins hint at exit). */
+  valueErrorSeen = false;
+
+  constructor(
+    readonly core: ToolCore, readonly shadow: ShadowMemory, readonly heap: Heap, readonly o: MemcheckOptions,
+  ) {}
+
+  stack(pc: number): number[] {
+    return this.core.stackTrace(pc);
+  }
+
+  report(e: ToolError): void {
+    this.core.errors.report(e);
+  }
+
+  get sp(): number {
+    return Number(this.core.state().getBigUint64(OFFSET_RSP, true));
+  }
+
+  describe(addr: number) {
+    return describeAddress(addr, this.heap, this.core.as, this.sp);
+  }
+
+  /** Guest bytes, or undefined where they are not mapped. */
+  read(addr: number, len: number): Uint8Array | undefined {
+    const b = this.core.as.readBytes(addr, len);
+    return b instanceof Uint8Array ? b : undefined;
+  }
+}

@@ -1,0 +1,178 @@
+// The string and memory functions memcheck replaces (vg_replace_strmem.c's list), in libc
+// and in ld.so. glibc's own versions read whole aligned words past a string's end, which
+// memcheck would report; the replacements read byte by byte, so an error means the
+// program's bug: an unaddressable byte is an invalid read or write of size 1, an
+// undefined one decides a branch (a conditional jump error), copies carry V bits, and
+// copies between overlapping buffers are reported.
+import type { Replacement, ReplacementCall } from '../../core/redirect.ts';
+import type { MemcheckContext } from './context.ts';
+import { addrError, condError, overlapError } from './reports.ts';
+
+const LIBC = ['libc.so*'];
+const LIBC_AND_LDSO = ['libc.so*', 'ld-linux-x86-64.so.2'];
+
+/** One call's view of guest memory: each access checked once per kind of error. */
+class Access {
+  private reported = new Set<string>();
+
+  constructor(private readonly c: MemcheckContext, private readonly call: ReplacementCall) {}
+
+  private once(key: string, report: () => void): void {
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    report();
+  }
+
+  /** A byte the function reads; `decides`: its value is compared (strlen's NUL test). */
+  read(addr: number, decides = true): number {
+    const { c, call } = this;
+    if (!c.shadow.addressable(addr)) {
+      this.once(`r${addr}`, () => c.report(addrError(c.stack(call.pc), 1, false, c.describe(addr))));
+      const b = c.read(addr, 1);
+      return b ? b[0]! : 0;
+    }
+    if (decides && c.shadow.vbyte(addr) !== 0) {
+      this.once('cond', () => { c.valueErrorSeen = true; c.report(condError(c.stack(call.pc))); });
+    }
+    return c.core.as.memory.readU8(addr);
+  }
+
+  /** Copies n bytes with their V bits (src and dst checked byte by byte). */
+  copy(dst: number, src: number, n: number): void {
+    for (let i = 0; i < n; i++) {
+      this.read(src + i, false);
+      this.writable(dst + i);
+    }
+    this.c.core.as.memory.copy(dst, src, n);
+    this.c.shadow.copy(src, dst, n);
+  }
+
+  writable(addr: number): void {
+    const { c, call } = this;
+    if (!c.shadow.addressable(addr)) this.once(`w${addr}`, () => c.report(addrError(c.stack(call.pc), 1, true, c.describe(addr))));
+  }
+
+  /** The length of the NUL-terminated string at s (at most max), reading as the loop would. */
+  strlen(s: number, max = Infinity): number {
+    let n = 0;
+    while (n < max && this.read(s + n) !== 0) n++;
+    return n;
+  }
+
+  overlap(fn: string, dst: number, src: number, dstLen: number, srcLen: number, len?: number): void {
+    if (dstLen === 0 || srcLen === 0) return;
+    if (dst < src + srcLen && src < dst + dstLen) this.c.report(overlapError(this.c.stack(this.call.pc), fn, dst, src, len));
+  }
+}
+
+export function stringReplacements(c: MemcheckContext): Replacement[] {
+  const fn = (sonames: string[], names: string[], run: (m: Access, a: (i: number) => number, call: ReplacementCall) => bigint | number) => ({
+    sonames, names,
+    run: (call: ReplacementCall) => {
+      const r = run(new Access(c, call), (i) => Number(BigInt.asUintN(64, call.arg(i)) & 0xffff_ffffn), call);
+      return BigInt(r);
+    },
+  });
+  const size = (call: ReplacementCall, i: number) => Number(call.arg(i) > 0xffff_ffffn ? 0xffff_ffffn : call.arg(i));
+  const cmp = (x: number, y: number) => (x < y ? -1n : x > y ? 1n : 0n);
+  const signed = (v: bigint) => BigInt.asUintN(64, v);
+
+  return [
+    fn(LIBC_AND_LDSO, ['strlen'], (m, a) => m.strlen(a(0))),
+    fn(LIBC, ['strnlen'], (m, a, call) => m.strlen(a(0), size(call, 1))),
+    fn(LIBC, ['strcpy', 'stpcpy'], (m, a, call) => {
+      const [dst, src] = [a(0), a(1)];
+      const n = m.strlen(src) + 1;
+      m.copy(dst, src, n);
+      m.overlap(call.fn, dst, src, n, n);
+      return call.fn === 'stpcpy' ? dst + n - 1 : dst;
+    }),
+    fn(LIBC, ['strncpy'], (m, a, call) => {
+      const [dst, src, n] = [a(0), a(1), size(call, 2)];
+      const len = m.strlen(src, n);
+      const copied = Math.min(n, len + 1);
+      m.copy(dst, src, copied);
+      for (let i = copied; i < n; i++) m.writable(dst + i);
+      c.core.as.memory.fill(dst + copied, n - copied, 0);
+      c.shadow.makeDefined(dst + copied, n - copied);
+      m.overlap('strncpy', dst, src, n, copied, n);
+      return dst;
+    }),
+    fn(LIBC, ['strcat', 'strncat'], (m, a, call) => {
+      const [dst, src] = [a(0), a(1)];
+      const n = call.fn === 'strncat' ? size(call, 2) : Infinity;
+      const at = dst + m.strlen(dst);
+      const len = m.strlen(src, n);
+      m.copy(at, src, len);
+      m.writable(at + len);
+      c.core.as.memory.fill(at + len, 1, 0);
+      c.shadow.makeDefined(at + len, 1);
+      m.overlap(call.fn, dst, src, at - dst + len + 1, len + 1, n === Infinity ? undefined : n);
+      return dst;
+    }),
+    // libc's memcpy runs as memmove under Valgrind on this machine: its IFUNC picks a
+    // variant that is also memmove's, and memmove's replacement wins (no overlap check).
+    fn(['ld-linux-x86-64.so.2'], ['memcpy'], (m, a, call) => {
+      m.overlap('memcpy', a(0), a(1), size(call, 2), size(call, 2), size(call, 2));
+      m.copy(a(0), a(1), size(call, 2));
+      return a(0);
+    }),
+    fn(LIBC, ['mempcpy', '__memcpy_chk'], (m, a, call) => {
+      const [dst, src, n] = [a(0), a(1), size(call, 2)];
+      m.overlap(call.fn === '__memcpy_chk' ? 'memcpy' : call.fn, dst, src, n, n, n);
+      m.copy(dst, src, n);
+      return call.fn === 'mempcpy' ? dst + n : dst;
+    }),
+    fn(LIBC, ['memmove', 'memcpy', 'bcopy'], (m, a, call) => {
+      const [dst, src] = call.fn === 'bcopy' ? [a(1), a(0)] : [a(0), a(1)];
+      m.copy(dst, src, size(call, 2));
+      return dst;
+    }),
+    fn(LIBC_AND_LDSO, ['memset'], (m, a, call) => {
+      const [dst, n] = [a(0), size(call, 2)];
+      for (let i = 0; i < n; i++) m.writable(dst + i);
+      c.core.as.memory.fill(dst, n, a(1) & 0xff);
+      c.shadow.makeDefined(dst, n);
+      return dst;
+    }),
+    fn(LIBC_AND_LDSO, ['memcmp', 'bcmp'], (m, a, call) => {
+      const n = size(call, 2);
+      for (let i = 0; i < n; i++) {
+        const [x, y] = [m.read(a(0) + i), m.read(a(1) + i)];
+        if (x !== y) return signed(BigInt(x - y));
+      }
+      return 0;
+    }),
+    fn(LIBC_AND_LDSO, ['strcmp', 'strncmp'], (m, a, call) => {
+      const n = call.fn === 'strncmp' ? size(call, 2) : Infinity;
+      for (let i = 0; i < n; i++) {
+        const [x, y] = [m.read(a(0) + i), m.read(a(1) + i)];
+        if (x !== y || x === 0) return signed(cmp(x, y));
+      }
+      return 0;
+    }),
+    fn(LIBC_AND_LDSO, ['strchr', 'index', 'strchrnul'], (m, a, call) => {
+      const ch = a(1) & 0xff;
+      for (let p = a(0); ; p++) {
+        const x = m.read(p);
+        if (x === ch) return p;
+        if (x === 0) return call.fn === 'strchrnul' ? p : 0;
+      }
+    }),
+    fn(LIBC, ['strrchr', 'rindex'], (m, a) => {
+      const ch = a(1) & 0xff;
+      let last = 0;
+      for (let p = a(0); ; p++) {
+        const x = m.read(p);
+        if (x === ch) last = p;
+        if (x === 0) return last;
+      }
+    }),
+    fn(LIBC, ['memchr', 'rawmemchr'], (m, a, call) => {
+      const ch = a(1) & 0xff;
+      const n = call.fn === 'rawmemchr' ? Infinity : size(call, 2);
+      for (let i = 0; i < n; i++) if (m.read(a(0) + i) === ch) return a(0) + i;
+      return 0;
+    }),
+  ];
+}
