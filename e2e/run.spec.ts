@@ -2,8 +2,7 @@
 // engine worker with their output streamed to the page, and Stop ends any run at once.
 
 import { expect, test } from '@playwright/test';
-
-const PREVIEW_URL = 'http://127.0.0.1:4317/';
+import { PREVIEW_URL, runSample } from './playground.ts';
 
 test('the glibc sysroot is downloaded once, then comes from the cache', async ({ page }) => {
   let downloads = 0;
@@ -17,26 +16,26 @@ test('the glibc sysroot is downloaded once, then comes from the cache', async ({
 
 test('a sample runs in the engine worker and its output reaches the page', async ({ page }) => {
   await page.goto(PREVIEW_URL);
-  await page.getByTestId('run-hello-static').click();
+  await runSample(page, 'hello', 'static');
   await expect(page.getByTestId('run-status')).toHaveText('exited with status 0', { timeout: 60_000 });
-  await expect(page.getByTestId('terminal')).toContainText('Hello, world! 2 + 3 = 5');
-  await expect(page.getByTestId('terminal')).toContainText('Nulgrind, the minimal Valgrind tool');
+  await expect(page.getByTestId('terminal-text')).toContainText('Hello, world! 2 + 3 = 5');
+  await expect(page.getByTestId('terminal-text')).toContainText('Nulgrind, the minimal Valgrind tool');
   // A dynamically linked build runs on the cached glibc sysroot.
   await expect(page.getByTestId('sysroot')).toContainText('ready', { timeout: 20_000 });
-  await page.getByTestId('run-hello-dynamic').click();
+  await runSample(page, 'hello', 'dynamic');
   await expect(page.getByTestId('run-status')).toHaveText('exited with status 0', { timeout: 60_000 });
-  await expect(page.getByTestId('terminal')).toContainText('Goodbye.');
+  await expect(page.getByTestId('terminal-text')).toContainText('Goodbye.');
 });
 
 test('Stop ends an endless guest at once and the page stays usable', async ({ page }) => {
   await page.goto(PREVIEW_URL);
-  await page.getByTestId('run-loop-static').click();
-  await expect(page.getByTestId('terminal')).toContainText('Nulgrind', { timeout: 30_000 });
+  await runSample(page, 'loop', 'static');
+  await expect(page.getByTestId('terminal-text')).toContainText('Nulgrind', { timeout: 30_000 });
   await expect(page.getByTestId('run-status')).toHaveText('running');
   // The page answers while the guest spins in the worker.
   expect(await page.evaluate(() => 6 * 7)).toBe(42);
   await page.getByTestId('stop').click();
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
-  await page.getByTestId('run-hello-static').click();
+  await runSample(page, 'hello', 'static');
   await expect(page.getByTestId('run-status')).toHaveText('exited with status 0', { timeout: 60_000 });
 });

@@ -1,37 +1,140 @@
-// The page's handle on the engine worker. The engine runs a guest synchronously inside
-// the worker, so the page stays responsive whatever the guest does, and Stop ends a run
-// by terminating the worker (a fresh one serves the next run).
+// The page's handle on the engine worker (src/workers/protocol.ts is the contract). One
+// run at a time, each in a fresh worker: the engine runs the guest inside the worker in
+// slices, so the page stays responsive whatever the guest does, and stop() ends a run by
+// terminating the worker, which works even while it waits for terminal input.
 import * as Comlink from 'comlink';
-import type { Engine, OutputSink, RunRequest } from '../workers/engine.worker.ts';
+import type {
+  BlockDetail, BlockInfo, EngineApi, IRStepView, RunEvents, RunStatus, SharedViews, StartRequest,
+} from '../workers/protocol.ts';
+import { StdinWriter } from '../workers/stdin-ring.ts';
+import { type GuestRegisters, liveBytes, liveRegisters } from '../workers/guest-views.ts';
 
-let current: { worker: Worker; engine: Comlink.Remote<Engine> } | undefined;
+export type {
+  BlockDetail, BlockInfo, IRStepView, RunConfig, RunEvents, RunStatus, SharedViews, StartRequest, StopReason,
+} from '../workers/protocol.ts';
+export { GPR_NAMES, USER_SELECTORS, flagNames, type GprName, type GuestRegisters } from '../workers/guest-views.ts';
 
-function engine(): Comlink.Remote<Engine> {
-  if (!current) {
-    const worker = new Worker(new URL('../workers/engine.worker.ts', import.meta.url), { type: 'module' });
-    current = { worker, engine: Comlink.wrap<Engine>(worker) };
+interface Run {
+  worker: Worker;
+  api: Comlink.Remote<EngineApi>;
+  views?: SharedViews;
+  stdin?: StdinWriter;
+}
+
+let current: Run | undefined;
+
+/**
+ * Starts a run in a fresh worker, ending the current one. Resolves with the shared views
+ * once the program is loaded; everything after (output, status changes, a program that
+ * fails to load: status 'failed') arrives through `events`.
+ */
+export async function start(req: StartRequest, events: RunEvents): Promise<SharedViews> {
+  stop();
+  const worker = new Worker(new URL('../workers/engine.worker.ts', import.meta.url), { type: 'module' });
+  const run: Run = { worker, api: Comlink.wrap<EngineApi>(worker) };
+  current = run;
+  // Plain copies: Svelte state proxies cannot be posted.
+  const plain: StartRequest = {
+    ...req, args: [...req.args], env: [...req.env], toolOptions: [...req.toolOptions], breakpoints: [...req.breakpoints],
+    program: req.program.slice(), sysroot: req.sysroot?.slice(),
+  };
+  const transfer = [plain.program.buffer, ...(plain.sysroot ? [plain.sysroot.buffer] : [])] as ArrayBuffer[];
+  const views = await run.api.start(Comlink.transfer(plain, transfer), Comlink.proxy(events));
+  if (current === run) {
+    run.views = views;
+    run.stdin = new StdinWriter(views.stdin);
   }
-  return current.engine;
+  return views;
+}
+
+/** Ends the current run at once, whatever the guest is doing. */
+export function stop(): void {
+  current?.worker.terminate();
+  current = undefined;
+}
+
+/** Whether a run's worker is alive (started and not stopped). */
+export function running(): boolean {
+  return current !== undefined;
+}
+
+// Controls. Without a run they do nothing; the worker never throws back (a bad kdb line
+// answers with kdb's error text), so these only reject if the worker itself died.
+export const pause = (): Promise<void> => call((api) => api.pause(), undefined);
+export const resume = (): Promise<void> => call((api) => api.resume(), undefined);
+export const stepInstruction = (): Promise<void> => call((api) => api.stepInstruction(), undefined);
+export const stepBlock = (): Promise<void> => call((api) => api.stepBlock(), undefined);
+/** One kdb command line; its output (several lines, no trailing newline). */
+export const kdb = (line: string): Promise<string> => call((api) => api.kdb(line), '');
+export const blocks = (): Promise<BlockInfo[]> => call((api) => api.blocks(), []);
+export const block = (addr: number): Promise<BlockDetail | undefined> => call((api) => api.block(addr), undefined);
+/** One IR statement of the block at rip (paused only); undefined when not paused. */
+export const irStep = (): Promise<IRStepView | undefined> => call((api) => api.irStep(), undefined);
+/** The guest's /proc/self/maps. */
+export const maps = (): Promise<string> => call((api) => api.maps(), '');
+/** A symbol (`main`, `main+0x10`) or hex address → address; undefined if unknown. */
+export const resolve = (expr: string): Promise<number | undefined> => call((api) => api.resolve(expr), undefined);
+
+async function call<T>(f: (api: Comlink.Remote<EngineApi>) => Promise<T> | T, none: T): Promise<T> {
+  return current ? await f(current.api) : none;
+}
+
+/** The guest's terminal input: typed text (the page echoes it; the guest's tty does not). */
+export function typeInput(text: string): void {
+  const stdin = current?.stdin;
+  if (!stdin || stdin.write(new TextEncoder().encode(text)) === 0) return;
+  // A paste larger than the ring: move the rest in as the guest reads.
+  const timer = setInterval(() => { if (current?.stdin !== stdin || stdin.flush() === 0) clearInterval(timer); }, 20);
+}
+
+/** End of input (Ctrl-D): the guest's reads return what is left, then EOF. */
+export function closeInput(): void {
+  current?.stdin?.close();
+}
+
+/** The shared views of the current run (after start resolved). */
+export function views(): SharedViews | undefined {
+  return current?.views;
+}
+
+/** The guest's registers, read from shared memory now (consistent while paused). */
+export function registers(): GuestRegisters | undefined {
+  return current?.views && liveRegisters(current.views);
+}
+
+/** A copy of guest memory [addr, addr + length), for the memory view. */
+export function memory(addr: number, length: number): Uint8Array {
+  return current?.views ? liveBytes(current.views, addr, length) : new Uint8Array(0);
+}
+
+/** Ends when a run ends (exited, killed, failed) or is stopped: for callers that only
+ *  want the outcome, like a plain "run this sample". */
+export function isFinal(s: RunStatus): boolean {
+  return s.kind === 'exited' || s.kind === 'killed' || s.kind === 'failed';
 }
 
 /** Thrown (as the rejection of runInWorker) when a run was stopped. */
 export class Stopped extends Error {}
 
-let stopRun: (() => void) | undefined;
+let stopWaiting: (() => void) | undefined;
 
-/** Runs a guest program in the worker, streaming its output to `out`. */
-export async function runInWorker(req: RunRequest, out: OutputSink) {
-  const stopped = new Promise<never>((_, reject) => { stopRun = () => reject(new Stopped('stopped')); });
-  try {
-    return await Promise.race([engine().run(Comlink.transfer(req, [req.program.buffer as ArrayBuffer]), Comlink.proxy(out)), stopped]);
-  } finally {
-    stopRun = undefined;
-  }
+/** Runs a program to its end with all of stdin given, streaming its output: the
+ *  pre-playground call src/ui/run.ts makes. */
+export function runInWorker(
+  req: { program: Uint8Array; path: string; args: string[]; stdin: string; seed: number; sysroot?: Uint8Array },
+  out: RunEvents['output'],
+): Promise<RunStatus> {
+  return new Promise<RunStatus>((resolve, reject) => {
+    stopWaiting = () => reject(new Stopped('stopped'));
+    const status = (s: RunStatus) => { if (isFinal(s)) resolve(s); };
+    start({ ...req, env: [], tool: 'none', toolOptions: [], breakpoints: [] }, { output: out, status })
+      .then(() => closeInput(), reject);
+  });
 }
 
-/** Ends the current run at once, whatever the guest is doing. */
+/** Ends the current run (runInWorker rejects with Stopped). */
 export function stopWorker(): void {
-  current?.worker.terminate();
-  current = undefined;
-  stopRun?.();
+  stop();
+  stopWaiting?.();
+  stopWaiting = undefined;
 }

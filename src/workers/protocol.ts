@@ -1,0 +1,125 @@
+// What the page and the engine worker say to each other. The worker owns the Machine;
+// the page holds views onto the shared memory the worker hands it (guest memory, the
+// guest state, the stdin ring), so live views read registers and memory without a copy.
+
+/** A run as the user set it up: everything a share link must carry to reproduce it. */
+export interface RunConfig {
+  /** The program's path in the guest (argv[0]). */
+  path: string;
+  args: string[];
+  /** Extra environment entries (NAME=value), after the worker's defaults. */
+  env: string[];
+  /** Text fed to stdin before anything typed (a share link's stdin). */
+  stdin: string;
+  /** 'none' or 'memcheck' (more tools later). */
+  tool: string;
+  /** Tool options in Valgrind's syntax, e.g. ['--leak-check=full']. */
+  toolOptions: string[];
+  seed: number;
+  /** Breakpoints set before the run starts (addresses as hex or symbols). */
+  breakpoints: string[];
+}
+
+export interface StartRequest extends RunConfig {
+  program: Uint8Array;
+  /** The uncompressed glibc sysroot image, for dynamically linked programs. */
+  sysroot?: Uint8Array;
+  /** Start paused at the program's first instruction instead of running. */
+  paused?: boolean;
+}
+
+/** Shared buffers the worker creates for a run and the page keeps views on. */
+export interface SharedViews {
+  /** The guest's memory, identity-mapped (shared; read `.buffer` afresh, it grows). */
+  memory: WebAssembly.Memory;
+  /** Byte offset of the guest state (VEX layout, src/engine/guest/amd64/state.ts) in `memory`. */
+  stateAddr: number;
+  /** Stdin ring (src/workers/stdin-ring.ts): Int32 header [head, tail, closed, seq] then
+   *  bytes; the page writes it with StdinWriter, the worker waits on seq with Atomics. */
+  stdin: SharedArrayBuffer;
+}
+
+/** Why the guest is not running. */
+export type StopReason =
+  | { kind: 'breakpoint'; id: number; addr: number }
+  | { kind: 'step' }
+  | { kind: 'pause' }
+  | { kind: 'entry' };
+
+/** Where a run stands, pushed to the page on every change. */
+export type RunStatus =
+  | { kind: 'running' }
+  /** Waiting in read(2) for terminal input. */
+  | { kind: 'reading' }
+  | { kind: 'paused'; reason: StopReason; rip: number }
+  | { kind: 'exited'; status: number }
+  | { kind: 'killed'; signal: number }
+  /** The engine could not start the program (bad ELF ...), with the message. */
+  | { kind: 'failed'; message: string };
+
+/** One translated block, for the block list. */
+export interface BlockInfo {
+  addr: number;
+  /** `symbol+0xoff` or `(in /lib/x.so)` or the address. */
+  where: string;
+  executions: number;
+  guestInsns: number;
+  guestBytes: number;
+  irStmts: number;
+}
+
+/** The three linked columns of one block. `imark` maps each line of the two IR texts
+ *  (0-based, as `text.split('\n')` numbers them) to the guest instruction (address) whose
+ *  IMark group it belongs to, so hovering an instruction highlights its group; null for
+ *  the header, type environment and closing lines. */
+export interface BlockDetail {
+  addr: number;
+  /** Guest disassembly, one line per instruction: address, bytes, AT&T text. */
+  guest: { addr: number; bytes: string; text: string }[];
+  irBefore: string;
+  irAfter: string;
+  imarkBefore: (number | null)[];
+  imarkAfter: (number | null)[];
+}
+
+/** The IR interpreter single-stepping the block at the current rip (while paused). */
+export interface IRStepView {
+  addr: number;
+  /** Index of the next statement to run in irAfter's statements. */
+  next: number;
+  /** Line of irAfter that statement is on (0-based; the final jump's line once all
+   *  statements have run). */
+  line: number;
+  /** Each temp assigned so far: name (`t3`) → value in hex at its type's width. */
+  temps: Record<string, string>;
+  done: boolean;
+}
+
+/** Receives guest output (fd 1 and 2), the tool's report, and status changes. */
+export interface RunEvents {
+  output(stream: 'stdout' | 'stderr' | 'report', text: string): void;
+  status(s: RunStatus): void;
+}
+
+/** The engine worker's API (behind Comlink). */
+export interface EngineApi {
+  /** Starts a run; events arrive through `events`. Returns the shared views. */
+  start(req: StartRequest, events: RunEvents): Promise<SharedViews>;
+  pause(): void;
+  resume(): void;
+  stepInstruction(): void;
+  stepBlock(): void;
+  /** One kdb command line (h, dr, dw, dd, dis, bp, bc, go, ss, ni, f, cpu all); its output
+   *  text, lines joined by '\n' without a final one. `go`, and `ni` over a call, answer ''
+   *  and the stop arrives as a status. */
+  kdb(line: string): Promise<string>;
+  blocks(): Promise<BlockInfo[]>;
+  block(addr: number): Promise<BlockDetail | undefined>;
+  /** Steps the IR of the block at rip by one statement (paused only; else undefined). It
+   *  really executes: once done the block has run, and the status says where rip is. */
+  irStep(): Promise<IRStepView | undefined>;
+  /** /proc/self/maps of the guest, as text. */
+  maps(): Promise<string>;
+  /** A symbol's address or a hex address, for the memory view's "follow". */
+  resolve(expr: string): Promise<number | undefined>;
+}
