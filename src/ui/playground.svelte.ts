@@ -8,7 +8,7 @@ import { type Program, checkUpload } from './program.ts';
 import { loadCatalogue, type Catalogue, type Sample } from './samples.ts';
 import { loadSysroot, type SysrootState } from './sysroot.ts';
 import { ShareError, decodeShare, encodeShare } from './share.ts';
-import { parseElf } from '../engine/elf/index.ts';
+import { inspectProgram } from '../workers/program-info.ts';
 
 /** What the status line shows: the worker's status, or the page's own states around it. */
 export type PageStatus = RunStatus | { kind: 'idle' } | { kind: 'starting' } | { kind: 'stopped' };
@@ -140,7 +140,8 @@ class Playground {
       this.banner = { kind: 'error', text: message(e) };
       return;
     }
-    const dynamic = p.kind === 'upload' ? p.dynamic : parseElf(program).interp !== undefined;
+    const sampleInfo = p.kind === 'upload' ? undefined : inspectProgram(program);
+    const dynamic = p.kind === 'upload' ? p.dynamic : sampleInfo?.ok === true && sampleInfo.dynamic;
     let sysroot: Uint8Array | undefined;
     if (dynamic) {
       const s = await this.sysrootReady;
