@@ -1,6 +1,6 @@
 // `npm run bench`: performance figures, measured rather than asserted in tests:
-// the CPU benchmark sample natively, under valgrind --tool=none and under
-// grindlab --tool=none (times and slowdowns in one run), and decoder throughput.
+// the CPU benchmark sample natively, under valgrind and under grindlab with
+// --tool=none and --tool=memcheck (times and slowdowns in one run), and decoder throughput.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,6 +67,18 @@ for (const kind of ['static', 'musl']) {
   console.log(`bench-${kind} (scale 1): native ${native.secs.toFixed(3)} s, valgrind --tool=none ${vg.secs.toFixed(2)} s `
     + `(${(vg.secs / native.secs).toFixed(0)}x), grindlab --tool=none ${ours.secs.toFixed(2)} s `
     + `(${(ours.secs / native.secs).toFixed(0)}x native, ${(ours.secs / vg.secs).toFixed(1)}x valgrind), ${same}`);
+}
+
+// Memcheck on the dynamic build, where malloc and the string functions are replaced in libc.
+{
+  const exe = join(root, 'public/samples/bench/bench-dynamic');
+  const native = timeRun(exe, [], 5);
+  const vg = timeRun('valgrind', ['--tool=memcheck', '-q', exe], 1);
+  const ours = timeRun(process.execPath, [grindlab, '--tool=memcheck', '-q', exe], 1);
+  const same = ours.stdout === native.stdout ? 'output as native' : ours.stdout === vg.stdout ? 'output as valgrind' : 'OUTPUT DIFFERS';
+  console.log(`bench-dynamic (scale 1): native ${native.secs.toFixed(3)} s, valgrind --tool=memcheck ${vg.secs.toFixed(2)} s `
+    + `(${(vg.secs / native.secs).toFixed(0)}x), grindlab --tool=memcheck ${ours.secs.toFixed(2)} s `
+    + `(${(ours.secs / native.secs).toFixed(0)}x native, ${(ours.secs / vg.secs).toFixed(1)}x valgrind's memcheck), ${same}`);
 }
 
 // A dynamically linked hello world: the cost of ld.so's start-up under the engine.
