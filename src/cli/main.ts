@@ -12,6 +12,8 @@ const USAGE = `usage: grindlab [options] prog-and-args
   --tool=none               the tool to run (more are coming: memcheck, helgrind, ...)
   -q, --quiet               no banner, only errors
   --log-file=FILE           write the tool's report to FILE instead of stderr
+  --xml=no|yes              the report in Valgrind's XML output protocol 4 [no]
+  --xml-file=FILE           where --xml=yes writes it
   --trace-ir=before|after|both
                             print each new block's IR before and/or after
                             instrumentation and optimisation

@@ -1,5 +1,6 @@
 // Valgrind's command line: core options first, then the program and its arguments.
-import { DEFAULT_MEMCHECK_OPTIONS, type MemcheckOptions, parseLeakKinds } from '../engine/tools/memcheck/options.ts';
+import { ToolOptionError, applyToolOption, defaultToolCommandOptions } from '../engine/core/tool-options.ts';
+import type { MemcheckOptions } from '../engine/tools/memcheck/options.ts';
 
 export interface RunOptions {
   tool: (typeof TOOLS)[number];
@@ -20,6 +21,9 @@ export interface RunOptions {
   seed: number;
   sandbox: boolean;
   logFile?: string;
+  /** --xml=yes: the report in Valgrind's XML protocol 4, to --xml-file. */
+  xml: boolean;
+  xmlFile?: string;
   mainStackSize?: number;
   /** --check-ir: verify every block's IR after lifting and after each optimiser pass. */
   checkIR: boolean;
@@ -56,14 +60,8 @@ export function parseCommandLine(argv: string[]): Command {
   let wide = false;
   const sections: string[] = [];
   const o: Omit<RunOptions, 'program' | 'args'> = {
-    tool: 'none', quiet: false, traceNotBelow: 0, seed: 1, sandbox: false, checkIR: false, stats: false, traceSymtab: false,
-    memcheck: { ...DEFAULT_MEMCHECK_OPTIONS }, numCallers: 12, errorLimit: true, errorExitcode: 0, listErrors: false,
-    suppressionFiles: [], genSuppressions: 'no',
-  };
-  const leakKinds = (v: string | undefined) => {
-    const k = parseLeakKinds(v ?? '');
-    if (!k) throw new UsageError(`Bad option: ${v} (use definite,indirect,possible,reachable, all or none)`);
-    return k;
+    tool: 'none', xml: false, traceNotBelow: 0, seed: 1, sandbox: false, checkIR: false, stats: false, traceSymtab: false,
+    ...defaultToolCommandOptions(),
   };
   let i = 0;
   for (; i < argv.length; i++) {
@@ -93,36 +91,23 @@ export function parseCommandLine(argv: string[]): Command {
       case '--seed': o.seed = intValue(name, value ?? ''); break;
       case '--sandbox': o.sandbox = true; break;
       case '--log-file': o.logFile = value; break;
+      case '--xml': o.xml = yesNo(a, value); break;
+      case '--xml-file': o.xmlFile = value; break;
       case '--main-stacksize': o.mainStackSize = intValue(name, value ?? ''); break;
       case '--check-ir': o.checkIR = true; break;
       case '--stats': o.stats = yesNo(a, value); break;
       case '--trace-symtab': o.traceSymtab = yesNo(a, value); break;
-      case '--num-callers': o.numCallers = Math.min(500, Math.max(1, intValue(name, value ?? ''))); break;
-      case '--error-limit': o.errorLimit = yesNo(a, value); break;
-      case '--error-exitcode': o.errorExitcode = intValue(name, value ?? ''); break;
-      case '-s': o.listErrors = true; break;
-      case '--show-error-list': o.listErrors = yesNo(a, value); break;
-      case '--suppressions': o.suppressionFiles.push(value ?? ''); break;
-      case '--gen-suppressions':
-        if (value !== 'no' && value !== 'all') throw new UsageError(`Bad option: ${a} (grindlab supports no and all)`);
-        o.genSuppressions = value;
-        break;
-      case '--leak-check':
-        if (value === 'yes') o.memcheck.leakCheck = 'full';
-        else if (value === 'no' || value === 'summary' || value === 'full') o.memcheck.leakCheck = value;
-        else throw new UsageError(`Bad option: ${a}`);
-        break;
-      case '--show-leak-kinds': o.memcheck.showLeakKinds = leakKinds(value); break;
-      case '--errors-for-leak-kinds': o.memcheck.errorsForLeakKinds = leakKinds(value); break;
-      case '--show-reachable': if (yesNo(a, value)) o.memcheck.showLeakKinds = leakKinds('all'); break;
-      case '--freelist-vol': o.memcheck.freelistVol = intValue(name, value ?? ''); break;
-      case '--undef-value-errors': o.memcheck.undefValueErrors = yesNo(a, value); break;
-      case '--track-origins':
-        if (yesNo(a, value)) throw new UsageError('--track-origins=yes is not available yet');
-        break;
-      default: throw new UsageError(`Unknown option: ${a}`);
+      default:
+        try {
+          if (applyToolOption(o, a)) break;
+        } catch (e) {
+          if (e instanceof ToolOptionError) throw new UsageError(e.message);
+          throw e;
+        }
+        throw new UsageError(`Unknown option: ${a}`);
     }
   }
+  if (o.xml && !o.xmlFile) throw new UsageError('Bad option: --xml=yes, but no XML destination specified (use --xml-file=FILE)');
   if (disassemble !== undefined) return { kind: 'disassemble', file: disassemble, wide, sections };
   const program = argv[i];
   if (program === undefined) throw new UsageError('no program specified');

@@ -4,7 +4,8 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { Machine } from '../engine/core/machine.ts';
-import { printBanner } from '../engine/core/output.ts';
+import { bannerLines, printBanner } from '../engine/core/output.ts';
+import { XmlOutput } from '../engine/core/xml.ts';
 import { SuppressionSyntaxError, parseSuppressions } from '../engine/core/suppressions.ts';
 import type { ToolDescriptor } from '../engine/core/tool.ts';
 import type { ToolRunOptions } from '../engine/core/tool-runtime.ts';
@@ -53,8 +54,11 @@ function sandboxSysroot(): Uint8Array {
 export function runProgram(o: RunOptions): number {
   const path = resolveProgram(o.program);
   const bytes = readProgram(path);
-  const logSink = o.logFile
-    ? (writeFileSync(o.logFile, ''), (t: string) => appendFileSync(o.logFile!, t))
+  // --xml=yes: the report goes to --xml-file in XML, and, as under valgrind, none of the
+  // text report is written.
+  const xml = o.xml && o.xmlFile ? (writeFileSync(o.xmlFile, ''), new XmlOutput((t) => appendFileSync(o.xmlFile!, t), (p) => (o.sandbox ? p : resolve(p)))) : undefined;
+  const logSink = xml ? () => {}
+    : o.logFile ? (writeFileSync(o.logFile, ''), (t: string) => appendFileSync(o.logFile!, t))
     : (t: string) => process.stderr.write(t);
   let machine: Machine;
   try {
@@ -67,7 +71,7 @@ export function runProgram(o: RunOptions): number {
       cwd: o.sandbox ? undefined : resolve('.'),
       mountHost: o.sandbox ? undefined : (system) => mountHostView(system, resolve('.')),
       sysroot: o.sandbox && isDynamic(bytes) ? sandboxSysroot() : undefined,
-      tool: selectTool(o), toolOptions: toolRunOptions(o),
+      tool: selectTool(o), toolOptions: toolRunOptions(o, xml),
     });
   } catch (e) {
     if (e instanceof ElfError || e instanceof ExecError) {
@@ -77,7 +81,14 @@ export function runProgram(o: RunOptions): number {
     throw e;
   }
   const log = machine.log;
-  if (!o.quiet) printBanner(log, machine.tools.tool.banner, [o.program, ...o.args]);
+  if (xml) {
+    // valgrind's own command line: its executable and the options before the program.
+    const options = process.argv.slice(2, Math.max(2, process.argv.length - 1 - o.args.length));
+    xml.preamble({
+      tool: o.tool, banner: bannerLines(machine.tools.tool.banner, [o.program, ...o.args]), pid: machine.proc.pid, ppid: process.pid,
+      vargv: [process.argv[1] ?? 'grindlab', ...options], argv: [o.program, ...o.args],
+    });
+  } else if (!o.quiet) printBanner(log, machine.tools.tool.banner, [o.program, ...o.args]);
   // Unbounded, run() comes back only at the end or when a syscall blocks; the CLI's
   // terminal reads block in the host, so a block here is a wait nothing can end (an
   // empty pipe with this one thread as its only writer).
@@ -96,7 +107,7 @@ function selectTool(o: RunOptions): ToolDescriptor {
   return o.tool === 'memcheck' ? memcheckTool(o.memcheck) : NONE_TOOL;
 }
 
-function toolRunOptions(o: RunOptions): ToolRunOptions {
+function toolRunOptions(o: RunOptions, xml: XmlOutput | undefined): ToolRunOptions {
   const suppressions = o.suppressionFiles.flatMap((f) => {
     let text: string;
     try {
@@ -113,7 +124,7 @@ function toolRunOptions(o: RunOptions): ToolRunOptions {
   });
   return {
     numCallers: o.numCallers, quiet: o.quiet,
-    errors: { genSuppressions: o.genSuppressions, errorLimit: o.errorLimit, suppressions, listErrors: o.listErrors },
+    errors: { genSuppressions: o.genSuppressions, errorLimit: o.errorLimit, suppressions, listErrors: o.listErrors, xml },
   };
 }
 

@@ -4,15 +4,16 @@
 // terminating the worker, which works even while it waits for terminal input.
 import * as Comlink from 'comlink';
 import type {
-  BlockDetail, BlockInfo, EngineApi, IRStepView, RunEvents, RunStatus, SharedViews, StartRequest,
+  BlockDetail, BlockInfo, EngineApi, ErrorRecord, HeapBlockInfo, IRStepView, RunEvents, RunStatus, ShadowBits, SharedViews,
+  StartRequest,
 } from '../workers/protocol.ts';
 import { StdinWriter } from '../workers/stdin-ring.ts';
-import { type GuestRegisters, liveBytes, liveRegisters } from '../workers/guest-views.ts';
+import { type GuestRegisters, type RegisterVBits, liveBytes, liveRegisters, liveRegisterVBits } from '../workers/guest-views.ts';
 
 export type {
-  BlockDetail, BlockInfo, IRStepView, RunConfig, RunEvents, RunStatus, SharedViews, StartRequest, StopReason,
+  BlockDetail, BlockInfo, ErrorRecord, HeapBlockInfo, IRStepView, ShadowBits, StackFrame, RunConfig, RunEvents, RunStatus, SharedViews, StartRequest, StopReason,
 } from '../workers/protocol.ts';
-export { GPR_NAMES, USER_SELECTORS, flagNames, type GprName, type GuestRegisters } from '../workers/guest-views.ts';
+export { GPR_NAMES, USER_SELECTORS, flagNames, type GprName, type GuestRegisters, type RegisterVBits } from '../workers/guest-views.ts';
 
 interface Run {
   worker: Worker;
@@ -75,6 +76,13 @@ export const maps = (): Promise<string> => call((api) => api.maps(), '');
 /** A symbol (`main`, `main+0x10`) or hex address → address; undefined if unknown. */
 export const resolve = (expr: string): Promise<number | undefined> => call((api) => api.resolve(expr), undefined);
 
+/** The tool's A/V bits of [addr, addr+len) (memcheck); undefined with tool none. */
+export const shadow = (addr: number, len: number): Promise<ShadowBits | undefined> => call((api) => api.shadow(addr, len), undefined);
+/** The tool's error contexts so far. */
+export const errors = (): Promise<ErrorRecord[]> => call((api) => api.errors(), []);
+/** The tool's client heap: live blocks, then freed ones still queued. */
+export const heapBlocks = (): Promise<HeapBlockInfo[]> => call((api) => api.heapBlocks(), []);
+
 async function call<T>(f: (api: Comlink.Remote<EngineApi>) => Promise<T> | T, none: T): Promise<T> {
   return current ? await f(current.api) : none;
 }
@@ -100,6 +108,12 @@ export function views(): SharedViews | undefined {
 /** The guest's registers, read from shared memory now (consistent while paused). */
 export function registers(): GuestRegisters | undefined {
   return current?.views && liveRegisters(current.views);
+}
+
+/** The registers' V bits (memcheck's shadow registers, read from shared memory now), or
+ *  undefined when the run has no shadow state (tool none). */
+export function registerVBits(): RegisterVBits | undefined {
+  return current?.views && liveRegisterVBits(current.views);
 }
 
 /** A copy of guest memory [addr, addr + length), for the memory view. */

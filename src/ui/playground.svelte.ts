@@ -2,7 +2,9 @@
 // status, and what the panels show of it (blocks, the selected block, kdb history, maps).
 // Panels read it and call its actions; only this module talks to the engine client.
 import * as engine from './engine.ts';
-import type { BlockDetail, BlockInfo, IRStepView, RunConfig, RunStatus, SharedViews } from './engine.ts';
+import type {
+  BlockDetail, BlockInfo, ErrorRecord, HeapBlockInfo, IRStepView, RegisterVBits, RunConfig, RunStatus, SharedViews, StackFrame,
+} from './engine.ts';
 import { joinWords, splitWords } from './argv.ts';
 import { type Program, checkUpload } from './program.ts';
 import { loadCatalogue, type Catalogue, type Sample } from './samples.ts';
@@ -57,6 +59,19 @@ class Playground {
   registerDump = $state('');
   kdbHistory = $state.raw<{ command: string; output: string }[]>([]);
   maps = $state('');
+  /** The right pane's tab. */
+  side = $state<'kdb' | 'errors' | 'heap'>('kdb');
+  /** The tool's error contexts and heap blocks (memcheck), refreshed with the blocks. */
+  errors = $state.raw<ErrorRecord[]>([]);
+  heap = $state.raw<HeapBlockInfo[]>([]);
+  selectedHeap = $state<number | undefined>();
+  /** The registers' V bits at the last stop (memcheck), undefined without a shadow. */
+  registerVBits = $state.raw<RegisterVBits | undefined>();
+  /** A request to the memory view to follow an address (a heap block); `seq` tells repeats apart. */
+  memoryJump = $state.raw<{ addr: number; seq: number } | undefined>();
+  /** A request to the source view to show a line (a clicked stack frame). */
+  sourceLine = $state.raw<{ line: number; seq: number } | undefined>();
+  private seq = 0;
 
   terminal: TerminalSink | undefined;
   private readonly binaries = new Map<string, Uint8Array>();
@@ -83,6 +98,11 @@ class Playground {
     return this.status.kind === 'paused';
   }
 
+  /** The selected sample's bug story (memcheck's samples), shown above the source. */
+  get story(): string | undefined {
+    return this.program?.kind === 'sample' ? this.sample(this.program.sample)?.story : undefined;
+  }
+
   sample(name: string): Sample | undefined {
     return this.catalogue.status === 'loaded' ? this.catalogue.samples.find((s) => s.name === name) : undefined;
   }
@@ -96,6 +116,11 @@ class Playground {
     if (sameSample) return;
     this.args = joinWords(s.args ?? []);
     this.stdin = s.stdin ?? '';
+    // A memcheck story runs under memcheck with its options; other samples keep the tool.
+    if (s.tool) {
+      this.tool = s.tool;
+      this.toolOptions = joinWords(s.toolOptions ?? []);
+    }
     this.source = undefined;
     if (s.source && this.catalogue.status === 'loaded') {
       void fetch(new URL(s.source, this.catalogue.base))
@@ -266,10 +291,31 @@ class Playground {
 
   async refreshBlocks(): Promise<void> {
     const id = this.runId;
-    const [blocks, maps] = await Promise.all([engine.blocks(), engine.maps()]);
+    const [blocks, maps, errors, heap] = await Promise.all([engine.blocks(), engine.maps(), engine.errors(), engine.heapBlocks()]);
     if (id !== this.runId) return;
     this.blocks = blocks;
     this.maps = maps;
+    this.errors = errors;
+    this.heap = heap;
+  }
+
+  /** Whether a frame is in the source shown (same file name), so clicking it can open the line. */
+  frameInSource(f: StackFrame): boolean {
+    const name = this.source?.name;
+    return !!name && f.file !== undefined && f.line !== undefined && name.split('/').pop() === f.file.split('/').pop();
+  }
+
+  /** A clicked stack frame: its line in the source view, if that file is the one shown. */
+  openFrame(f: StackFrame): void {
+    if (!this.frameInSource(f)) return;
+    this.centre = 'source';
+    this.sourceLine = { line: f.line!, seq: ++this.seq };
+  }
+
+  /** A heap block picked in the heap list: its stacks show, and memory follows it. */
+  selectHeapBlock(addr: number): void {
+    this.selectedHeap = addr;
+    this.memoryJump = { addr, seq: ++this.seq };
   }
 
   private onStatus(s: RunStatus): void {
@@ -284,7 +330,10 @@ class Playground {
       if (this.selected !== undefined) void this.selectBlock(this.selected);
     });
     if (s.kind === 'paused') {
-      void engine.kdb('dr').then((dump) => (this.registerDump = dump));
+      void engine.kdb('dr').then((dump) => {
+        this.registerDump = dump;
+        this.registerVBits = engine.registerVBits();
+      });
       // Show the block the guest stopped at, once it is translated (a breakpoint stops
       // before its block has ever run).
       if (this.centre === 'ir' || s.reason.kind === 'breakpoint') void this.selectIfTranslated(s.rip);
@@ -306,6 +355,10 @@ class Playground {
     this.registerDump = '';
     this.kdbHistory = [];
     this.maps = '';
+    this.errors = [];
+    this.heap = [];
+    this.selectedHeap = undefined;
+    this.registerVBits = undefined;
     this.terminal?.clear();
   }
 

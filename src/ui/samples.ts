@@ -13,6 +13,11 @@ export interface Sample {
   /** Default arguments and standard input of a run. */
   args?: string[];
   stdin?: string | null;
+  /** The tool the sample is meant for (memcheck's stories) and its options. */
+  tool?: string;
+  toolOptions?: string[];
+  /** The bug story the sample retells, shown above its source. */
+  story?: string;
   builds: SampleBuild[];
 }
 

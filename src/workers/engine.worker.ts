@@ -21,6 +21,9 @@ const api: EngineApi = {
   irStep: async () => session?.irStep(),
   maps: async () => session?.maps() ?? '',
   resolve: async (expr) => session?.resolve(expr),
+  shadow: async (addr, len) => session?.shadow(addr, len),
+  errors: async () => session?.errors() ?? [],
+  heapBlocks: async () => session?.heapBlocks() ?? [],
 };
 
 Comlink.expose(api);

@@ -37,6 +37,9 @@ export interface SharedViews {
   /** Stdin ring (src/workers/stdin-ring.ts): Int32 header [head, tail, closed, seq] then
    *  bytes; the page writes it with StdinWriter, the worker waits on seq with Atomics. */
   stdin: SharedArrayBuffer;
+  /** With memcheck: byte offset in `memory` of the shadow register file (the V bits of the
+   *  register at state offset `off` are at shadowStateAddr + off). Absent without a tool. */
+  shadowStateAddr?: number;
 }
 
 /** Why the guest is not running. */
@@ -95,6 +98,50 @@ export interface IRStepView {
   done: boolean;
 }
 
+/** One frame of a stack, as the report prints it (`text`) and taken apart. */
+export interface StackFrame {
+  addr: number;
+  /** The function, `(below main)` or `???`. */
+  fn: string;
+  /** The source file (base name, as Valgrind prints it) and line, when line tables know it. */
+  file?: string;
+  line?: number;
+  /** The object the code is in, when there is no file:line (`/usr/lib/.../libc.so.6`). */
+  obj?: string;
+  /** `0x4849D4B: main (use-after-free.c:50)` */
+  text: string;
+}
+
+/** One error context of the tool, as its report shows it. */
+export interface ErrorRecord {
+  /** The kind as Valgrind's XML names it: InvalidRead, UninitCondition, Leak_DefinitelyLost... */
+  kind: string;
+  /** The first line: `Invalid read of size 4`. */
+  what: string;
+  /** How many errors this context stands for so far. */
+  count: number;
+  frames: StackFrame[];
+  /** The lines after the stack (`Address 0x.. is 16 bytes inside a block ...`, `Block was
+   *  alloc'd at`), each with its own stack if it has one. */
+  aux: { text: string; frames: StackFrame[] }[];
+}
+
+/** A block of the tool's client heap (memcheck): live, or freed and waiting in the
+ *  freed-blocks queue (--freelist-vol). */
+export interface HeapBlockInfo {
+  addr: number;
+  size: number;
+  state: 'live' | 'freed';
+  allocStack: StackFrame[];
+  freeStack?: StackFrame[];
+}
+
+/** A and V bits of a range: a[i] is 1 where the byte is addressable, v[i] its V bits (1 = undefined). */
+export interface ShadowBits {
+  a: Uint8Array;
+  v: Uint8Array;
+}
+
 /** Receives guest output (fd 1 and 2), the tool's report, and status changes. */
 export interface RunEvents {
   output(stream: 'stdout' | 'stderr' | 'report', text: string): void;
@@ -122,4 +169,10 @@ export interface EngineApi {
   maps(): Promise<string>;
   /** A symbol's address or a hex address, for the memory view's "follow". */
   resolve(expr: string): Promise<number | undefined>;
+  /** The tool's A/V bits of [addr, addr+len); undefined when the tool keeps none (none). */
+  shadow(addr: number, len: number): Promise<ShadowBits | undefined>;
+  /** The tool's error contexts so far, in the order found ([] without a tool). */
+  errors(): Promise<ErrorRecord[]>;
+  /** The tool's heap blocks, live then freed ([] without a tool that tracks a heap). */
+  heapBlocks(): Promise<HeapBlockInfo[]>;
 }

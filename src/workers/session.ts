@@ -3,11 +3,15 @@
 // slices of a few milliseconds and returns to the worker's event loop between them, so
 // pause, kdb and the block views are served while the guest runs.
 import { type BlockSummary, type BlockText, Debugger, type IRStepState, type Outcome, type StopReason } from '../engine/core/debugger.ts';
-import { Machine } from '../engine/core/machine.ts';
-import { NONE_BANNER, printBanner } from '../engine/core/output.ts';
+import { Machine, type RunState } from '../engine/core/machine.ts';
+import { printBanner } from '../engine/core/output.ts';
+import type { ToolDescriptor } from '../engine/core/tool.ts';
+import { type ToolCommandOptions, parseToolOptions, toolRunOptions } from '../engine/core/tool-options.ts';
+import { memcheckTool } from '../engine/tools/memcheck/index.ts';
+import { SHADOW_STATE_OFFSET } from '../engine/tools/memcheck/shadow-state.ts';
 import { Kdb, resolveAddress } from '../engine/debug/kdb.ts';
 import type { OutputStream, StdStream, TerminalHost } from '../engine/kernel/vfs/index.ts';
-import type { RunEvents, RunStatus, SharedViews, StartRequest } from './protocol.ts';
+import type { ErrorRecord, HeapBlockInfo, RunEvents, RunStatus, ShadowBits, SharedViews, StackFrame, StartRequest } from './protocol.ts';
 import { StdinReader, createStdinRing } from './stdin-ring.ts';
 
 /** How long a slice runs before the worker looks at its messages: short enough that
@@ -98,6 +102,8 @@ export class EngineSession {
   /** Counts waits for input: only the latest one may go on (a pause and resume while
    *  waiting starts another). */
   private waits = 0;
+  /** The tool options (-q, --error-exitcode ...), parsed as the CLI parses them. */
+  private toolOptions?: ToolCommandOptions;
 
   constructor(req: StartRequest, private readonly events: RunEvents) {
     this.out = new OutputBatch(events);
@@ -105,11 +111,16 @@ export class EngineSession {
     this.tick.port1.onmessage = () => this.slice();
     let machine: Machine;
     try {
-      if (req.tool !== 'none') throw new Error(`the tool '${req.tool}' is not available in the playground yet`);
+      if (req.tool !== 'none' && req.tool !== 'memcheck') throw new Error(`the tool '${req.tool}' is not available (available: none, memcheck)`);
+      const t = parseToolOptions(req.toolOptions);
+      if (t.suppressionFiles.length) throw new Error('--suppressions: suppression files cannot be read in the playground');
+      this.toolOptions = t;
+      const tool: ToolDescriptor | undefined = req.tool === 'memcheck' ? memcheckTool(t.memcheck) : undefined;
       this.terminal = new PageTerminal(req.stdin, new StdinReader(stdin), this.out);
       machine = new Machine({
         program: req.program, path: req.path, args: req.args, env: [...DEFAULT_ENV, ...req.env], seed: req.seed,
         log: (t) => this.out.add('report', t), terminal: this.terminal, sysroot: req.sysroot,
+        tool, toolOptions: toolRunOptions(t, []),
       });
     } catch (e) {
       // Nothing to run: the page still gets views (of an empty memory) and the reason.
@@ -117,7 +128,10 @@ export class EngineSession {
       this.fail(e);
       return;
     }
-    this.views = { memory: machine.as.memory.wasmMemory, stateAddr: Machine.STATE_ADDR, stdin };
+    this.views = {
+      memory: machine.as.memory.wasmMemory, stateAddr: Machine.STATE_ADDR, stdin,
+      ...(req.tool === 'memcheck' && { shadowStateAddr: Machine.STATE_ADDR + SHADOW_STATE_OFFSET }),
+    };
     this.dbg = new Debugger(machine);
     const session = this;
     this.console = new Kdb(this.dbg, {
@@ -125,7 +139,7 @@ export class EngineSession {
       resume: () => this.resume(),
       step: (kind) => { this.step(kind === 'into' ? 'insn' : 'over'); return this.mode === 'paused'; },
     });
-    printBanner(machine.log, NONE_BANNER, [req.path, ...req.args]);
+    if (!this.toolOptions?.quiet) printBanner(machine.log, machine.tools.tool.banner, [req.path, ...req.args]);
     for (const b of req.breakpoints) {
       const addr = resolveAddress(this.dbg, b);
       if (addr === undefined) this.out.add('report', `grindlab: breakpoint '${b}': no such address or symbol\n`);
@@ -194,6 +208,30 @@ export class EngineSession {
     return this.dbg && resolveAddress(this.dbg, expr);
   }
 
+  shadow(addr: number, len: number): ShadowBits | undefined {
+    return this.dbg?.machine.tools.tool.inspect?.shadow?.(addr, Math.max(0, Math.min(len, 1 << 16)));
+  }
+
+  errors(): ErrorRecord[] {
+    const m = this.dbg?.machine;
+    if (!m) return [];
+    const errors = m.tools.errors;
+    const frames = (ips: number[]) => errors.formatFrames(ips).map(parseFrame);
+    return errors.shown.map(({ error: e, count }) => ({
+      kind: e.xmlKind, what: e.what, count, frames: frames(e.ips),
+      aux: e.aux.map((a) => ({ text: a.text, frames: a.ips ? frames(a.ips) : [] })),
+    }));
+  }
+
+  heapBlocks(): HeapBlockInfo[] {
+    const m = this.dbg?.machine;
+    const blocks = m?.tools.tool.inspect?.heapBlocks?.() ?? [];
+    const frames = (ips: number[]) => m!.tools.errors.formatFrames(ips).map(parseFrame);
+    return blocks.map((b) => ({
+      addr: b.addr, size: b.size, state: b.state, allocStack: frames(b.allocIps), ...(b.freeIps && { freeStack: frames(b.freeIps) }),
+    }));
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -244,7 +282,7 @@ export class EngineSession {
         this.stop(o.reason);
         break;
       case 'ended':
-        this.end(o.state.kind === 'exited' ? { kind: 'exited', status: o.state.status } : { kind: 'killed', signal: o.state.signal });
+        this.end(o.state);
         break;
     }
     this.out.flush();
@@ -270,8 +308,22 @@ export class EngineSession {
     this.events.status({ kind: 'paused', reason, rip: this.dbg!.rip });
   }
 
-  private end(status: RunStatus): void {
-    if (status.kind === 'exited') this.dbg!.machine.log.line();
+  /** The run ended: the tool's final report (freeres, heap and leak summaries, ERROR
+   *  SUMMARY), as the CLI prints it, then the status, with --error-exitcode applied. */
+  private end(state: Extract<RunState, { kind: 'exited' | 'killed' }>): void {
+    const m = this.dbg!.machine;
+    const t = this.toolOptions;
+    if (state.kind === 'exited' && !t?.quiet) m.log.line();
+    let override: number | undefined;
+    try {
+      override = m.finish(state);
+    } catch (e) {
+      m.log.line(`grindlab: internal error in the final report: ${message(e)}`);
+    }
+    const errorStatus = t && t.errorExitcode !== 0 && m.tools.errors.count > 0 ? t.errorExitcode : undefined;
+    const status: RunStatus = state.kind === 'exited'
+      ? { kind: 'exited', status: errorStatus ?? override ?? state.status }
+      : { kind: 'killed', signal: state.signal };
     this.mode = 'ended';
     this.out.flush();
     this.tick.port1.close();
@@ -290,6 +342,18 @@ export class EngineSession {
     this.mode = mode;
     this.events.status({ kind: mode });
   }
+}
+
+/** `   at 0x4849D4B: main (use-after-free.c:50)` (or `(in /lib/x.so)`, or `???`) taken apart. */
+export function parseFrame(line: string): StackFrame {
+  const text = line.replace(/^\s*(at|by)\s+/, '');
+  const m = /^0x([0-9A-Fa-f]+): (.*?)(?: \((?:in (.+)|(.+):(\d+))\))?$/.exec(text);
+  if (!m) return { addr: 0, fn: '???', text };
+  return {
+    addr: parseInt(m[1]!, 16), fn: m[2]!, text,
+    ...(m[3] !== undefined && { obj: m[3] }),
+    ...(m[4] !== undefined && { file: m[4], line: Number(m[5]) }),
+  };
 }
 
 function message(e: unknown): string {

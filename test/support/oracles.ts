@@ -55,12 +55,34 @@ export function compareWithOracles(label: string, exe: string, args: string[], s
 }
 
 
+/** One program under native `valgrind --tool=memcheck` and grindlab's, same options and stdin. */
+export function runMemcheck(exe: string, options: string[], stdin: string | null = null): { vg: Outcome; ours: Outcome } {
+  return {
+    vg: run('valgrind', ['--tool=memcheck', ...options, exe], stdin),
+    ours: run(process.execPath, [bin, '--tool=memcheck', ...options, exe], stdin),
+  };
+}
+
 /** Memcheck's fidelity: the same report (normalised), stdout and exit status as native
  *  `valgrind --tool=memcheck` with the same options. */
 export function compareMemcheck(label: string, exe: string, options: string[], stdin: string | null = null): void {
-  const vg = run('valgrind', ['--tool=memcheck', ...options, exe], stdin);
-  const ours = run(process.execPath, [bin, '--tool=memcheck', ...options, exe], stdin);
+  const { vg, ours } = runMemcheck(exe, options, stdin);
   expect(normaliseReport(ours.stderr), `${label}: report`).toEqual(normaliseReport(vg.stderr));
   expect(ours.stdout, `${label}: stdout`).toBe(vg.stdout);
   expect(ours.status, `${label}: exit status`).toBe(vg.status);
+}
+
+/** A normalised report cut into its errors: each from its headline to the blank line
+ *  that ends it (the lines before the first error and after the last are left out). */
+export function reportErrors(report: string[]): string[][] {
+  const errors: string[][] = [];
+  let current: string[] | undefined;
+  for (const l of report) {
+    if (current) {
+      if (l === '') { errors.push(current); current = undefined; } else current.push(l);
+    } else if (/^(Invalid|Conditional|Use of|Syscall param|Mismatched|Source and|Argument|Uninitialised|Unaddressable|Process terminating)/.test(l)) {
+      current = [l];
+    }
+  }
+  return errors;
 }

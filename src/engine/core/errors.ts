@@ -3,6 +3,8 @@
 // suppressions, prints the first of each context as it happens, and keeps the counts for
 // "ERROR SUMMARY: N errors from M contexts (suppressed: S from T)".
 import type { ValgrindLog } from './output.ts';
+import type { FrameInfo } from './symbolize.ts';
+import type { XmlOutput } from './xml.ts';
 import { type Suppression, matchSuppression, suppressionText } from './suppressions.ts';
 
 /** A line after the error's stack (" Address 0x.. is ..."), with its own stack if any. */
@@ -23,14 +25,19 @@ export interface ToolError {
   what: string;
   ips: number[];
   aux: AuxWhat[];
+  /** A loss record's bytes (direct and indirect) and blocks: XML's <leakedbytes>. */
+  leak?: { bytes: number; blocks: number };
 }
 
 /** How frames are named: the symbolizer's text, and the names suppressions match. */
 export interface FrameNames {
-  describe(ip: number): string;
+  /** The lines for one code address (more than one when it is in inlined code). */
+  describe(ip: number): string[];
   /** The function at ip (as suppressions' fun: lines match it), or undefined. */
   fnName(ip: number): string | undefined;
   objPath(ip: number): string | undefined;
+  /** The frames of one code address as fields, for the XML output. */
+  frameInfo(ip: number): FrameInfo[];
 }
 
 export interface ErrorOptions {
@@ -40,11 +47,16 @@ export interface ErrorOptions {
   suppressions: Suppression[];
   /** `-s`: list the contexts at exit. */
   listErrors: boolean;
+  /** --xml=yes: errors go to the XML output instead of the text report. */
+  xml?: XmlOutput;
 }
 
 interface Context {
   error: ToolError;
   count: number;
+  /** Valgrind's error number (XML <unique>): every error recorded takes one, repeats and
+   *  suppressed ones included. */
+  unique: number;
 }
 
 const MAX_CONTEXTS_SHOWN = 1000;
@@ -58,16 +70,18 @@ export class ErrorManager {
   private suppressedErrors = 0;
   private readonly suppressedBy = new Map<Suppression, number>();
   private stoppedShowing = false;
+  private unique = 0;
 
   constructor(private readonly log: ValgrindLog, private readonly frames: FrameNames, private readonly o: ErrorOptions) {}
 
   /** `   at 0x..: fn (file:line)` then `   by ...`. */
   formatFrames(ips: number[]): string[] {
-    return ips.map((ip, i) => `   ${i === 0 ? 'at' : 'by'} ${this.frames.describe(ip)}`);
+    return ips.flatMap((ip) => this.frames.describe(ip)).map((d, i) => `   ${i === 0 ? 'at' : 'by'} ${d}`);
   }
 
   /** Records an error; prints it if it starts a new context that is not suppressed. */
   report(e: ToolError): void {
+    const unique = this.unique++;
     if (this.suppressed(e)) return;
     const key = `${e.supp}\u0000${e.key}\u0000${e.ips.join(',')}`;
     const known = this.byKey.get(key);
@@ -85,21 +99,37 @@ export class ErrorManager {
       this.log.line();
       return;
     }
-    const c = { error: e, count: 1 };
+    const c = { error: e, count: 1, unique };
     this.contexts.push(c);
     this.byKey.set(key, c);
-    this.print(e);
+    if (this.o.xml) this.o.xml.error(e, unique, (ip) => this.frames.frameInfo(ip));
+    else this.print(e);
   }
 
-  /** A leak is reported once, at the leak check: it counts as its own context. Returns
-   *  whether it is shown (not suppressed). */
-  reportUnique(e: ToolError, print: () => void): boolean {
+  /** A leak is reported once, at the leak check: as an error (`countAsError`) it counts
+   *  as its own context; `print` shows it (undefined: not shown). Returns whether it was
+   *  not suppressed. */
+  reportUnique(e: ToolError, print: (() => void) | undefined, countAsError = true): boolean {
+    const unique = this.unique++;
     if (this.suppressed(e)) return false;
-    this.errors++;
-    this.contexts.push({ error: e, count: 1 });
-    print();
-    this.printSuppression(e);
+    if (countAsError) {
+      this.errors++;
+      this.contexts.push({ error: e, count: 1, unique });
+    }
+    if (this.o.xml) {
+      if (print) this.o.xml.error(e, unique, (ip) => this.frames.frameInfo(ip));
+    } else {
+      print?.();
+      if (countAsError) this.printSuppression(e);
+    }
     return true;
+  }
+
+  /** --xml=yes, at the very end: each context's count (newest first, as valgrind keeps
+   *  them; leaks are not among them), the suppressions used, the closing tag. */
+  finishXml(): void {
+    const counts = this.contexts.filter((c) => c.error.supp !== 'Leak').reverse().map((c) => ({ count: c.count, unique: c.unique }));
+    this.o.xml?.finish(counts, [...this.suppressedBy].map(([s, count]) => ({ count, name: s.name })));
   }
 
   /** False, counting it, when a suppression matches e (a leak shown but not an error). */
@@ -129,6 +159,12 @@ export class ErrorManager {
 
   private printSuppression(e: ToolError): void {
     if (this.o.genSuppressions === 'all') this.log.raw(suppressionText(e, this.frames));
+  }
+
+  /** The contexts shown so far, in the order found, with their counts (the playground's
+   *  errors panel). */
+  get shown(): readonly { readonly error: ToolError; readonly count: number }[] {
+    return this.contexts;
   }
 
   /** Errors counted so far (VALGRIND_COUNT_ERRORS, --error-exitcode). */

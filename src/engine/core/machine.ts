@@ -127,6 +127,7 @@ export class Machine {
     if (o.sysroot) this.kernel.installSysroot(o.sysroot);
     const tool = o.tool ?? NONE_TOOL;
     this.stateSize = tool.stateSize;
+    this.symbols.readInlineInfo = tool.readInlineInfo ?? false;
     this.tools = new ToolRuntime(tool, {
       log: this.log, as: this.as, symbols: this.symbols, state: () => this.state,
       callGuest: (addr, args) => this.callGuest(addr, args), discardTranslations: (addr, len) => this.discardRange(addr, len),
@@ -364,28 +365,24 @@ export class Machine {
   }
 
   /** Runs the guest function at addr with integer arguments until it returns to a sentinel
-   *  return address, then restores the registers (memcheck's __libc_freeres at exit). */
+   *  return address (memcheck's __libc_freeres at exit). As Valgrind's final_tidyup, it
+   *  runs on the guest's stack at its current %rsp, and the registers stay as the call
+   *  left them: the leak check after it scans these, and only the stack above %rsp. */
   private callGuest(addr: number, args: bigint[]): boolean {
-    const saved = new Uint8Array(this.state.buffer, this.state.byteOffset, this.stateSize).slice();
     const s = this.state;
-    const oldSp = Number(s.getBigUint64(OFFSET_RSP, true));
-    const sp = Number((BigInt(oldSp) - RED_ZONE_AND_MORE) & ~15n) - 8;
+    const sp = Number(s.getBigUint64(OFFSET_RSP, true) & ~15n) - 8;
     const ret = new Uint8Array(8);
     new DataView(ret.buffer).setBigUint64(0, BigInt(CALL_GUEST_RETURN), true);
-    let returned = false;
-    if (!this.as.writeBytes(sp, ret)) {
-      // The frame and the red zone below it, which the guest may use without moving rsp.
-      this.tools.memDefined(sp - STACK_RED_ZONE, oldSp - sp + STACK_RED_ZONE);
-      s.setBigUint64(OFFSET_RSP, BigInt(sp), true);
-      args.forEach((a, i) => s.setBigUint64(OFFSET_GPR([7, 6, 2, 1, 8, 9][i]!), a, true));
-      this.setRip(addr);
-      while (!returned) {
-        if (this.rip === CALL_GUEST_RETURN) returned = true;
-        else if (this.runBlock(this.cache.get(this.rip) ?? this.translate(this.rip))) break;
-      }
+    if (this.as.writeBytes(sp, ret)) return false;
+    // Only the pushed return address: the red zone it sits in keeps its stale A/V bits.
+    this.tools.memDefined(sp, 8);
+    s.setBigUint64(OFFSET_RSP, BigInt(sp), true);
+    args.forEach((a, i) => s.setBigUint64(OFFSET_GPR([7, 6, 2, 1, 8, 9][i]!), a, true));
+    this.setRip(addr);
+    while (this.rip !== CALL_GUEST_RETURN) {
+      if (this.runBlock(this.cache.get(this.rip) ?? this.translate(this.rip))) return false;
     }
-    new Uint8Array(this.state.buffer, this.state.byteOffset, this.stateSize).set(saved);
-    return returned;
+    return true;
   }
 
   /** Forgets the translations that start in [addr, addr+len) (the guest changed its code). */
@@ -404,7 +401,9 @@ export class Machine {
     if (nr === NR_RT_SIGRETURN) return this.sigreturn();
     const args = new SyscallArgs([reg(7), reg(6), reg(2), reg(10), reg(8), reg(9)]);
     const spec = this.kernel.syscalls.lookup(nr);
-    this.tools.preSyscall(spec, args, Number(s.getBigUint64(OFFSET_IP_AT_SYSCALL, true)));
+    // The guest's rip is already past the syscall instruction, and Valgrind's errors about
+    // its arguments are reported there (the line after it, in a stack trace).
+    this.tools.preSyscall(spec, args, this.rip);
     const outcome: SyscallOutcome = this.kernel.syscalls.dispatch(nr, {
       args, proc: this.proc, mem: this.as, state: s, warn: (m) => this.log.core(m), mapFile: this.kernel.mapFile,
     });
@@ -506,10 +505,6 @@ export interface Translation {
 const NR_RT_SIGRETURN = 15;
 /** callGuest's return address: never mapped, so never translated. */
 const CALL_GUEST_RETURN = 0x1000;
-/** Where callGuest's frame goes: below the red zone and whatever the guest keeps there. */
-const RED_ZONE_AND_MORE = 1024n;
-/** The System V ABI's red zone below rsp. */
-const STACK_RED_ZONE = 128;
 const SA_SIGINFO = 4n;
 const SA_NODEFER = 0x40000000n;
 const SA_RESETHAND = 0x80000000n;

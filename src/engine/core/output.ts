@@ -32,6 +32,9 @@ export interface ToolBanner {
   name: string;
   description: string;
   copyright: string;
+  /** What the tool says about its options once the banner is out (Valgrind's
+   *  post-command-line warnings). */
+  notes?: string[];
 }
 
 export const NONE_BANNER: ToolBanner = {
@@ -45,9 +48,17 @@ export const GRINDLAB_VERSION = '0.1.0';
 /** The preamble, in the layout Valgrind 3.19 prints before the program starts (our own
  *  words: the fidelity contract normalises the banner away). */
 export function printBanner(log: ValgrindLog, tool: ToolBanner, command: string[]): void {
-  log.line(`${tool.name}, ${tool.description}`);
-  log.line(tool.copyright);
-  log.line(`Using grindlab-${GRINDLAB_VERSION}, a TypeScript engine in Valgrind 3.19's image; rerun with -h for copyright info`);
-  log.line(`Command: ${command.join(' ')}`);
+  log.lines(bannerLines(tool, command));
   log.line();
+  log.lines(tool.notes ?? []);
+}
+
+/** The banner's lines (also the XML output's <preamble>). */
+export function bannerLines(tool: ToolBanner, command: string[]): string[] {
+  return [
+    `${tool.name}, ${tool.description}`,
+    tool.copyright,
+    `Using grindlab-${GRINDLAB_VERSION}, a TypeScript engine in Valgrind 3.19's image; rerun with -h for copyright info`,
+    `Command: ${command.join(' ')}`,
+  ];
 }

@@ -27,7 +27,8 @@ export interface ReplacementCall {
 export interface Replacement {
   /** Globs over the object's file name (libc.so*); 'NONE' is a static main executable. */
   sonames: string[];
-  /** Symbol names (mangled, as in the symbol table). */
+  /** Symbol names (mangled, as in the symbol table). Where aliases share an address
+   *  (libc's strchr and index), frames show the one listed first, as Valgrind does. */
   names: string[];
   /** Runs instead of the function; the result goes to rax. */
   run(call: ReplacementCall): bigint | undefined;
@@ -35,6 +36,8 @@ export interface Replacement {
 
 interface Redirect {
   replacement: Replacement;
+  /** The symbol redirected. */
+  name: string;
   /** The frame's function name, demangled ("operator new(unsigned long)"). */
   fn: string;
 }
@@ -63,14 +66,12 @@ export class Redirector {
       const replacement = wanted.find((r) => r.names.includes(s.name));
       if (!replacement) continue;
       const addr = s.value + bias;
-      if (this.at.has(addr) && this.at.get(addr)!.replacement !== IFUNC_RESOLVER) continue;
+      const target = s.type === 'GNU_IFUNC' ? addr + 1 : addr;
+      const prev = this.at.get(target);
+      if (prev && !(prev.replacement === replacement && replacement.names.indexOf(s.name) < replacement.names.indexOf(prev.name))) continue;
       const fn = demangle(s.name) ?? s.name;
-      if (s.type === 'GNU_IFUNC') {
-        this.at.set(addr, { replacement: IFUNC_RESOLVER, fn });
-        this.at.set(addr + 1, { replacement, fn });
-      } else {
-        this.at.set(addr, { replacement, fn });
-      }
+      if (s.type === 'GNU_IFUNC') this.at.set(addr, { replacement: IFUNC_RESOLVER, name: s.name, fn });
+      this.at.set(target, { replacement, name: s.name, fn });
     }
   }
 

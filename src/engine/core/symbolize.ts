@@ -4,8 +4,8 @@
 // and a trace ends at main or at a below-main function.
 import type { ElfFile } from '../elf/index.ts';
 import {
-  type LineIndex, type SymbolIndex, type Unwinder, type UnwindRegs, type ReadU64,
-  buildLineIndex, buildSymbolIndex, buildUnwinder, demangle, fnNameKind,
+  type InlineIndex, type LineIndex, type SymbolIndex, type Unwinder, type UnwindRegs, type ReadU64,
+  buildInlineIndex, buildLineIndex, buildSymbolIndex, buildUnwinder, demangle, fnNameKind,
 } from '../elf/index.ts';
 
 interface LoadedObject {
@@ -18,6 +18,17 @@ interface LoadedObject {
   unwinder: Unwinder;
   /** Built on first use: most runs never print a source location. */
   lines?: LineIndex;
+  inlines?: InlineIndex;
+}
+
+/** One frame's parts, as Valgrind's XML output gives them. */
+export interface FrameInfo {
+  ip: number;
+  obj?: string;
+  fn?: string;
+  dir?: string;
+  file?: string;
+  line?: number;
 }
 
 /** Valgrind's default --num-callers. */
@@ -25,6 +36,9 @@ export const NUM_CALLERS = 12;
 
 export class Symbolizer {
   private readonly objects: LoadedObject[] = [];
+  /** --read-inline-info: Valgrind's default for memcheck, not for none. When set, an
+   *  address in inlined code is shown as one frame per inlined call (frames()). */
+  readInlineInfo = false;
 
   /** Register an ELF object mapped at [start, end) with load bias `bias`, and its
    *  separate debug file if there is one (symbols and line tables come from both). */
@@ -93,21 +107,79 @@ export class Symbolizer {
     return loc ? `${hex}: ${shown} (${loc.file}:${loc.line})` : `${hex}: ${shown} (in ${o.path})`;
   }
 
+  /** The frames Valgrind shows for one code address: with --read-inline-info, one per
+   *  inlined call holding it (innermost first, each at the line it reached), then the
+   *  function the symbol table names, at the line of the outermost call. */
+  describeAll(addr: number): string[] {
+    const o = this.readInlineInfo ? this.objectAt(addr) : undefined;
+    if (!o) return [this.describe(addr)];
+    o.inlines ??= buildInlineIndex(o.elf);
+    const calls = o.inlines.lookup(addr - o.bias);
+    if (calls.length === 0) return [this.describe(addr)];
+    const hex = `0x${addr.toString(16).toUpperCase()}`;
+    const out: string[] = [];
+    let loc: { file: string; line: number } | undefined = this.lines(o).lookup(addr - o.bias);
+    for (const call of calls) {
+      out.push(loc ? `${hex}: ${call.fn} (${loc.file}:${loc.line})` : `${hex}: ${call.fn} (in ${o.path})`);
+      loc = { file: call.callFile, line: call.callLine };
+    }
+    const name = this.functionName(addr);
+    const shown = name && fnNameKind(name) === 'below-main' ? '(below main)' : name ?? '???';
+    out.push(`${hex}: ${shown} (${loc!.file}:${loc!.line})`);
+    return out;
+  }
+
+  /** describeAll's frames as fields (Valgrind's XML <frame>: ip, obj, fn, dir, file, line);
+   *  what is unknown is left out. */
+  frameInfo(addr: number): FrameInfo[] {
+    const o = this.objectAt(addr);
+    if (!o) return [{ ip: addr }];
+    const name = this.functionName(addr);
+    const fn = name && fnNameKind(name) === 'below-main' ? '(below main)' : name;
+    let loc: { file: string; dir: string; line: number } | undefined = this.lines(o).lookup(addr - o.bias);
+    const out: FrameInfo[] = [];
+    if (this.readInlineInfo) {
+      o.inlines ??= buildInlineIndex(o.elf);
+      for (const call of o.inlines.lookup(addr - o.bias)) {
+        out.push({ ip: addr, obj: o.path, fn: call.fn, ...loc });
+        loc = { file: call.callFile, dir: call.callDir, line: call.callLine };
+      }
+    }
+    out.push({ ip: addr, obj: o.path, fn, ...loc });
+    return out;
+  }
+
   /** The addresses of a stack trace: pc, then each caller's return address - 1. Valgrind's
    *  traces end at main or below it; a debugger's (`endAtMain` false) go on while they can. */
   stackTrace(regs: UnwindRegs, read: ReadU64, max = NUM_CALLERS, endAtMain = true): number[] {
-    const ips = [regs.rip];
+    return this.stackFrames(regs, read, max, endAtMain).map((f) => f.ip);
+  }
+
+  /** stackTrace's frames, each with its %rsp (a frame's locals are in [sp, caller's sp)). */
+  stackFrames(regs: UnwindRegs, read: ReadU64, max = NUM_CALLERS, endAtMain = true): { ip: number; sp: number }[] {
+    const frames = [{ ip: regs.rip, sp: regs.rsp }];
     let r = regs;
-    while (ips.length < max) {
-      const name = this.functionName(ips[ips.length - 1]!);
+    while (frames.length < max) {
+      const name = this.functionName(frames[frames.length - 1]!.ip);
       if (endAtMain && name && fnNameKind(name) !== 'normal') break;
       const o = this.objectAt(r.rip);
-      const step = o?.unwinder.unwindStep({ ...r, rip: ips.length === 1 ? r.rip : r.rip - 1 }, read);
+      const step = o?.unwinder.unwindStep({ ...r, rip: frames.length === 1 ? r.rip : r.rip - 1 }, read);
       if (!step || step.rip <= 1) break;
       r = { rip: step.rip, rsp: step.rsp, rbp: step.rbp };
-      ips.push(step.rip - 1);
+      frames.push({ ip: step.rip - 1, sp: step.rsp });
     }
-    return ips;
+    return frames;
+  }
+
+  /** `fn (file:line)` naming the function at ip by the line of its first instruction, as
+   *  Valgrind's "in frame #N, created by ..." does; undefined outside any known function. */
+  functionCreatedAt(ip: number): string | undefined {
+    const o = this.objectAt(ip);
+    const f = this.functionAt(ip);
+    if (!o || !f) return undefined;
+    const file = this.lines(o).lookup(ip - o.bias)?.file;
+    const line = file === undefined ? undefined : this.lines(o).lookup(ip - f.offset - o.bias)?.line;
+    return `${f.name} (${file ?? '???'}:${line ?? ''})`;
   }
 
   /** `fn+0xoff /path+0xoff` for trace headers, as valgrind's SB lines show a block's place. */
@@ -121,6 +193,6 @@ export class Symbolizer {
 
   /** Frames as Valgrind prints them: `   at ...` then `   by ...`. */
   frames(addrs: number[]): string[] {
-    return addrs.map((a, i) => `   ${i === 0 ? 'at' : 'by'} ${this.describe(a)}`);
+    return addrs.flatMap((a) => this.describeAll(a)).map((d, i) => `   ${i === 0 ? 'at' : 'by'} ${d}`);
   }
 }

@@ -3,7 +3,7 @@
 // loop (machine.ts) free of tool logic.
 import type { HelperTable } from '../backend/interp/index.ts';
 import type { ElfFile } from '../elf/index.ts';
-import { OFFSET_GPR } from '../guest/amd64/state.ts';
+import { OFFSET_GPR, OFFSET_RIP } from '../guest/amd64/state.ts';
 import type { IRSB } from '../ir/index.ts';
 import type { SyscallArgs, SyscallSpec } from '../kernel/syscalls/spec.ts';
 import type { AddressSpace } from '../memory/index.ts';
@@ -53,15 +53,19 @@ export class ToolRuntime {
     const names: FrameNames = {
       describe: (ip) => {
         const fn = this.redirector?.frameName(ip);
-        return fn ? `0x${ip.toString(16).toUpperCase()}: ${fn} (in ${this.redirector!.preload})` : m.symbols.describe(ip);
+        return fn ? [`0x${ip.toString(16).toUpperCase()}: ${fn} (in ${this.redirector!.preload})`] : m.symbols.describeAll(ip);
       },
       fnName: (ip) => this.redirector?.frameName(ip) ?? m.symbols.functionName(ip),
       objPath: (ip) => (this.redirector?.frameName(ip) ? this.redirector.preload : m.symbols.objectPath(ip)),
+      frameInfo: (ip) => {
+        const fn = this.redirector?.frameName(ip);
+        return fn ? [{ ip, obj: this.redirector!.preload, fn }] : m.symbols.frameInfo(ip);
+      },
     };
     this.errors = new ErrorManager(m.log, names, o.errors);
     const core: ToolCore = {
       log: m.log, as: m.as, errors: this.errors, state: m.state, quiet: o.quiet,
-      stackTrace: (pc) => this.stackTrace(pc),
+      stackTrace: (pc) => this.stackTrace(pc), stackFrameOf: (addr) => this.stackFrameOf(addr),
       callGuest: m.callGuest, addressOf: (name) => this.exported.get(name), discardTranslations: m.discardTranslations,
     };
     this.tool = desc.create(core);
@@ -102,6 +106,10 @@ export class ToolRuntime {
   /** The stack at pc, Valgrind-style. A replacement's frame is the call itself: its
    *  caller is found from the return address on top of the stack. */
   stackTrace(pc: number): number[] {
+    return this.stackFrames(pc, true).map((f) => f.ip);
+  }
+
+  private stackFrames(pc: number, endAtMain: boolean): { ip: number; sp: number }[] {
     const s = this.m.state();
     const reg = (n: number) => Number(s.getBigUint64(OFFSET_GPR(n), true));
     const read = (addr: number) => {
@@ -111,10 +119,25 @@ export class ToolRuntime {
     const max = this.o.numCallers;
     if (this.redirector?.isRedirected(pc)) {
       const ret = read(reg(4));
-      if (ret === undefined || max < 2) return [pc];
-      return [pc, ...this.m.symbols.stackTrace({ rip: Number(ret) - 1, rsp: reg(4) + 8, rbp: reg(5) }, read, max - 1)];
+      const self = { ip: pc, sp: reg(4) };
+      if (ret === undefined || max < 2) return [self];
+      return [self, ...this.m.symbols.stackFrames({ rip: Number(ret) - 1, rsp: reg(4) + 8, rbp: reg(5) }, read, max - 1, endAtMain)];
     }
-    return this.m.symbols.stackTrace({ rip: pc, rsp: reg(4), rbp: reg(5) }, read, max);
+    return this.m.symbols.stackFrames({ rip: pc, rsp: reg(4), rbp: reg(5) }, read, max, endAtMain);
+  }
+
+  /** Valgrind's "in frame #N, created by fn (file:line)" for a stack address: the frame of
+   *  the current stack whose [sp, caller's sp) holds addr. Like Valgrind it looks through
+   *  the whole trace (--num-callers frames, below main included). */
+  stackFrameOf(addr: number): string | undefined {
+    const frames = this.stackFrames(Number(this.m.state().getBigUint64(OFFSET_RIP, true)), false);
+    for (let f = 0; f + 1 < frames.length; f++) {
+      if (addr >= frames[f]!.sp && addr < frames[f + 1]!.sp) {
+        const fn = this.m.symbols.functionCreatedAt(frames[f]!.ip);
+        return fn && `in frame #${f}, created by ${fn}`;
+      }
+    }
+    return undefined;
   }
 
   preSyscall(spec: SyscallSpec | undefined, args: SyscallArgs, pc: number): void {
@@ -150,6 +173,11 @@ export class ToolRuntime {
   /** The end of the run: the tool's final report; an exit status that overrides the
    *  program's, or undefined. */
   fini(exited: boolean): number | undefined {
-    return this.tool.fini?.(exited);
+    // --xml=yes: FINISHED before the tool's final report (the leak check's errors), the
+    // counts after it.
+    this.o.errors.xml?.status('FINISHED');
+    const status = this.tool.fini?.(exited);
+    this.errors.finishXml();
+    return status;
   }
 }

@@ -21,6 +21,9 @@ export interface ToolCore {
   readonly state: () => DataView;
   /** The stack trace (instruction addresses) at `pc` with the current rsp/rbp. */
   stackTrace(pc: number): number[];
+  /** For an address on the stack, "in frame #N, created by fn (file:line)": the frame of
+   *  the current registers' stack that holds it, or undefined. */
+  stackFrameOf(addr: number): string | undefined;
   /** Calls the guest function at `addr` with integer arguments and runs it to its return
    *  (memcheck's __libc_freeres at exit); false when it did not return normally. */
   callGuest(addr: number, args: bigint[]): boolean;
@@ -34,8 +37,17 @@ export interface ToolCore {
  *  `args[0]` is the request code; the result goes back to the guest in rdx. */
 export type ClientRequestHandler = (args: bigint[], pc: number) => bigint | undefined;
 
+/** What a tool lets a debugger's UI look at (the playground's shadow overlay and heap list). */
+export interface ToolInspector {
+  /** A and V bits of [addr, addr+len): a[i] 1 if addressable, v[i] the V bits (1 = undefined). */
+  shadow?(addr: number, len: number): { a: Uint8Array; v: Uint8Array };
+  /** The client heap's live blocks and the freed blocks still queued. */
+  heapBlocks?(): { addr: number; size: number; state: 'live' | 'freed'; allocIps: number[]; freeIps?: number[] }[];
+}
+
 export interface Tool {
   readonly banner: ToolBanner;
+  readonly inspect?: ToolInspector;
   readonly helpers?: HelperTable;
   /** Function replacements (Valgrind's redirections), and the preload object their frames
    *  are shown in. */
@@ -60,5 +72,7 @@ export interface ToolDescriptor {
   name: string;
   /** Bytes of guest state per thread: the register file, and the tool's shadow of it. */
   stateSize: number;
+  /** Valgrind's --read-inline-info default for the tool: stacks show inlined calls. */
+  readInlineInfo?: boolean;
   create(core: ToolCore): Tool;
 }

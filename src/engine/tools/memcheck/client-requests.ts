@@ -40,7 +40,10 @@ export function clientRequests(c: MemcheckContext, leakCheck: (mode: 'summary' |
     const [req, a1, a2] = [Number(args[0]), Number(args[1]), Number(args[2])];
     switch (req) {
       case MAKE_MEM_NOACCESS: shadow.makeNoAccess(a1, a2); return 1n;
-      case MAKE_MEM_UNDEFINED: shadow.makeUndefined(a1, a2); return 1n;
+      case MAKE_MEM_UNDEFINED:
+        shadow.makeUndefined(a1, a2);
+        c.origins?.made(a1, a2, 'client-request', c.stack(pc));
+        return 1n;
       case MAKE_MEM_DEFINED: shadow.makeDefined(a1, a2); return 1n;
       case MAKE_MEM_DEFINED_IF_ADDRESSABLE:
         for (let i = 0; i < a2; i++) if (shadow.addressable(a1 + i)) shadow.setVbyte(a1 + i, 0);
@@ -55,7 +58,8 @@ export function clientRequests(c: MemcheckContext, leakCheck: (mode: 'summary' |
         const bad = shadow.checkDefined(a1, a2);
         if (!bad) return 0n;
         if (bad.kind === 'undefined') c.valueErrorSeen = true;
-        c.report(clientCheckError(c.stack(pc), bad.kind, c.describe(bad.addr)));
+        const origin = bad.kind === 'undefined' ? c.origins?.auxAt(bad.addr) ?? [] : [];
+        c.report(clientCheckError(c.stack(pc), bad.kind, [...c.describe(bad.addr), ...origin]));
         return BigInt(bad.addr);
       }
       case DO_LEAK_CHECK: lastLeaks = leakCheck(a1 === 0 ? 'full' : 'summary'); return 0n;
@@ -67,7 +71,8 @@ export function clientRequests(c: MemcheckContext, leakCheck: (mode: 'summary' |
         c.heap.live.set(a1, b);
         c.heap.allocs++;
         c.heap.bytesAllocated += a2;
-        if (args[4] !== 0n) shadow.makeDefined(a1, a2); else shadow.makeUndefined(a1, a2);
+        if (args[4] !== 0n) shadow.makeDefined(a1, a2);
+        else { shadow.makeUndefined(a1, a2); c.origins?.made(a1, a2, 'heap', b.allocIps); }
         return 0n;
       }
       case FREELIKE_BLOCK: {

@@ -5,12 +5,15 @@ import type { ToolError } from '../../core/errors.ts';
 import { OFFSET_RSP } from '../../guest/amd64/state.ts';
 import type { Heap } from './heap.ts';
 import type { MemcheckOptions } from './options.ts';
+import type { OriginTracker } from './origin-tracker.ts';
 import { describeAddress } from './reports.ts';
 import type { ShadowMemory } from './shadow-memory.ts';
 
 export class MemcheckContext {
   /** An uninitialised-value error was found (the --track-origins hint at exit). */
   valueErrorSeen = false;
+  /** --track-origins=yes: the origins of undefined bytes. */
+  origins?: OriginTracker;
 
   constructor(
     readonly core: ToolCore, readonly shadow: ShadowMemory, readonly heap: Heap, readonly o: MemcheckOptions,
@@ -29,7 +32,7 @@ export class MemcheckContext {
   }
 
   describe(addr: number) {
-    return describeAddress(addr, this.heap, this.core.as, this.sp);
+    return describeAddress(addr, this.heap, this.core.as, this.sp, (a) => this.core.stackFrameOf(a));
   }
 
   /** Guest bytes, or undefined where they are not mapped. */

@@ -1,6 +1,6 @@
 // Memcheck's client heap: blocks handed out by the malloc-family replacements, each with
 // 16-byte noaccess redzones on both sides, new bytes undefined (calloc: defined), freed
-// blocks noaccess and held back in a queue of --freelist-vol bytes so that a use after
+// blocks noaccess and held back in queues of --freelist-vol bytes so that a use after
 // free still finds its block to describe. Block memory comes from arenas the heap maps
 // in the guest's address space, which the leak checker does not scan as roots.
 import { type AddressSpace, PAGE_SIZE, PERM_RW, pageUp } from '../../memory/index.ts';
@@ -25,8 +25,10 @@ interface Extent { start: number; end: number }
 
 export class Heap {
   readonly live = new Map<number, HeapBlock>();
-  /** Freed blocks, oldest first, until --freelist-vol bytes of them wait. */
-  readonly freed: HeapBlock[] = [];
+  /** Freed blocks waiting, as mc_malloc_wrappers.c's freed lists: [0] those of
+   *  --freelist-big-blocks bytes or more, [1] the rest; each oldest first except that a
+   *  block of --freelist-vol bytes or more goes first, to be released first. */
+  private readonly queues: [HeapBlock[], HeapBlock[]] = [[], []];
   private freedVolume = 0;
   /** Arena space not in any block (with its redzones), sorted by address. */
   private readonly free: Extent[] = [];
@@ -36,13 +38,25 @@ export class Heap {
   frees = 0;
   bytesAllocated = 0;
 
-  constructor(private readonly as: AddressSpace, private readonly shadow: ShadowMemory, private readonly freelistVol: number) {}
+  constructor(
+    private readonly as: AddressSpace, private readonly shadow: ShadowMemory,
+    private readonly freelistVol: number, private readonly freelistBigBlocks = 1_000_000,
+  ) {}
+
+  /** Freed blocks still held back, big ones first, each queue in release order. */
+  get freed(): HeapBlock[] {
+    return this.queues.flat();
+  }
 
   /** A new block of `size` bytes aligned to `align`, or undefined when memory runs out. */
   alloc(size: number, align: number, kind: AllocKind, allocIps: number[], zeroed: boolean): HeapBlock | undefined {
     const a = Math.max(ALIGN, align);
     const addr = this.carve(size, a);
     if (addr === undefined) return undefined;
+    // Memcheck releases queued blocks when it records a new one, after carving it: the
+    // queue may exceed --freelist-vol until then, so a block just freed is still
+    // described however small the volume.
+    this.releaseOldest();
     const b: HeapBlock = { addr, size, kind, allocIps };
     this.live.set(addr, b);
     this.allocs++;
@@ -56,28 +70,36 @@ export class Heap {
     return b;
   }
 
-  /** Frees a live block: noaccess, queued; the oldest queued blocks are released. */
+  /** Frees a live block: noaccess, queued. */
   release(b: HeapBlock, freeIps: number[]): void {
     this.live.delete(b.addr);
     this.frees++;
     b.freeIps = freeIps;
     this.shadow.makeNoAccess(b.addr, b.size);
-    this.freed.push(b);
+    const q = this.queues[b.size >= this.freelistBigBlocks ? 0 : 1];
+    if (b.size >= this.freelistVol) q.unshift(b);
+    else q.push(b);
     this.freedVolume += b.size;
-    while (this.freedVolume > this.freelistVol && this.freed.length > 0) {
-      const old = this.freed.shift()!;
-      this.freedVolume -= old.size;
-      this.giveBack(old);
+  }
+
+  /** Gives queued blocks back, big ones first, until --freelist-vol bytes are left. */
+  private releaseOldest(): void {
+    for (const q of this.queues) {
+      while (this.freedVolume > this.freelistVol && q.length > 0) {
+        const old = q.shift()!;
+        this.freedVolume -= old.size;
+        // A client-described block (MALLOCLIKE_BLOCK) was never the heap's memory.
+        if (old.kind !== 'custom') this.giveBack(old);
+      }
     }
   }
 
-  /** The live or recently freed block whose payload or redzones hold addr (freed first,
-   *  newest first, as memcheck looks). */
+  /** The live or recently freed block whose payload or redzones hold addr: live blocks
+   *  first, then the freed ones in queue order, as memcheck's describe_addr looks. */
   blockNear(addr: number): HeapBlock | undefined {
     const near = (b: HeapBlock) => addr >= b.addr - REDZONE && addr < b.addr + b.size + REDZONE;
-    for (let i = this.freed.length - 1; i >= 0; i--) if (near(this.freed[i]!)) return this.freed[i];
     for (const b of this.live.values()) if (near(b)) return b;
-    return undefined;
+    return this.queues.flat().find(near);
   }
 
   /** The parts of [start, end) outside every arena. */

@@ -16,7 +16,8 @@ import { printLeakReport } from './leak-report.ts';
 import { addrError, condError, valueError } from './reports.ts';
 import { memcheckHelpers } from './shadow-helpers.ts';
 import { ShadowMemory } from './shadow-memory.ts';
-import { MEMCHECK_STATE_SIZE, SHADOW_STATE_OFFSET } from './shadow-state.ts';
+import { MEMCHECK_ORIGIN_STATE_SIZE, MEMCHECK_STATE_SIZE, SHADOW_STATE_OFFSET } from './shadow-state.ts';
+import { OriginTracker } from './origin-tracker.ts';
 import { stringReplacements } from './string-replacements.ts';
 import { SyscallChecks } from './syscalls.ts';
 
@@ -31,30 +32,42 @@ export const MEMCHECK_BANNER = {
 export function memcheckTool(o: MemcheckOptions = DEFAULT_MEMCHECK_OPTIONS): ToolDescriptor {
   return {
     name: 'memcheck',
-    stateSize: MEMCHECK_STATE_SIZE,
+    // --track-origins=yes: a third copy of the registers, their otags.
+    stateSize: o.trackOrigins ? MEMCHECK_ORIGIN_STATE_SIZE : MEMCHECK_STATE_SIZE,
+    readInlineInfo: true,
     create(core) {
       const shadow = new ShadowMemory();
-      const c = new MemcheckContext(core, shadow, new Heap(core.as, shadow, o.freelistVol), o);
+      const c = new MemcheckContext(core, shadow, new Heap(core.as, shadow, o.freelistVol, o.freelistBigBlocks), o);
+      if (o.trackOrigins) c.origins = new OriginTracker((pc) => c.stack(pc));
+      const origins = c.origins;
       const syscalls = new SyscallChecks(c);
+      const originAux = (otag?: number) => origins?.aux(otag) ?? [];
       const helpers = memcheckHelpers(shadow, {
         addrError: (pc, addr, size, isWrite) => c.report(addrError(c.stack(pc), size, isWrite, c.describe(addr))),
-        condError: (pc) => { c.valueErrorSeen = true; c.report(condError(c.stack(pc))); },
-        valueError: (pc, size) => { c.valueErrorSeen = true; c.report(valueError(c.stack(pc), size)); },
-      });
+        condError: (pc, otag) => { c.valueErrorSeen = true; c.report(condError(c.stack(pc), originAux(otag))); },
+        valueError: (pc, size, otag) => { c.valueErrorSeen = true; c.report(valueError(c.stack(pc), size, originAux(otag))); },
+      }, origins && { memory: origins.memory, source: origins });
       const leakCheck = (mode: 'summary' | 'full'): LeakResult => {
         const leaks = findLeaks(c);
         printLeakReport(c, leaks, mode);
         return leaks;
       };
       return {
-        banner: MEMCHECK_BANNER,
+        banner: { ...MEMCHECK_BANNER, notes: optionNotes(o) },
         helpers,
+        inspect: {
+          shadow: (addr, len) => shadow.snapshot(addr, len),
+          heapBlocks: () => [
+            ...[...c.heap.live.values()].map((b) => ({ addr: b.addr, size: b.size, state: 'live' as const, allocIps: b.allocIps })),
+            ...c.heap.freed.map((b) => ({ addr: b.addr, size: b.size, state: 'freed' as const, allocIps: b.allocIps, freeIps: b.freeIps })),
+          ],
+        },
         replacements: {
           preload: PRELOAD, functions: [...mallocReplacements(c), ...stringReplacements(c)],
           // A replacement's result is defined, whatever its arguments were.
           returned: (state) => state.setBigUint64(SHADOW_STATE_OFFSET + OFFSET_GPR(0), 0n, true),
         },
-        instrument: (sb) => instrumentMemcheck(sb, { undefValueErrors: o.undefValueErrors }),
+        instrument: (sb) => instrumentMemcheck(sb, { undefValueErrors: o.undefValueErrors, trackOrigins: o.trackOrigins }),
         memDefined: (addr, len) => shadow.makeDefined(addr, len),
         preSyscall: (spec, args, pc) => syscalls.pre(spec, args, pc),
         postSyscall: (spec, args, result) => syscalls.post(spec, args, result),
@@ -72,6 +85,15 @@ export function memcheckTool(o: MemcheckOptions = DEFAULT_MEMCHECK_OPTIONS): Too
       };
     },
   };
+}
+
+/** mc_main.c's warnings about option values, printed after the banner. */
+function optionNotes(o: MemcheckOptions): string[] {
+  if (o.freelistBigBlocks < o.freelistVol) return [];
+  return [
+    `Warning: --freelist-big-blocks value ${o.freelistBigBlocks} has no effect`,
+    `as it is >= to --freelist-vol value ${o.freelistVol}`,
+  ];
 }
 
 /** Valgrind runs glibc's __libc_freeres (and libstdc++'s __gnu_cxx::__freeres) before

@@ -9,6 +9,11 @@ const WORDS: Record<LeakKind, string> = {
   definite: 'definitely lost', indirect: 'indirectly lost', possible: 'possibly lost', reachable: 'still reachable',
 };
 
+/** memcheck's xml_leak_kind. */
+const XML_KIND: Record<LeakKind, string> = {
+  definite: 'Leak_DefinitelyLost', indirect: 'Leak_IndirectlyLost', possible: 'Leak_PossiblyLost', reachable: 'Leak_StillReachable',
+};
+
 const n = (x: number) => x.toLocaleString('en-US');
 
 function headline(r: LossRecord, i: number, total: number): string {
@@ -27,7 +32,10 @@ export function printLeakReport(c: MemcheckContext, leaks: LeakResult, mode: 'su
   let suppressed = { bytes: 0, blocks: 0 };
   const shownTotals = structuredClone(totals);
   records.forEach((r, i) => {
-    const e: ToolError = { supp: 'Leak', suppExtra: r.kind, xmlKind: `Leak_${r.kind}`, key: '', what: headline(r, i + 1, records.length), ips: r.ips, aux: [] };
+    const e: ToolError = {
+      supp: 'Leak', suppExtra: r.kind, xmlKind: XML_KIND[r.kind], key: '', what: headline(r, i + 1, records.length), ips: r.ips, aux: [],
+      leak: { bytes: r.bytes + r.indirectBytes, blocks: r.blocks },
+    };
     const print = () => {
       log.line(e.what);
       log.lines(c.core.errors.formatFrames(r.ips));
@@ -36,7 +44,7 @@ export function printLeakReport(c: MemcheckContext, leaks: LeakResult, mode: 'su
     const show = mode === 'full' && c.o.showLeakKinds.has(r.kind);
     const isError = mode === 'full' && c.o.errorsForLeakKinds.has(r.kind);
     if (isError || show) {
-      const shown = isError ? c.core.errors.reportUnique(e, show ? print : () => {}) : c.core.errors.notSuppressed(e) && (print(), true);
+      const shown = c.core.errors.reportUnique(e, show ? print : undefined, isError);
       if (!shown) {
         suppressed = { bytes: suppressed.bytes + r.bytes, blocks: suppressed.blocks + r.blocks };
         shownTotals[r.kind].bytes -= r.bytes;

@@ -24,6 +24,8 @@ export function mallocReplacements(c: MemcheckContext): Replacement[] {
   const alloc = (call: ReplacementCall, size: bigint, align: number, kind: AllocKind, zeroed = false): bigint => {
     if (size > 0xffff_ffffn) return 0n;
     const b = c.heap.alloc(Number(size), align, kind, ips(call), zeroed);
+    // --track-origins=yes: the new bytes were created by this heap allocation.
+    if (b && !zeroed) c.origins?.made(b.addr, b.size, 'heap', b.allocIps);
     return b ? BigInt(b.addr) : 0n;
   };
   const release = (call: ReplacementCall, p: bigint, by: 'free' | 'delete' | 'delete[]'): void => {
@@ -85,6 +87,9 @@ export function mallocReplacements(c: MemcheckContext): Replacement[] {
         const n = Math.min(old.size, Number(size));
         c.core.as.memory.copy(Number(fresh), old.addr, n);
         c.shadow.copy(old.addr, Number(fresh), n);
+        // As memcheck's realloc (copy_address_range_state copies V bits, not otags): the
+        // copied bytes have no known origin, only the new tail is this allocation's.
+        c.origins?.forget(Number(fresh), n);
         c.heap.release(old, ips(call));
         return fresh;
       },

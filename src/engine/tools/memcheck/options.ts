@@ -8,6 +8,8 @@ export interface MemcheckOptions {
   errorsForLeakKinds: Set<LeakKind>;
   /** Bytes of freed blocks held back from reuse. */
   freelistVol: number;
+  /** Freed blocks this big or bigger are given back before the others. */
+  freelistBigBlocks: number;
   undefValueErrors: boolean;
   trackOrigins: boolean;
 }
@@ -17,6 +19,7 @@ export const DEFAULT_MEMCHECK_OPTIONS: MemcheckOptions = {
   showLeakKinds: new Set(['definite', 'possible']),
   errorsForLeakKinds: new Set(['definite', 'possible']),
   freelistVol: 20_000_000,
+  freelistBigBlocks: 1_000_000,
   undefValueErrors: true,
   trackOrigins: false,
 };

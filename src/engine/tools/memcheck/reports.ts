@@ -6,13 +6,16 @@ import type { Heap, HeapBlock } from './heap.ts';
 
 const hex = (a: number) => `0x${a.toString(16)}`;
 
-/** What Valgrind says about where addr is: a heap block (live or freed), the stack, or nothing known. */
-export function describeAddress(addr: number, heap: Heap, as: AddressSpace, sp: number): AuxWhat[] {
+/** What Valgrind says about where addr is: a heap block (live or freed), the stack (with
+ *  the frame holding it: `frameOf`), or nothing known. */
+export function describeAddress(addr: number, heap: Heap, as: AddressSpace, sp: number, frameOf: (addr: number) => string | undefined): AuxWhat[] {
   const b = heap.blockNear(addr);
   if (b) return describeInBlock(addr, b);
   const stack = as.mainStack;
   if (stack && addr >= stack.limit && addr < stack.top) {
     const aux: AuxWhat[] = [{ text: `Address ${hex(addr)} is on thread 1's stack` }];
+    const frame = frameOf(addr);
+    if (frame) aux.push({ text: frame });
     if (addr < sp) aux.push({ text: `${sp - addr} bytes below stack pointer` });
     return aux;
   }
@@ -33,14 +36,15 @@ export function addrError(ips: number[], size: number, isWrite: boolean, aux: Au
   return { supp: `Addr${size}`, xmlKind: isWrite ? 'InvalidWrite' : 'InvalidRead', key: what, what, ips, aux };
 }
 
-export function condError(ips: number[]): ToolError {
+/** `aux`: the value's origin (--track-origins=yes), not part of the context's key. */
+export function condError(ips: number[], aux: AuxWhat[] = []): ToolError {
   const what = 'Conditional jump or move depends on uninitialised value(s)';
-  return { supp: 'Cond', xmlKind: 'UninitCondition', key: what, what, ips, aux: [] };
+  return { supp: 'Cond', xmlKind: 'UninitCondition', key: what, what, ips, aux };
 }
 
-export function valueError(ips: number[], size: number): ToolError {
+export function valueError(ips: number[], size: number, aux: AuxWhat[] = []): ToolError {
   const what = `Use of uninitialised value of size ${size}`;
-  return { supp: `Value${size}`, xmlKind: 'UninitValue', key: what, what, ips, aux: [] };
+  return { supp: `Value${size}`, xmlKind: 'UninitValue', key: what, what, ips, aux };
 }
 
 /** A syscall's register argument ("contains") or buffer ("points to") is not right. */

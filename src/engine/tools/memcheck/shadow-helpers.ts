@@ -13,7 +13,8 @@ import type { OriginSource } from './origins.ts';
 import type { GuestAddr, ShadowAccessSize, ShadowMemory } from './shadow-memory.ts';
 
 export interface MemcheckErrorSink {
-  /** A load/store touching unaddressable memory: "Invalid read/write of size N". */
+  /** A load/store touching unaddressable memory: "Invalid read/write of size N", the
+   *  address being the access's start (as memcheck describes it), not the first bad byte. */
   addrError(pc: GuestAddr, addr: GuestAddr, size: number, isWrite: boolean): void;
   /** "Conditional jump or move depends on uninitialised value(s)". `otag`: the value's
    *  origin with --track-origins=yes (0 or absent: unknown). */
@@ -115,7 +116,7 @@ export function memcheckHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, o
         // partly addressable is no error; its unaddressable bytes read as undefined.
         const partialOk = size >= 8 && a % size === 0 && countAddressable(shadow, a, size) > 0;
         if (partialOk) v |= unaddressableMask(shadow, a, size);
-        else sink.addrError(Number(pc), bad, size, false);
+        else sink.addrError(Number(pc), a, size, false);
       }
       return toValue(size, v);
     }) as DirtyHelper;
@@ -123,7 +124,7 @@ export function memcheckHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, o
     dirty[storeHelperName(size)] = ((_env, addr: bigint, vbits: number | bigint | Vec, pc: bigint) => {
       const a = addrOf(addr);
       const bad = shadow.firstUnaddressable(a, size);
-      if (bad >= 0) sink.addrError(Number(pc), bad, size, true);
+      if (bad >= 0) sink.addrError(Number(pc), a, size, true);
       shadow.storeV(a, size, fromValue(size, vbits));
     }) as DirtyHelper;
   }

@@ -65,6 +65,9 @@ class Access {
   }
 }
 
+/** tolower in the C locale. */
+const lower = (x: number) => (x >= 0x41 && x <= 0x5a ? x + 0x20 : x);
+
 export function stringReplacements(c: MemcheckContext): Replacement[] {
   const fn = (sonames: string[], names: string[], run: (m: Access, a: (i: number) => number, call: ReplacementCall) => bigint | number) => ({
     sonames, names,
@@ -151,7 +154,7 @@ export function stringReplacements(c: MemcheckContext): Replacement[] {
       }
       return 0;
     }),
-    fn(LIBC_AND_LDSO, ['strchr', 'index', 'strchrnul'], (m, a, call) => {
+    fn(LIBC_AND_LDSO, ['index', 'strchr', 'strchrnul'], (m, a, call) => {
       const ch = a(1) & 0xff;
       for (let p = a(0); ; p++) {
         const x = m.read(p);
@@ -159,7 +162,7 @@ export function stringReplacements(c: MemcheckContext): Replacement[] {
         if (x === 0) return call.fn === 'strchrnul' ? p : 0;
       }
     }),
-    fn(LIBC, ['strrchr', 'rindex'], (m, a) => {
+    fn(LIBC, ['rindex', 'strrchr'], (m, a) => {
       const ch = a(1) & 0xff;
       let last = 0;
       for (let p = a(0); ; p++) {
@@ -167,6 +170,48 @@ export function stringReplacements(c: MemcheckContext): Replacement[] {
         if (x === ch) last = p;
         if (x === 0) return last;
       }
+    }),
+    // As vg_replace_strmem.c's: ASCII case folding (the C locale's), -1/0/1.
+    fn(LIBC, ['strcasecmp', 'strncasecmp', 'strcasecmp_l', 'strncasecmp_l'], (m, a, call) => {
+      const n = call.fn.includes('strncasecmp') ? size(call, 2) : Infinity;
+      for (let i = 0; i < n; i++) {
+        const [x, y] = [lower(m.read(a(0) + i)), lower(m.read(a(1) + i))];
+        if (x !== y || x === 0) return signed(cmp(x, y));
+      }
+      return 0;
+    }),
+    fn(LIBC, ['strstr', 'strcasestr'], (m, a, call) => {
+      const fold = call.fn === 'strcasestr' ? lower : (x: number) => x;
+      const [h, needle] = [a(0), a(1)];
+      const n = m.strlen(needle);
+      if (n === 0) return h;
+      for (let p = h; ; p++) {
+        const x = fold(m.read(p));
+        if (x === 0) return 0;
+        if (x !== fold(m.read(needle))) continue;
+        let i = 0;
+        while (i < n && fold(m.read(needle + i)) === fold(m.read(p + i))) i++;
+        if (i === n) return p;
+      }
+    }),
+    // strpbrk: the first byte of s in set; strspn/strcspn: how many bytes of s are (not) in it.
+    fn(LIBC, ['strpbrk', 'strspn', 'strcspn'], (m, a, call) => {
+      const [str, set] = [a(0), a(1)];
+      const n = m.strlen(set);
+      const inSet = (x: number) => { for (let i = 0; i < n; i++) if (m.read(set + i) === x) return true; return false; };
+      if (n === 0 && call.fn !== 'strcspn') return 0;
+      for (let p = str; ; p++) {
+        const x = m.read(p);
+        if (x === 0) return call.fn === 'strpbrk' ? 0 : p - str;
+        const hit = inSet(x);
+        if (call.fn === 'strpbrk' && hit) return p;
+        if ((call.fn === 'strspn' && !hit) || (call.fn === 'strcspn' && hit)) return p - str;
+      }
+    }),
+    fn(LIBC, ['memrchr'], (m, a, call) => {
+      const ch = a(1) & 0xff;
+      for (let i = size(call, 2) - 1; i >= 0; i--) if (m.read(a(0) + i) === ch) return a(0) + i;
+      return 0;
     }),
     fn(LIBC, ['memchr', 'rawmemchr'], (m, a, call) => {
       const ch = a(1) & 0xff;

@@ -8,7 +8,7 @@ import { OFFSET_GPR } from '../../guest/amd64/state.ts';
 import { pageUp } from '../../memory/index.ts';
 import type { MemcheckContext } from './context.ts';
 import { paramError } from './reports.ts';
-import { SHADOW_STATE_OFFSET } from './shadow-state.ts';
+import { ORIGIN_STATE_OFFSET, SHADOW_STATE_OFFSET } from './shadow-state.ts';
 
 const ARG_REGS = [7, 6, 2, 10, 8, 9];
 /** Longest string PRE_MEM_RASCIIZ follows before giving up. */
@@ -32,7 +32,11 @@ export class SyscallChecks {
       const i = spec.args.indexOf(name);
       if (i < 0 || i >= ARG_REGS.length) return;
       const v = state.getBigUint64(SHADOW_STATE_OFFSET + OFFSET_GPR(ARG_REGS[i]!), true);
-      if (v !== 0n) { this.c.valueErrorSeen = true; this.c.report(paramError(ips(), param(name), 'reg', [])); }
+      if (v === 0n) return;
+      this.c.valueErrorSeen = true;
+      // --track-origins=yes: the register's otag says where its undefined bits came from.
+      const origin = this.c.origins?.aux(state.getUint32(ORIGIN_STATE_OFFSET + OFFSET_GPR(ARG_REGS[i]!), true)) ?? [];
+      this.c.report(paramError(ips(), param(name), 'reg', origin));
     });
     const m = s.mem;
     if (!m) return;
@@ -41,7 +45,8 @@ export class SyscallChecks {
       const bad = defined ? this.c.shadow.checkDefined(b.addr, b.len) : firstUnaddressable(this.c, b.addr, b.len);
       if (!bad) return;
       if (bad.kind === 'undefined') this.c.valueErrorSeen = true;
-      this.c.report(paramError(ips(), param(b.param), bad.kind, this.c.describe(bad.addr)));
+      const origin = bad.kind === 'undefined' ? this.c.origins?.auxAt(bad.addr) ?? [] : [];
+      this.c.report(paramError(ips(), param(b.param), bad.kind, [...this.c.describe(bad.addr), ...origin]));
     };
     for (const r of m.reads ?? []) check({ param: r.param, addr: args.num(r.ptr), len: r.len(args, 0) }, true);
     for (const w of m.writes ?? []) check({ param: w.param, addr: args.num(w.ptr), len: w.len(args, 0) }, false);
@@ -61,7 +66,7 @@ export class SyscallChecks {
     switch (spec.name) {
       case 'brk': {
         const before = this.brkBefore;
-        if (result > before) shadow.makeUndefined(before, result - before);
+        if (result > before) { shadow.makeUndefined(before, result - before); this.c.origins?.forget(before, result - before); }
         else if (result < before) shadow.makeNoAccess(result, before - result);
         return;
       }
