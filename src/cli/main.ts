@@ -9,7 +9,7 @@ import { runProgram } from './run.ts';
 const USAGE = `usage: grindlab [options] prog-and-args
        grindlab --disassemble [-w] FILE [--section=NAME]...
 
-  --tool=none               the tool to run (more are coming: memcheck, helgrind, ...)
+  --tool=memcheck|none      the tool to run [memcheck]
   -q, --quiet               no banner, only errors
   --log-file=FILE           write the tool's report to FILE instead of stderr
   --xml=no|yes              the report in Valgrind's XML output protocol 4 [no]
@@ -26,6 +26,24 @@ const USAGE = `usage: grindlab [options] prog-and-args
   --check-ir                verify every block's IR after lifting and each optimiser pass
   --stats=no|yes            print translation and execution counts at exit [no]
   --trace-symtab=no|yes     show which objects' symbols and debug files are read [no]
+
+  error reporting (as Valgrind's):
+  -s, --show-error-list=no|yes  list the errors and their counts at exit [no]
+  --num-callers=N           frames in a stack trace [12]
+  --error-limit=no|yes      stop showing new errors after 1000 contexts [yes]
+  --error-exitcode=N        exit status when errors were found [0]
+  --suppressions=FILE       suppressions in Valgrind's syntax (repeatable)
+  --gen-suppressions=no|all print a suppression for each error [no]
+
+  memcheck (as Valgrind's):
+  --leak-check=no|summary|full  the leak check at exit [summary]
+  --show-leak-kinds=KINDS   definite,indirect,possible,reachable, all or none
+                            [definite,possible]
+  --errors-for-leak-kinds=KINDS  leak kinds counted as errors [definite,possible]
+  --undef-value-errors=no|yes  report uses of undefined values [yes]
+  --track-origins=no|yes    say where undefined values came from [no]
+  --freelist-vol=N          bytes of freed blocks kept inaccessible [20000000]
+
   --disassemble FILE        print FILE's executable sections as objdump -d does
   -w, --wide                with --disassemble: all bytes of an instruction on one line
   --section=NAME            with --disassemble: only this section (repeatable)

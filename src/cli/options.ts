@@ -60,7 +60,7 @@ export function parseCommandLine(argv: string[]): Command {
   let wide = false;
   const sections: string[] = [];
   const o: Omit<RunOptions, 'program' | 'args'> = {
-    tool: 'none', xml: false, traceNotBelow: 0, seed: 1, sandbox: false, checkIR: false, stats: false, traceSymtab: false,
+    tool: 'memcheck', xml: false, traceNotBelow: 0, seed: 1, sandbox: false, checkIR: false, stats: false, traceSymtab: false,
     ...defaultToolCommandOptions(),
   };
   let i = 0;

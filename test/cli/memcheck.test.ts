@@ -10,11 +10,11 @@ import { compareMemcheck } from '../support/oracles.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'grindlab-memcheck-'));
 
-function build(name: string, source: string, cxx = false): string {
+function build(name: string, source: string, cxx = false, opt = '-O0'): string {
   const src = join(dir, `${name}.${cxx ? 'cpp' : 'c'}`);
   writeFileSync(src, source);
   const exe = join(dir, name);
-  execFileSync(cxx ? 'g++' : 'gcc', ['-g', '-O0', '-w', '-o', exe, src]);
+  execFileSync(cxx ? 'g++' : 'gcc', ['-g', opt, '-w', '-o', exe, src]);
   return exe;
 }
 
@@ -61,6 +61,69 @@ int main(void) {
   return 0;
 }
 `,
+  // An access's description names its start, not its first bad byte; a stack buffer
+  // names the frame that holds it.
+  partlyBad: `#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+struct req { int a; int reserved; long pad[2]; };
+static void send(int fd) { struct req r; r.a = 1; write(fd, &r, sizeof r); }
+int main(void) {
+  char *p = malloc(10);
+  memset(p, 0, 10);
+  long v = *(volatile long *)(p + 4);
+  *(volatile int *)(p + 8) = 3;
+  send(open("/dev/null", O_WRONLY));
+  free(p);
+  return v == 42;
+}
+`,
+  // Inlined calls get frames of their own (memcheck reads inline info), also in the
+  // SIGSEGV report.
+  inlined: `#include <stdio.h>
+static int sum(int *p, int n) { int s = 0; for (int i = 0; i < n; i++) s += p[i * 1000]; return s; }
+int main(int argc, char **argv) { int *p = argc > 5 ? (int *)argv : 0; printf("%d\\n", sum(p, argc)); return 0; }
+`,
+  // Many frees through a tiny --freelist-vol: the queue is emptied at the next malloc,
+  // so the block just freed is still described.
+  freelist: `#include <stdio.h>
+#include <stdlib.h>
+int main(void) {
+  char *keep[64];
+  for (int r = 0; r < 200; r++) {
+    for (int i = 0; i < 64; i++) keep[i] = malloc(16 + (i * 37 + r) % 200);
+    for (int i = 0; i < 64; i += 2) free(keep[i]);
+    for (int i = 1; i < 64; i += 2) free(keep[i]);
+  }
+  char *p = malloc(100); free(p);
+  printf("%d\\n", p[3]);
+  return 0;
+}
+`,
+  // The case-folding, search and span functions memcheck replaces.
+  caseAndSearch: `#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+int main(void) {
+  char *a = malloc(6), *b = malloc(8);
+  memcpy(a, "HeLLo!", 6);           /* no NUL: the compares run off the block */
+  strcpy(b, "hello");
+  char u[8]; u[0] = 'x';
+  printf("%d %d\\n", strcasecmp(b, "HELLO"), strncasecmp(b, "HELP", 3));
+  printf("%d\\n", strcasecmp(a, b) > 0);
+  printf("%d\\n", strncasecmp(u, "xyz", 3) != 0);
+  printf("%p %p\\n", (void *)(strstr(b, "ll") - b), (void *)strstr(b, "xyz"));
+  printf("%d\\n", strstr(a, "?") != 0);
+  printf("%d\\n", strcasecmp(a, "hello!x") < 0);
+  printf("%zu %zu %d\\n", strspn(b, "leh"), strcspn(b, "o"), strpbrk(b, "lo") == b + 2);
+  printf("%d\\n", strcasestr(b, "LLO") == b + 2);
+  printf("%d\\n", memrchr(b, 'l', 5) == b + 3);
+  free(a); free(b);
+  return 0;
+}
+`,
   clientRequests: `#include <stdlib.h>
 #include <valgrind/memcheck.h>
 int main(void) {
@@ -101,6 +164,16 @@ describe('memcheck matches valgrind', () => {
     compareMemcheck('syscallsAndStrings', build('syscallsAndStrings', PROGRAMS.syscallsAndStrings), []), 120_000);
   it("mismatched new[]/delete, malloc/delete, new/free in C++ (and libstdc++'s freeres)", () =>
     compareMemcheck('mismatched', build('mismatched', MISMATCHED_CXX, true), []), 120_000);
+  it('an access partly outside a block, and a stack buffer to write()', () =>
+    compareMemcheck('partlyBad', build('partlyBad', PROGRAMS.partlyBad), []), 120_000);
+  it('inlined calls in stacks', () => compareMemcheck('inlined', build('inlined', PROGRAMS.inlined, false, '-O1'), []), 120_000);
+  it('a small --freelist-vol', () => {
+    const exe = build('freelist', PROGRAMS.freelist);
+    for (const vol of ['0', '100']) compareMemcheck(`freelist ${vol}`, exe, [`--freelist-vol=${vol}`]);
+    compareMemcheck('freelist big blocks', exe, ['--freelist-vol=1000', '--freelist-big-blocks=50']);
+  }, 240_000);
+  it('strcasecmp, strncasecmp, strstr, strspn, strcspn, strpbrk, strcasestr, memrchr', () =>
+    compareMemcheck('caseAndSearch', build('caseAndSearch', PROGRAMS.caseAndSearch), []), 120_000);
   it('client requests', () => compareMemcheck('clientRequests', build('clientRequests', PROGRAMS.clientRequests), []), 120_000);
   it('--error-exitcode', () => compareMemcheck('exitcode', build('invalidWrite2', PROGRAMS.invalidWrite), ['--error-exitcode=3', '-q']), 120_000);
 });

@@ -71,7 +71,7 @@ int main() {
 #include <math.h>
 int main(void) { printf("%.4f\\n", cbrt(27.5)); return 0; }`, 'gcc', ['-lm']);
     const native = run(exe, [], null);
-    const ours = run(process.execPath, [bin, '-q', '--sandbox', exe], null);
+    const ours = run(process.execPath, [bin, '--tool=none', '-q', '--sandbox', exe], null);
     expect(ours.stderr).toBe('');
     expect(ours.status).toBe(0);
     expect(ours.stdout).toBe(native.stdout);
@@ -105,7 +105,7 @@ int main(int argc, char **argv) {
     elfHash('GLIBC_2.99').copy(bytes, hash);
     writeFileSync(exe, bytes);
     const native = run(exe, [], null);
-    const ours = run(process.execPath, [bin, '-q', exe], null);
+    const ours = run(process.execPath, [bin, '--tool=none', '-q', exe], null);
     expect(native.stderr).toMatch(/version `GLIBC_2\.99' not found/);
     expect(ours.stderr).toBe(native.stderr);
     expect(ours.status).toBe(native.status);
@@ -121,7 +121,7 @@ int main(int argc, char **argv) {
     execFileSync('gcc', ['-o', exe, join(dir, 'needs.c'), `-L${dir}`, '-lgone']);
     rmSync(lib);
     const native = run(exe, [], null);
-    const ours = run(process.execPath, [bin, '-q', exe], null);
+    const ours = run(process.execPath, [bin, '--tool=none', '-q', exe], null);
     expect(native.status).toBe(127);
     expect(ours.status).toBe(127);
     expect(ours.stderr).toBe(native.stderr);

@@ -9,7 +9,7 @@ const bin = join(root, 'bin/grindlab.js');
 const hello = join(root, 'public/samples/hello/hello-static');
 
 function trace(...opts: string[]) {
-  return spawnSync(process.execPath, [bin, ...opts, hello], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return spawnSync(process.execPath, [bin, '--tool=none', ...opts, hello], { encoding: 'utf8', maxBuffer: 1 << 28 });
 }
 
 describe('grindlab --trace-ir', () => {
