@@ -1,21 +1,9 @@
 // Valgrind's command line: core options first, then the program and its arguments.
-import { ToolOptionError, applyToolOption, defaultToolCommandOptions } from '../engine/core/tool-options.ts';
-import type { MemcheckOptions } from '../engine/tools/memcheck/options.ts';
+import { ToolOptionError, type ToolCommandOptions, applyToolOption, defaultToolCommandOptions } from '../engine/core/tool-options.ts';
 
-export interface RunOptions {
+/** The tool options (shared with the playground) and the core's own. */
+export interface RunOptions extends ToolCommandOptions {
   tool: (typeof TOOLS)[number];
-  memcheck: MemcheckOptions;
-  /** --num-callers: frames in each stack trace. */
-  numCallers: number;
-  /** --error-limit=no shows every error context. */
-  errorLimit: boolean;
-  /** --error-exitcode: the exit status when errors were found (0: the program's own). */
-  errorExitcode: number;
-  /** -s / --show-error-list=yes */
-  listErrors: boolean;
-  suppressionFiles: string[];
-  genSuppressions: 'no' | 'all';
-  quiet: boolean;
   traceIR?: 'before' | 'after' | 'both';
   traceNotBelow: number;
   seed: number;

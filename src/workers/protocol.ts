@@ -2,6 +2,8 @@
 // the page holds views onto the shared memory the worker hands it (guest memory, the
 // guest state, the stdin ring), so live views read registers and memory without a copy.
 
+import type { BlockSummary, BlockText, IRStepState } from '../engine/core/debugger.ts';
+
 /** A run as the user set it up: everything a share link must carry to reproduce it. */
 export interface RunConfig {
   /** The program's path in the guest (argv[0]). */
@@ -60,43 +62,13 @@ export type RunStatus =
   /** The engine could not start the program (bad ELF ...), with the message. */
   | { kind: 'failed'; message: string };
 
-/** One translated block, for the block list. */
-export interface BlockInfo {
-  addr: number;
-  /** `symbol+0xoff` or `(in /lib/x.so)` or the address. */
-  where: string;
-  executions: number;
-  guestInsns: number;
-  guestBytes: number;
-  irStmts: number;
-}
-
-/** The three linked columns of one block. `imark` maps each line of the two IR texts
- *  (0-based, as `text.split('\n')` numbers them) to the guest instruction (address) whose
- *  IMark group it belongs to, so hovering an instruction highlights its group; null for
- *  the header, type environment and closing lines. */
-export interface BlockDetail {
-  addr: number;
-  /** Guest disassembly, one line per instruction: address, bytes, AT&T text. */
-  guest: { addr: number; bytes: string; text: string }[];
-  irBefore: string;
-  irAfter: string;
-  imarkBefore: (number | null)[];
-  imarkAfter: (number | null)[];
-}
-
-/** The IR interpreter single-stepping the block at the current rip (while paused). */
-export interface IRStepView {
-  addr: number;
-  /** Index of the next statement to run in irAfter's statements. */
-  next: number;
-  /** Line of irAfter that statement is on (0-based; the final jump's line once all
-   *  statements have run). */
-  line: number;
-  /** Each temp assigned so far: name (`t3`) → value in hex at its type's width. */
-  temps: Record<string, string>;
-  done: boolean;
-}
+/** One translated block, for the block list; the three linked columns of one block (each
+ *  IR line mapped to the guest instruction whose IMark group it is in, so hovering an
+ *  instruction highlights its group); the IR stepper's position. The Machine's debugger
+ *  defines them. */
+export type BlockInfo = BlockSummary;
+export type BlockDetail = BlockText;
+export type IRStepView = IRStepState;
 
 /** One frame of a stack, as the report prints it (`text`) and taken apart. */
 export interface StackFrame {

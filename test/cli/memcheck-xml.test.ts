@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bin, run } from '../support/oracles.ts';
+import { LEAKS } from '../support/memcheck-programs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'grindlab-xml-'));
 
@@ -61,18 +62,6 @@ int main(void) {
 }
 `;
 
-const LEAKS = `#include <stdlib.h>
-struct node { struct node *next; char pad[8]; };
-void *keep; char *mid;
-int main(void) {
-  struct node *a = malloc(sizeof *a); a->next = malloc(sizeof *a); a->next->next = 0;
-  a = 0;
-  keep = malloc(10);
-  mid = (char *)malloc(20) + 4;
-  malloc(7);
-  return 0;
-}
-`;
 
 describe('memcheck --xml=yes matches valgrind', () => {
   it('invalid read, uninitialised condition, repeats, invalid free, fishy value, a leak', () =>

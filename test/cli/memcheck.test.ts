@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { compareMemcheck } from '../support/oracles.ts';
+import { LEAKS } from '../support/memcheck-programs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'grindlab-memcheck-'));
 
@@ -36,18 +37,7 @@ int main(void) {
   return p[2];
 }
 `,
-  leaks: `#include <stdlib.h>
-struct node { struct node *next; char pad[8]; };
-void *keep; char *mid;
-int main(void) {
-  struct node *a = malloc(sizeof *a); a->next = malloc(sizeof *a); a->next->next = 0;
-  a = 0;
-  keep = malloc(10);
-  mid = (char *)malloc(20) + 4;
-  malloc(7);
-  return 0;
-}
-`,
+  leaks: LEAKS,
   syscallsAndStrings: `#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

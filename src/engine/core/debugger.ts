@@ -39,6 +39,7 @@ export type Outcome =
 /** One translation in the block list. */
 export interface BlockSummary {
   addr: number;
+  /** `symbol+0xoff`, `(in /lib/x.so)` or the address. */
   where: string;
   executions: number;
   guestInsns: number;
@@ -60,8 +61,10 @@ export interface BlockText {
 /** The IR stepper's position: `line` is the 0-based line of irAfter holding statement `next`. */
 export interface IRStepState {
   addr: number;
+  /** Index of the next statement to run (the final jump's once all have run). */
   next: number;
   line: number;
+  /** Each temp assigned so far: name (`t3`) → value in hex at its type's width. */
   temps: Record<string, string>;
   done: boolean;
 }

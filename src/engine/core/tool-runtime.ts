@@ -119,9 +119,9 @@ export class ToolRuntime {
     const max = this.o.numCallers;
     if (this.redirector?.isRedirected(pc)) {
       const ret = read(reg(4));
-      const self = { ip: pc, sp: reg(4) };
-      if (ret === undefined || max < 2) return [self];
-      return [self, ...this.m.symbols.stackFrames({ rip: Number(ret) - 1, rsp: reg(4) + 8, rbp: reg(5) }, read, max - 1, endAtMain)];
+      const replacement = { ip: pc, sp: reg(4) };
+      if (ret === undefined || max < 2) return [replacement];
+      return [replacement, ...this.m.symbols.stackFrames({ rip: Number(ret) - 1, rsp: reg(4) + 8, rbp: reg(5) }, read, max - 1, endAtMain)];
     }
     return this.m.symbols.stackFrames({ rip: pc, rsp: reg(4), rbp: reg(5) }, read, max, endAtMain);
   }
