@@ -74,10 +74,10 @@ export function memcheckTool(o: MemcheckOptions = DEFAULT_MEMCHECK_OPTIONS): Too
         clientRequest: clientRequests(c, leakCheck),
         fini(exited) {
           if (exited) runFreeres(c);
-          // -q: errors only, as Valgrind at verbosity 0.
-          if (core.quiet) return undefined;
-          printHeapSummary(c);
+          // -q: errors only, as Valgrind at verbosity 0 — loss records are errors, summaries are not.
+          if (!core.quiet) printHeapSummary(c);
           if (o.leakCheck !== 'no') leakCheck(o.leakCheck);
+          if (core.quiet) return undefined;
           if (c.valueErrorSeen && !o.trackOrigins) core.log.line('Use --track-origins=yes to see where uninitialised values come from');
           core.errors.printSummary();
           return undefined;

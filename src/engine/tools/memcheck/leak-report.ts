@@ -1,5 +1,5 @@
 // The leak check's report: loss records in Valgrind's wording (--leak-check=full), the
-// LEAK SUMMARY, and the hints Valgrind prints after it.
+// LEAK SUMMARY, and the hints Valgrind prints after it (under -q, the records alone).
 import type { ToolError } from '../../core/errors.ts';
 import type { MemcheckContext } from './context.ts';
 import type { LeakResult, LossRecord } from './leak.ts';
@@ -24,7 +24,9 @@ function headline(r: LossRecord, i: number, total: number): string {
 export function printLeakReport(c: MemcheckContext, leaks: LeakResult, mode: 'summary' | 'full'): void {
   const log = c.core.log;
   const { records, totals } = leaks;
+  const quiet = c.core.quiet;
   if (records.length === 0) {
+    if (quiet) return;
     log.line('All heap blocks were freed -- no leaks are possible');
     log.line();
     return;
@@ -52,6 +54,7 @@ export function printLeakReport(c: MemcheckContext, leaks: LeakResult, mode: 'su
       }
     }
   });
+  if (quiet) return;
   log.line('LEAK SUMMARY:');
   log.line(`   definitely lost: ${n(shownTotals.definite.bytes)} bytes in ${n(shownTotals.definite.blocks)} blocks`);
   log.line(`   indirectly lost: ${n(shownTotals.indirect.bytes)} bytes in ${n(shownTotals.indirect.blocks)} blocks`);
