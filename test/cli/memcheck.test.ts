@@ -127,6 +127,58 @@ int main(void) {
   return RUNNING_ON_VALGRIND + VALGRIND_COUNT_ERRORS;
 }
 `,
+  // Valgrind's own vprintf, not C's: unknown conversions (%i, %e, %hd, %+d) print
+  // nothing and take no argument, precision only counts for %f, a %s is cut to its
+  // width; a line left open is continued by the next message.
+  clientPrintf: `#include <stdio.h>
+#include <valgrind/valgrind.h>
+int main(void) {
+  int n = VALGRIND_PRINTF("hello %d %u %x %X %o %c %s %p %p %%\\n", -5, 3000000000u, 255, 255, 8, 'z', "str", (void *)0x1234, (void *)0xbeefUL);
+  n += VALGRIND_PRINTF("odd [%i] [%hd] [%+d] [%.3d] [%5.2s] [%e] [%S]\\n", 4, "abc", "up");
+  n += VALGRIND_PRINTF("w[%5d] [%-5d] [%05d] [%#x] [%#o] [%8s] [%-8s] [%3s] [%*d] [%'d] [%,u]\\n",
+                       42, 42, 42, 255, 8, "abcdef", "ab", "abcdef", 6, 9, 1234567, 9876543u);
+  n += VALGRIND_PRINTF("l %ld %lld %lu %zu %lx %lX %zX %d %s\\n", -1L, 1LL << 40, ~0UL, (size_t)17,
+                       0xdeadbeefcafeUL, 0xdeadbeefcafeUL, (size_t)255, -2147483647 - 1, (char *)0);
+  n += VALGRIND_PRINTF("f %f %.2f %.0f %10.3f %-8.1f| %f %.12f %f %f\\n", 3.14159, 2.5, 2.5, -1.5, 7.25, 1e30, 0.1, 0.9999999, -0.0);
+  n += VALGRIND_PRINTF("mixed %d %f %d %f %d %f %d %f %d %f %d %f %d %f %d %f %d %f %d\\n",
+                       1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9, 9.5, 10);
+  n += VALGRIND_PRINTF("two\\nlines\\n\\nblank above\\n");
+  n += VALGRIND_PRINTF("no newline ");
+  n += VALGRIND_PRINTF("then more\\n");
+  n += VALGRIND_PRINTF_BACKTRACE("bt %d %s\\n", 7, "seven");
+  n += VALGRIND_PRINTF("tail %");
+  printf("n=%d\\n", n);
+  n = VALGRIND_PRINTF("open");
+  printf("n=%d\\n", n);
+  char *volatile p = 0;
+  return *p;
+}
+`,
+  // CREATE_BLOCK names memory for error messages until DISCARD; handles are reused.
+  createBlock: `#include <stdio.h>
+#include <stdlib.h>
+#include <valgrind/memcheck.h>
+static void mark(char *s) { VALGRIND_CREATE_BLOCK(s, 16, "stack thing"); }
+int main(void) {
+  char *p = malloc(3000);
+  unsigned h = VALGRIND_CREATE_BLOCK(p + 8, 1600, "my pool");
+  VALGRIND_MAKE_MEM_NOACCESS(p + 8, 1600);
+  volatile char c = p[1212];
+  unsigned h2 = VALGRIND_CREATE_BLOCK(p, 4, "second");
+  printf("h=%u h2=%u d=%d\\n", h, h2, VALGRIND_DISCARD(h));
+  c = p[1212];
+  printf("d=%d d=%d\\n", VALGRIND_DISCARD(h), VALGRIND_DISCARD(99));
+  printf("h3=%u zero=%d\\n", VALGRIND_CREATE_BLOCK(p + 100, 8, "third"), (int)VALGRIND_CREATE_BLOCK(p, 0, "none"));
+  VALGRIND_MAKE_MEM_DEFINED(p, 3000);
+  free(p);
+  char s[16];
+  mark(s);
+  VALGRIND_MAKE_MEM_NOACCESS(s, 16);
+  c = s[3];
+  VALGRIND_MAKE_MEM_DEFINED(s, 16);
+  return 0;
+}
+`,
 };
 
 const MISMATCHED_CXX = `#include <cstdlib>
@@ -165,5 +217,11 @@ describe('memcheck matches valgrind', () => {
   it('strcasecmp, strncasecmp, strstr, strspn, strcspn, strpbrk, strcasestr, memrchr', () =>
     compareMemcheck('caseAndSearch', build('caseAndSearch', PROGRAMS.caseAndSearch), []), 120_000);
   it('client requests', () => compareMemcheck('clientRequests', build('clientRequests', PROGRAMS.clientRequests), []), 120_000);
+  it('VALGRIND_PRINTF and VALGRIND_PRINTF_BACKTRACE', () =>
+    compareMemcheck('clientPrintf', build('clientPrintf', PROGRAMS.clientPrintf), []), 120_000);
+  it('VALGRIND_CREATE_BLOCK and VALGRIND_DISCARD', () =>
+    compareMemcheck('createBlock', build('createBlock', PROGRAMS.createBlock), []), 120_000);
   it('--error-exitcode', () => compareMemcheck('exitcode', build('invalidWrite2', PROGRAMS.invalidWrite), ['--error-exitcode=3', '-q']), 120_000);
+  // Under -q the loss records are errors and print; the heap, leak and error summaries do not.
+  it('-q with --leak-check=full', () => compareMemcheck('quietLeaks', build('quietLeaks', PROGRAMS.leaks), ['-q', '--leak-check=full', '--error-exitcode=4']), 120_000);
 });

@@ -22,11 +22,12 @@ export function run(cmd: string, args: string[], stdin: string | null): Outcome 
   return { stdout: r.stdout, stderr: r.stderr, status };
 }
 
-/** Valgrind's report without what differs by design: PIDs, the banner, addresses. */
+/** Valgrind's report without what differs by design: PIDs, the banner, addresses. The
+ *  client's own lines (VALGRIND_PRINTF's `**PID**`) are kept, marked `** `. */
 export function normaliseReport(stderr: string): string[] {
   return stderr.split('\n')
-    .filter((l) => l.startsWith('=='))
-    .map((l) => l.replace(/^==\d+== ?/, ''))
+    .filter((l) => l.startsWith('==') || /^\*\*\d+\*\*/.test(l))
+    .map((l) => l.replace(/^==\d+== ?/, '').replace(/^\*\*\d+\*\* ?/, '** '))
     .filter((_, i) => i >= 4) // tool, copyright, version, command
     .map((l) => l.replace(/0x[0-9A-Fa-f]+/g, '0x…'));
 }

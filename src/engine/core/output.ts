@@ -5,11 +5,31 @@
 export type Sink = (text: string) => void;
 
 export class ValgrindLog {
+  /** A client message (VALGRIND_PRINTF) left its line open: Valgrind's one message
+   *  buffer then continues that line with the next message, prefix-less. */
+  private open = false;
+
   constructor(private readonly sink: Sink, private readonly pid: number) {}
 
   /** `==PID== text` (an empty text gives Valgrind's `==PID== ` separator line). */
   line(text = ''): void {
-    this.sink(`==${this.pid}== ${text}\n`);
+    this.sink(`${this.prefix(`==${this.pid}== `)}${text}\n`);
+  }
+
+  /** The client's text (VALGRIND_PRINTF): `**PID** ` starts each line. */
+  client(text: string): void {
+    let out = '';
+    for (const ch of text) {
+      out += this.prefix(`**${this.pid}** `) + ch;
+      this.open = ch !== '\n';
+    }
+    if (out) this.sink(out);
+  }
+
+  private prefix(p: string): string {
+    if (!this.open) return p;
+    this.open = false;
+    return '';
   }
 
   lines(texts: string[]): void {
@@ -23,7 +43,7 @@ export class ValgrindLog {
 
   /** `--PID-- text`: the core's messages (unhandled syscalls, warnings). */
   core(text: string): void {
-    this.sink(`--${this.pid}-- ${text}\n`);
+    this.sink(`${this.prefix(`--${this.pid}-- `)}${text}\n`);
   }
 }
 

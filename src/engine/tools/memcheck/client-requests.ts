@@ -4,6 +4,7 @@ import type { ClientRequestHandler } from '../../core/tool.ts';
 import type { MemcheckContext } from './context.ts';
 import type { LeakResult } from './leak.ts';
 import { clientCheckError } from './reports.ts';
+import { guestString } from '../../core/client-printf.ts';
 
 const MC_BASE = 0x4d43_0000; // VG_USERREQ_TOOL_BASE('M','C')
 const MAKE_MEM_NOACCESS = MC_BASE + 0;
@@ -65,7 +66,22 @@ export function clientRequests(c: MemcheckContext, leakCheck: (mode: 'summary' |
       case DO_LEAK_CHECK: lastLeaks = leakCheck(a1 === 0 ? 'full' : 'summary'); return 0n;
       case COUNT_LEAKS: writeCounts(args, (t) => t.bytes); return 0n;
       case COUNT_LEAK_BLOCKS: writeCounts(args, (t) => t.blocks); return 0n;
-      case CREATE_BLOCK: case DISCARD: return 0n;
+      case CREATE_BLOCK: {
+        // As memcheck: the first free handle; no block for a zero address or size.
+        if (a1 === 0 || a2 === 0) return -1n;
+        const blocks = c.clientBlocks;
+        let h = blocks.indexOf(undefined);
+        if (h < 0) h = blocks.length;
+        blocks[h] = { addr: a1, size: a2, desc: guestString(c.core.as, args[3]!), ips: c.stack(pc) };
+        return BigInt(h);
+      }
+      case DISCARD: {
+        // The handle is the second argument; 1 for one that is not in use.
+        const h = args[2]!;
+        if (h >= BigInt(c.clientBlocks.length) || !c.clientBlocks[Number(h)]) return 1n;
+        c.clientBlocks[Number(h)] = undefined;
+        return 0n;
+      }
       case MALLOCLIKE_BLOCK: {
         const b = { addr: a1, size: a2, kind: 'custom' as const, allocIps: c.stack(pc) };
         c.heap.live.set(a1, b);

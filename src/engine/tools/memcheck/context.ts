@@ -6,7 +6,7 @@ import { OFFSET_RSP } from '../../guest/amd64/state.ts';
 import type { Heap } from './heap.ts';
 import type { MemcheckOptions } from './options.ts';
 import type { OriginTracker } from './origin-tracker.ts';
-import { describeAddress } from './reports.ts';
+import { type ClientBlock, describeAddress } from './reports.ts';
 import type { ShadowMemory } from './shadow-memory.ts';
 
 export class MemcheckContext {
@@ -14,6 +14,8 @@ export class MemcheckContext {
   valueErrorSeen = false;
   /** --track-origins=yes: the origins of undefined bytes. */
   origins?: OriginTracker;
+  /** CREATE_BLOCK's described blocks, by handle; a discarded one leaves a free slot. */
+  readonly clientBlocks: (ClientBlock | undefined)[] = [];
 
   constructor(
     readonly core: ToolCore, readonly shadow: ShadowMemory, readonly heap: Heap, readonly o: MemcheckOptions,
@@ -32,7 +34,7 @@ export class MemcheckContext {
   }
 
   describe(addr: number) {
-    return describeAddress(addr, this.heap, this.core.as, this.sp, (a) => this.core.stackFrameOf(a));
+    return describeAddress(addr, this.clientBlocks, this.heap, this.core.as, this.sp, (a) => this.core.stackFrameOf(a));
   }
 
   /** Guest bytes, or undefined where they are not mapped. */

@@ -5,10 +5,18 @@ import type { AddressSpace } from '../../memory/index.ts';
 import type { Heap, HeapBlock } from './heap.ts';
 
 const hex = (a: number) => `0x${a.toString(16)}`;
+/** Valgrind's %'lu. */
+const grouped = (n: number) => n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
-/** What Valgrind says about where addr is: a heap block (live or freed), the stack (with
- *  the frame holding it: `frameOf`), or nothing known. */
-export function describeAddress(addr: number, heap: Heap, as: AddressSpace, sp: number, frameOf: (addr: number) => string | undefined): AuxWhat[] {
+/** A block the client described (VALGRIND_CREATE_BLOCK). */
+export interface ClientBlock { addr: number; size: number; desc: string; ips: number[] }
+
+/** What Valgrind says about where addr is: a client-described block (first, as memcheck
+ *  looks), a heap block (live or freed), the stack (with the frame holding it:
+ *  `frameOf`), or nothing known. */
+export function describeAddress(addr: number, clientBlocks: readonly (ClientBlock | undefined)[], heap: Heap, as: AddressSpace, sp: number, frameOf: (addr: number) => string | undefined): AuxWhat[] {
+  const cb = clientBlocks.find((c) => c && addr >= c.addr && addr < c.addr + c.size);
+  if (cb) return [{ text: `Address ${hex(addr)} is ${grouped(addr - cb.addr)} bytes inside a ${cb.desc} of size ${grouped(cb.size)} client-defined`, ips: cb.ips }];
   const b = heap.blockNear(addr);
   if (b) return describeInBlock(addr, b);
   const stack = as.mainStack;
@@ -23,10 +31,10 @@ export function describeAddress(addr: number, heap: Heap, as: AddressSpace, sp: 
 }
 
 function describeInBlock(addr: number, b: HeapBlock): AuxWhat[] {
-  const where = addr < b.addr ? `${b.addr - addr} bytes before`
-    : addr >= b.addr + b.size ? `${addr - (b.addr + b.size)} bytes after`
-    : `${addr - b.addr} bytes inside`;
-  const what = `Address ${hex(addr)} is ${where} a block of size ${b.size}`;
+  const where = addr < b.addr ? `${grouped(b.addr - addr)} bytes before`
+    : addr >= b.addr + b.size ? `${grouped(addr - (b.addr + b.size))} bytes after`
+    : `${grouped(addr - b.addr)} bytes inside`;
+  const what = `Address ${hex(addr)} is ${where} a block of size ${grouped(b.size)}`;
   if (b.freeIps) return [{ text: `${what} free'd`, ips: b.freeIps }, { text: "Block was alloc'd at", ips: b.allocIps }];
   return [{ text: `${what} alloc'd`, ips: b.allocIps }];
 }
