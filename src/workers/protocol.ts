@@ -2,7 +2,7 @@
 // the page holds views onto the shared memory the worker hands it (guest memory, the
 // guest state, the stdin ring), so live views read registers and memory without a copy.
 
-import type { BlockSummary, BlockText, IRStepState } from '../engine/core/debugger.ts';
+import type { BlockSummary, BlockText, IRStepState, StopReason } from '../engine/core/debugger.ts';
 
 /** A run as the user set it up: everything a share link must carry to reproduce it. */
 export interface RunConfig {
@@ -44,12 +44,8 @@ export interface SharedViews {
   shadowStateAddr?: number;
 }
 
-/** Why the guest is not running. */
-export type StopReason =
-  | { kind: 'breakpoint'; id: number; addr: number }
-  | { kind: 'step' }
-  | { kind: 'pause' }
-  | { kind: 'entry' };
+/** Why the guest is not running: the debugger's reasons. */
+export type { StopReason };
 
 /** Where a run stands, pushed to the page on every change. */
 export type RunStatus =

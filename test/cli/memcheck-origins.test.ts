@@ -2,22 +2,11 @@
 // from (a heap allocation, a stack allocation, a client request), on conditional jumps,
 // syscall parameters (register and buffer) and client checks; an error's origin is not
 // part of its context (the same site with two origins is one context).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { compareMemcheck } from '../support/oracles.ts';
+import { scratchBuilder } from '../support/memcheck-programs.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'grindlab-origins-'));
-
-function build(name: string, source: string): string {
-  const src = join(dir, `${name}.c`);
-  writeFileSync(src, source);
-  const exe = join(dir, name);
-  execFileSync('gcc', ['-g', '-O0', '-w', '-o', exe, src]);
-  return exe;
-}
+const { build } = scratchBuilder('grindlab-origins-');
 
 const PROGRAMS = {
   heap: `#include <stdlib.h>

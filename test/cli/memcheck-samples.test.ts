@@ -4,12 +4,13 @@
 // natively its ioctls fail (or reach a real KVM) and the program goes another way, so
 // only the report up to the ioctl errors is valgrind's; after it comes the error the
 // sample teaches, the use of the bitmap KVM_GET_DIRTY_LOG wrote behind memcheck's back.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareMemcheck, normaliseReport, reportErrors, runMemcheck } from '../support/oracles.ts';
+import { scratchBuilder } from '../support/memcheck-programs.ts';
+
+const { build } = scratchBuilder('grindlab-memcheck-samples-');
 
 const root = join(import.meta.dirname, '../..');
 const manifest = JSON.parse(readFileSync(join(root, 'public/samples/manifest.json'), 'utf8')) as {
@@ -55,9 +56,8 @@ describe('memcheck samples match valgrind', () => {
   }
 
   it("kvm-pit's bitmap loop, with the bitmap undefined natively too", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'grindlab-memcheck-samples-'));
-    const src = join(dir, 'bitmap.c');
-    writeFileSync(src, `#include <stdio.h>
+    // The samples' optimisation level (samples/Makefile).
+    const exe = build('bitmap', `#include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
 int main(void) {
@@ -70,10 +70,7 @@ int main(void) {
   free(bitmap);
   return 0;
 }
-`);
-    const exe = join(dir, 'bitmap');
-    // The samples' flags (samples/Makefile).
-    execFileSync('gcc', ['-g', '-O1', '-o', exe, src]);
+`, false, '-O1');
     compareMemcheck('bitmap', exe, []);
   }, 120_000);
 });

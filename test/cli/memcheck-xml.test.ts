@@ -2,23 +2,13 @@
 // once what differs by design is normalised — pids, addresses, times, the banner's
 // version line, valgrind's own command line — compared line by line; and nothing on
 // stderr, as valgrind writes none of its text report then.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bin, run } from '../support/oracles.ts';
-import { LEAKS } from '../support/memcheck-programs.ts';
+import { LEAKS, scratchBuilder } from '../support/memcheck-programs.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'grindlab-xml-'));
-
-function build(name: string, source: string): string {
-  const src = join(dir, `${name}.c`);
-  writeFileSync(src, source);
-  const exe = join(dir, name);
-  execFileSync('gcc', ['-g', '-O0', '-w', '-o', exe, src]);
-  return exe;
-}
+const { dir, build } = scratchBuilder('grindlab-xml-');
 
 /** The XML without what differs by design, one element per line. */
 function normaliseXml(xml: string): string[] {

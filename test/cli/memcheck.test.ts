@@ -1,23 +1,11 @@
 // Memcheck against native valgrind 3.19: small C and C++ programs compiled at test time,
 // each run under both with the same options; the normalised reports, stdout and exit
 // statuses must be equal.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { compareMemcheck } from '../support/oracles.ts';
-import { LEAKS } from '../support/memcheck-programs.ts';
+import { LEAKS, scratchBuilder } from '../support/memcheck-programs.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'grindlab-memcheck-'));
-
-function build(name: string, source: string, cxx = false, opt = '-O0'): string {
-  const src = join(dir, `${name}.${cxx ? 'cpp' : 'c'}`);
-  writeFileSync(src, source);
-  const exe = join(dir, name);
-  execFileSync(cxx ? 'g++' : 'gcc', ['-g', opt, '-w', '-o', exe, src]);
-  return exe;
-}
+const { build } = scratchBuilder('grindlab-memcheck-');
 
 const PROGRAMS = {
   invalidWrite: `#include <stdlib.h>

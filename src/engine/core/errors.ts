@@ -3,7 +3,7 @@
 // suppressions, prints the first of each context as it happens, and keeps the counts for
 // "ERROR SUMMARY: N errors from M contexts (suppressed: S from T)".
 import type { ValgrindLog } from './output.ts';
-import type { FrameInfo } from './symbolize.ts';
+import { type FrameInfo, formatFrame } from './symbolize.ts';
 import type { XmlOutput } from './xml.ts';
 import { type Suppression, matchSuppression, suppressionText } from './suppressions.ts';
 
@@ -31,12 +31,10 @@ export interface ToolError {
 
 /** How frames are named: the symbolizer's text, and the names suppressions match. */
 export interface FrameNames {
-  /** The lines for one code address (more than one when it is in inlined code). */
-  describe(ip: number): string[];
   /** The function at ip (as suppressions' fun: lines match it), or undefined. */
   fnName(ip: number): string | undefined;
   objPath(ip: number): string | undefined;
-  /** The frames of one code address as fields, for the XML output. */
+  /** The frames of one code address (more than one when it is in inlined code). */
   frameInfo(ip: number): FrameInfo[];
 }
 
@@ -76,7 +74,7 @@ export class ErrorManager {
 
   /** `   at 0x..: fn (file:line)` then `   by ...`. */
   formatFrames(ips: number[]): string[] {
-    return ips.flatMap((ip) => this.frames.describe(ip)).map((d, i) => `   ${i === 0 ? 'at' : 'by'} ${d}`);
+    return ips.flatMap((ip) => this.frames.frameInfo(ip)).map((f, i) => `   ${i === 0 ? 'at' : 'by'} ${formatFrame(f)}`);
   }
 
   /** Records an error; prints it if it starts a new context that is not suppressed. */

@@ -31,6 +31,13 @@ export interface FrameInfo {
   line?: number;
 }
 
+/** One frame as Valgrind prints it: `0xADDR: name (file.c:12)`, `0xADDR: name (in /path)`,
+ *  or `0xADDR: ???`. */
+export function formatFrame(f: FrameInfo): string {
+  const where = f.file !== undefined && f.line !== undefined ? ` (${f.file}:${f.line})` : f.obj !== undefined ? ` (in ${f.obj})` : '';
+  return `0x${f.ip.toString(16).toUpperCase()}: ${f.fn ?? '???'}${where}`;
+}
+
 /** Valgrind's default --num-callers. */
 export const NUM_CALLERS = 12;
 
@@ -95,50 +102,28 @@ export class Symbolizer {
     return this.functionAt(addr)?.name;
   }
 
-  /** `0xADDR: name (file.c:12)`, `0xADDR: name (in /path)`, or `0xADDR: ???`. */
-  describe(addr: number): string {
-    const hex = `0x${addr.toString(16).toUpperCase()}`;
-    const o = this.objectAt(addr);
-    if (!o) return `${hex}: ???`;
-    const name = this.functionName(addr);
-    const kind = name ? fnNameKind(name) : 'normal';
-    const shown = kind === 'below-main' ? '(below main)' : name ?? '???';
-    const loc = this.lines(o).lookup(addr - o.bias);
-    return loc ? `${hex}: ${shown} (${loc.file}:${loc.line})` : `${hex}: ${shown} (in ${o.path})`;
-  }
-
   /** The frames Valgrind shows for one code address: with --read-inline-info, one per
    *  inlined call holding it (innermost first, each at the line it reached), then the
    *  function the symbol table names, at the line of the outermost call. */
   describeAll(addr: number): string[] {
-    const o = this.readInlineInfo ? this.objectAt(addr) : undefined;
-    if (!o) return [this.describe(addr)];
-    o.inlines ??= buildInlineIndex(o.elf);
-    const calls = o.inlines.lookup(addr - o.bias);
-    if (calls.length === 0) return [this.describe(addr)];
-    const hex = `0x${addr.toString(16).toUpperCase()}`;
-    const out: string[] = [];
-    let loc: { file: string; line: number } | undefined = this.lines(o).lookup(addr - o.bias);
-    for (const call of calls) {
-      out.push(loc ? `${hex}: ${call.fn} (${loc.file}:${loc.line})` : `${hex}: ${call.fn} (in ${o.path})`);
-      loc = { file: call.callFile, line: call.callLine };
-    }
-    const name = this.functionName(addr);
-    const shown = name && fnNameKind(name) === 'below-main' ? '(below main)' : name ?? '???';
-    out.push(`${hex}: ${shown} (${loc!.file}:${loc!.line})`);
-    return out;
+    return this.frameInfo(addr).map(formatFrame);
+  }
+
+  /** The function the symbol table names at addr, at addr's own line, ignoring inlining. */
+  describe(addr: number): string {
+    return formatFrame(this.frameInfo(addr, false)[0]!);
   }
 
   /** describeAll's frames as fields (Valgrind's XML <frame>: ip, obj, fn, dir, file, line);
    *  what is unknown is left out. */
-  frameInfo(addr: number): FrameInfo[] {
+  frameInfo(addr: number, inline = this.readInlineInfo): FrameInfo[] {
     const o = this.objectAt(addr);
     if (!o) return [{ ip: addr }];
     const name = this.functionName(addr);
     const fn = name && fnNameKind(name) === 'below-main' ? '(below main)' : name;
     let loc: { file: string; dir: string; line: number } | undefined = this.lines(o).lookup(addr - o.bias);
     const out: FrameInfo[] = [];
-    if (this.readInlineInfo) {
+    if (inline) {
       o.inlines ??= buildInlineIndex(o.elf);
       for (const call of o.inlines.lookup(addr - o.bias)) {
         out.push({ ip: addr, obj: o.path, fn: call.fn, ...loc });

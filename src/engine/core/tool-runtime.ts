@@ -54,10 +54,6 @@ export class ToolRuntime {
 
   constructor(desc: ToolDescriptor, private readonly m: MachinePort, private readonly o: ToolRunOptions) {
     const names: FrameNames = {
-      describe: (ip) => {
-        const fn = this.redirector?.frameName(ip);
-        return fn ? [`0x${ip.toString(16).toUpperCase()}: ${fn} (in ${this.redirector!.preload})`] : m.symbols.describeAll(ip);
-      },
       fnName: (ip) => this.redirector?.frameName(ip) ?? m.symbols.functionName(ip),
       objPath: (ip) => (this.redirector?.frameName(ip) ? this.redirector.preload : m.symbols.objectPath(ip)),
       frameInfo: (ip) => {
