@@ -4,7 +4,7 @@
 // terminating the worker, which works even while it waits for terminal input.
 import * as Comlink from 'comlink';
 import type {
-  BlockDetail, BlockInfo, EngineApi, ErrorRecord, HeapBlockInfo, IRStepView, RunEvents, RunStatus, ShadowBits, SharedViews,
+  BlockDetail, BlockInfo, EngineApi, ErrorRecord, HeapBlockInfo, IRStepView, RunEvents, ShadowBits, SharedViews,
   StartRequest,
 } from '../workers/protocol.ts';
 import { StdinWriter } from '../workers/stdin-ring.ts';
@@ -119,36 +119,4 @@ export function registerVBits(): RegisterVBits | undefined {
 /** A copy of guest memory [addr, addr + length), for the memory view. */
 export function memory(addr: number, length: number): Uint8Array {
   return current?.views ? liveBytes(current.views, addr, length) : new Uint8Array(0);
-}
-
-/** Ends when a run ends (exited, killed, failed) or is stopped: for callers that only
- *  want the outcome, like a plain "run this sample". */
-export function isFinal(s: RunStatus): boolean {
-  return s.kind === 'exited' || s.kind === 'killed' || s.kind === 'failed';
-}
-
-/** Thrown (as the rejection of runInWorker) when a run was stopped. */
-export class Stopped extends Error {}
-
-let stopWaiting: (() => void) | undefined;
-
-/** Runs a program to its end with all of stdin given, streaming its output: the
- *  pre-playground call src/ui/run.ts makes. */
-export function runInWorker(
-  req: { program: Uint8Array; path: string; args: string[]; stdin: string; seed: number; sysroot?: Uint8Array },
-  out: RunEvents['output'],
-): Promise<RunStatus> {
-  return new Promise<RunStatus>((resolve, reject) => {
-    stopWaiting = () => reject(new Stopped('stopped'));
-    const status = (s: RunStatus) => { if (isFinal(s)) resolve(s); };
-    start({ ...req, env: [], tool: 'none', toolOptions: [], breakpoints: [] }, { output: out, status })
-      .then(() => closeInput(), reject);
-  });
-}
-
-/** Ends the current run (runInWorker rejects with Stopped). */
-export function stopWorker(): void {
-  stop();
-  stopWaiting?.();
-  stopWaiting = undefined;
 }
