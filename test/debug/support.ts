@@ -67,3 +67,11 @@ export function objdumpFunction(sample: string, name: string): { addr: number; l
     return { addr: parseInt(addr!, 16), len: bytes!.trim().split(' ').length, text: insn!.replace(/\s+#.*$/, '').trim() };
   });
 }
+
+/** objdump -d's instruction text at one address (one instruction). */
+export function objdumpAt(sample: string, addr: number): string {
+  const text = execFileSync('objdump', ['-d', '-w', `--start-address=${addr}`, `--stop-address=${addr + 16}`, join(SAMPLES, sample)], { encoding: 'utf8' });
+  const line = text.split('\n').find((l) => parseInt(/^\s*([0-9a-f]+):\t/.exec(l)?.[1] ?? '', 16) === addr);
+  if (!line) throw new Error(`objdump has no instruction at 0x${addr.toString(16)} in ${sample}`);
+  return line.split('\t')[2]!.replace(/\s+#.*$/, '').trim();
+}
