@@ -2,7 +2,7 @@
 // Entry point of the grindlab CLI. The TypeScript sources are bundled once with esbuild
 // into node_modules/.cache (rebuilt when a source is newer), so the engine runs as plain
 // ESM at full speed, and the CLI and the browser build share one copy of the engine.
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -30,10 +30,15 @@ function bundleIsFresh() {
 if (!bundleIsFresh()) {
   const { buildSync } = await import('esbuild');
   mkdirSync(dirname(bundle), { recursive: true });
-  buildSync({
+  const out = buildSync({
     entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', format: 'esm',
-    target: 'node20', outfile: bundle, sourcemap: 'inline', logLevel: 'error',
+    target: 'node20', outfile: bundle, sourcemap: 'inline', logLevel: 'error', write: false,
   });
+  // Written aside and renamed into place: processes started together (a test run) each
+  // see a whole bundle, never one another's half-written file.
+  const tmp = `${bundle}.${process.pid}.tmp`;
+  writeFileSync(tmp, out.outputFiles[0].contents);
+  renameSync(tmp, bundle);
 }
 const { main } = await import(pathToFileURL(bundle).href);
 process.exitCode = main(process.argv.slice(2));

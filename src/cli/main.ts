@@ -26,6 +26,8 @@ const USAGE = `usage: grindlab [options] prog-and-args
   --check-ir                verify every block's IR after lifting and each optimiser pass
   --stats=no|yes            print translation and execution counts at exit [no]
   --trace-symtab=no|yes     show which objects' symbols and debug files are read [no]
+  --backend=wasm|interp     what runs translated blocks: the WebAssembly JIT, or the
+                            reference IR interpreter [wasm]
 
   error reporting (as Valgrind's):
   -s, --show-error-list=no|yes  list the errors and their counts at exit [no]

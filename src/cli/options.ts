@@ -1,4 +1,5 @@
 // Valgrind's command line: core options first, then the program and its arguments.
+import { BACKEND_KINDS, type BackendKind } from '../engine/backend/backend.ts';
 import { ToolOptionError, type ToolCommandOptions, applyToolOption, defaultToolCommandOptions } from '../engine/core/tool-options.ts';
 
 /** The tool options (shared with the playground) and the core's own. */
@@ -19,6 +20,8 @@ export interface RunOptions extends ToolCommandOptions {
   stats: boolean;
   /** --trace-symtab=yes: which objects' symbols and debug information were read. */
   traceSymtab: boolean;
+  /** --backend=interp|wasm: what runs the translated blocks. */
+  backend: BackendKind;
   program: string;
   args: string[];
 }
@@ -49,6 +52,7 @@ export function parseCommandLine(argv: string[]): Command {
   const sections: string[] = [];
   const o: Omit<RunOptions, 'program' | 'args'> = {
     tool: 'memcheck', xml: false, traceNotBelow: 0, seed: 1, sandbox: false, checkIR: false, stats: false, traceSymtab: false,
+    backend: 'wasm',
     ...defaultToolCommandOptions(),
   };
   let i = 0;
@@ -85,6 +89,10 @@ export function parseCommandLine(argv: string[]): Command {
       case '--check-ir': o.checkIR = true; break;
       case '--stats': o.stats = yesNo(a, value); break;
       case '--trace-symtab': o.traceSymtab = yesNo(a, value); break;
+      case '--backend':
+        if (!BACKEND_KINDS.includes(value as BackendKind)) throw new UsageError(`Bad option: ${a} (use ${BACKEND_KINDS.join(' or ')})`);
+        o.backend = value as BackendKind;
+        break;
       default:
         try {
           if (applyToolOption(o, a)) break;

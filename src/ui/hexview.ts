@@ -38,8 +38,8 @@ export function formatAddr(addr: number): string {
 }
 
 /**
- * Memcheck's shadow bits for the visible bytes, as its ShadowMemory keeps them (A: one
- * bit per byte, addressable or not; V: eight bits per byte, 1 = undefined). The memory
+ * Memcheck's shadow bits for the visible bytes, as ShadowMemory.snapshot hands them out
+ * (A: addressable or not; V: eight bits per byte, 1 = undefined). The memory
  * view colours bytes by it once the worker hands one over; without memcheck there is none.
  */
 export interface ShadowSnapshot {

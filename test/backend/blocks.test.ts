@@ -2,7 +2,9 @@
 // arrays, faults and traps. Every block runs in both modes, which must agree exactly.
 
 import { describe, expect, it } from 'vitest';
-import { IRStepper, compile, formatValue, type BlockExit, type HelperTable } from '../../src/engine/backend/interp/index.ts';
+import type { BlockExit } from '../../src/engine/backend/backend.ts';
+import { HelperSet, dirtyHelper, pureHelper } from '../../src/engine/backend/helpers.ts';
+import { IRStepper, compile, formatValue } from '../../src/engine/backend/interp/index.ts';
 import { parseIRSB, type IRSB } from '../../src/engine/ir/index.ts';
 import { FakeMemory, makeState, runBothModes, stateBytes, type ModeResult } from './support.ts';
 
@@ -12,7 +14,7 @@ const RIP = 184;
 const block = (body: string): IRSB => parseIRSB(`IRSB {\n${body.replace(/^\s*\n/, '')}\n}`);
 
 /** Runs in both modes, checks they agree, and returns the compiled run. */
-function run(sb: IRSB, helpers?: HelperTable, inputs: { seed?: number; bad?: [number, number][] } = {}): ModeResult {
+function run(sb: IRSB, helpers?: HelperSet, inputs: { seed?: number; bad?: [number, number][] } = {}): ModeResult {
   const { compiled, stepped } = runBothModes(sb, helpers, inputs);
   expect(compiled.exit).toEqual(stepped.exit);
   expect(stateBytes(compiled.state)).toEqual(stateBytes(stepped.state));
@@ -123,16 +125,14 @@ describe('blocks', () => {
 
   it('calls dirty helpers with the env, and skips them when the guard is false', () => {
     const calls: bigint[][] = [];
-    const helpers: HelperTable = {
-      pure: { twice: (x: bigint) => 2n * x },
-      dirty: {
-        probe: (env, a: bigint, b: bigint) => {
-          calls.push([a, b]);
-          env.state.setBigUint64(64, a + b, true);
-          return a * b;
-        },
-      },
-    };
+    const helpers = new HelperSet([
+      pureHelper('twice', 'I64 -> I64', (x: bigint) => 2n * x),
+      dirtyHelper('probe', 'I64 I64 -> I64', { state: true }, (env, a: bigint, b: bigint) => {
+        calls.push([a, b]);
+        env.state.setBigUint64(64, a + b, true);
+        return a * b;
+      }),
+    ]);
     const sb = (guard: string) => block(`
       t0:I64 t1:I1 t2:I32
       ------ IMark(0x1000, 4, 0) ------
@@ -156,7 +156,7 @@ describe('blocks', () => {
       ------ IMark(0x1000, 4, 0) ------
       t0 = nosuch{}(0x1:I64):I64
       PUT(184) = 0x1004:I64; exit-Boring`);
-    const helpers: HelperTable = { pure: {}, dirty: {} };
+    const helpers = new HelperSet([]);
     expect(() => compile(sb, helpers)).toThrow(/nosuch/);
     expect(() => new IRStepper(sb, helpers, { state: makeState(), mem: new FakeMemory() })).toThrow(/nosuch/);
   });
@@ -256,7 +256,7 @@ describe('the stepper', () => {
       t2 = CmpEQ64(t1,t0)
       PUT(184) = 0x1008:I64; exit-Boring`);
     const env = { state: makeState(), mem: new FakeMemory() };
-    const s = new IRStepper(sb, { pure: {}, dirty: {} }, env);
+    const s = new IRStepper(sb, new HelperSet([]), env);
     const rax = env.state.getBigUint64(16, true);
     expect(s.temps).toEqual([undefined, undefined, undefined]);
     expect([s.nextStmt, s.guestAddr]).toEqual([0, 0x1000]);

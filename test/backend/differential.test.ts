@@ -4,10 +4,11 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IRStepper, valueToBits, type HelperTable, type Value } from '../../src/engine/backend/interp/index.ts';
+import { HelperSet, dirtyHelper, pureHelper } from '../../src/engine/backend/helpers.ts';
+import { IRStepper, valueToBits, type Value } from '../../src/engine/backend/interp/index.ts';
 import {
-  ALL_OPS, IRSBBuilder, TYPE_BITS, assertSaneIRSB, binop, constant, evaluateOp, get, load, opSignature, parseIRSB, qop,
-  triop, unop, type IRExpr, type IROp, type IRType,
+  ALL_OPS, IRSBBuilder, TYPE_BITS, assertSaneIRSB, binop, children, constant, evaluateOp, get, load, opSignature, parseIRSB, qop,
+  stmtExprs, triop, typeOfIRExpr, unop, type IRExpr, type IROp, type IRSB, type IRType,
 } from '../../src/engine/ir/index.ts';
 import { Random } from './random.ts';
 import { FakeMemory, STATE_SIZE, makeState, runBothModes, stateBytes } from './support.ts';
@@ -117,7 +118,7 @@ describe('the interpreter agrees with evaluate.ts', () => {
       const b = new IRSBBuilder({ offsIP: RIP });
       const t = b.assign(e);
       const sb = b.finish(constant('I64', 0), 'Boring');
-      const stepper = new IRStepper(sb, { pure: {}, dirty: {} }, { state: makeState(), mem: new FakeMemory() });
+      const stepper = new IRStepper(sb, new HelperSet([]), { state: makeState(), mem: new FakeMemory() });
       const exit = stepper.run();
       if (folded === undefined) continue; // undefined by VEX, or traps
       expect(exit.kind).toBe('exit');
@@ -141,13 +142,24 @@ describe('real valgrind IR', () => {
   // Helpers stand in for the real ones with a fixed function of the arguments; every helper
   // in the fixtures returns an I64 or nothing.
   const hash = (args: Value[]) => args.reduce<bigint>((h, a) => BigInt.asUintN(64, h * 0x100000001b3n + BigInt(typeof a === 'object' ? a.length : a)), 0xcbf29ce484222325n);
-  const anyName = <T>(f: T) => new Proxy({}, { get: () => f }) as Record<string, T>;
-  const helpers: HelperTable = {
-    pure: anyName((...args: never[]) => hash(args)),
-    dirty: anyName((env: { state: DataView }, ...args: never[]) => {
-      env.state.setBigUint64(16, hash(args), true);
-      return hash(args);
-    }),
+  /** Every helper a block calls, declared from its call site. */
+  const helpersOf = (sb: IRSB) => {
+    const decls = new Map<string, ReturnType<typeof pureHelper>>();
+    const sig = (args: IRExpr[], ret: string) => `${args.map((a) => typeOfIRExpr(sb.tyenv, a)).join(' ')} -> ${ret}`;
+    const visit = (e: IRExpr): void => {
+      if (e.tag === 'CCall') decls.set(e.callee.name, pureHelper(e.callee.name, sig(e.args, e.retTy), (...args: never[]) => hash(args)));
+      children(e).forEach(visit);
+    };
+    for (const s of sb.stmts) {
+      stmtExprs(s).forEach(visit);
+      if (s.tag !== 'Dirty') continue;
+      const args = s.args.filter((a): a is IRExpr => a.tag !== 'GSPTR' && a.tag !== 'VECRET');
+      decls.set(s.callee.name, dirtyHelper(s.callee.name, sig(args, s.tmp === undefined ? 'none' : sb.tyenv[s.tmp]!), { state: true }, (env, ...a: never[]) => {
+        env.state.setBigUint64(16, hash(a), true);
+        return hash(a);
+      }));
+    }
+    return new HelperSet(decls.values());
   };
 
   for (const file of ['frontend', 'memcheck', 'optimised']) {
@@ -156,7 +168,7 @@ describe('real valgrind IR', () => {
     it(`runs the ${blocks.length} blocks of ${file}.txt identically in both modes`, () => {
       for (const [i, t] of blocks.entries()) {
         const sb = parseIRSB(t.slice(0, t.indexOf('\n}\n') + 3));
-        const { compiled, stepped } = runBothModes(sb, helpers, { seed: i });
+        const { compiled, stepped } = runBothModes(sb, helpersOf(sb), { seed: i });
         expect(compiled.exit, `${file} block ${i}`).toEqual(stepped.exit);
         expect(stateBytes(compiled.state)).toEqual(stateBytes(stepped.state));
         expect([...compiled.mem.written]).toEqual([...stepped.mem.written]);

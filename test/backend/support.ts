@@ -1,7 +1,10 @@
 // Test doubles for the interpreter: guest memory that faults where told to, guest state,
 // helper tables, and running one block in both modes to compare them.
 
-import { compile, IRStepper, GuestFault, type BlockExit, type ExecEnv, type HelperTable, type MemoryPort, type Vec } from '../../src/engine/backend/interp/index.ts';
+import type { BlockExit } from '../../src/engine/backend/backend.ts';
+import { HelperSet } from '../../src/engine/backend/helpers.ts';
+import { compile, IRStepper, type ExecEnv } from '../../src/engine/backend/interp/index.ts';
+import { GuestFault, type MemoryPort, type Vec } from '../../src/engine/memory/index.ts';
 import type { IRSB } from '../../src/engine/ir/index.ts';
 
 export interface FakeFault {
@@ -119,7 +122,7 @@ export function makeState(seed = 1): DataView {
   return s;
 }
 
-export const NO_HELPERS: HelperTable = { pure: {}, dirty: {} };
+export const NO_HELPERS = new HelperSet([]);
 
 export function stateBytes(s: DataView): number[] {
   return Array.from(new Uint8Array(s.buffer, s.byteOffset, s.byteLength));
@@ -132,7 +135,7 @@ export interface ModeResult {
 }
 
 /** Runs `sb` once compiled and once stepped, each on a fresh copy of the same inputs. */
-export function runBothModes(sb: IRSB, helpers: HelperTable = NO_HELPERS, inputs: { seed?: number; bad?: [number, number][] } = {}): { compiled: ModeResult; stepped: ModeResult } {
+export function runBothModes(sb: IRSB, helpers: HelperSet = NO_HELPERS, inputs: { seed?: number; bad?: [number, number][] } = {}): { compiled: ModeResult; stepped: ModeResult } {
   const fresh = (): ExecEnv & { state: DataView; mem: FakeMemory } => ({ state: makeState(inputs.seed), mem: new FakeMemory(inputs.bad) });
   const a = fresh();
   const compiled = { exit: compile(sb, helpers).run(a), state: a.state, mem: a.mem };

@@ -3,6 +3,7 @@
 // memory; every GPR (but rsp), the defined flags and the scratch block must agree.
 import { describe, expect, it } from 'vitest';
 import { type CpuState, type OracleCase, SCRATCH_ADDR, runNative, zeroState } from '../support/native-oracle.ts';
+import { BACKEND_KINDS } from '../../src/engine/backend/backend.ts';
 import { runSnippet } from '../support/run-snippet.ts';
 
 const EDGES = [0n, 1n, 2n, 0x7fn, 0x80n, 0xffn, 0x7fffn, 0x8000n, 0xffffffffn, 0x7fffffffn, 0x80000000n,
@@ -72,9 +73,11 @@ describe('integer instructions agree with the CPU', () => {
       const native = runNative(cs);
       const bad: string[] = [];
       cs.forEach((c, i) => {
-        const ours = runSnippet(c.asm, c.init);
-        const d = diff(native[i]!, ours, f.defined, f.defined !== 0n);
-        if (d.length) bad.push(`${c.name}: ${d.join('; ')}`);
+        for (const backend of BACKEND_KINDS) {
+          const ours = runSnippet(c.asm, c.init, { backend });
+          const d = diff(native[i]!, ours, f.defined, f.defined !== 0n);
+          if (d.length) bad.push(`${c.name} (${backend}): ${d.join('; ')}`);
+        }
       });
       expect(bad.slice(0, 10)).toEqual([]);
     });

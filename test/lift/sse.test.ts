@@ -11,6 +11,7 @@ import { GUEST_STATE_SIZE, OFFSET_YMM } from '../../src/engine/guest/amd64/state
 import { checkIRSB } from '../../src/engine/ir/sanity.ts';
 import {
   type CpuState, type OracleCase, SCRATCH_ADDR, SCRATCH_SIZE, assembleSnippet, runNative, stateView } from '../support/native-oracle.ts';
+import { BACKEND_KINDS } from '../../src/engine/backend/backend.ts';
 import { runSnippet } from '../support/run-snippet.ts';
 
 // ---------------------------------------------------------------- values
@@ -479,10 +480,12 @@ describe('SSE/SSE2 against the CPU', () => {
   let native: CpuState[] = [];
   beforeAll(() => { native = runNative(cases); }, 120_000);
 
-  it.each(cases.map((c, i) => [c.name, i] as const))('%s', async (_name, i) => {
+  it.each(cases.map((c, i) => [c.name, i] as const))('%s', (_name, i) => {
     const c = cases[i]!;
-    const got = await runSnippet(c.asm, c.init);
-    expect(view(got)).toEqual(view(native[i]!));
+    for (const backend of BACKEND_KINDS) {
+      const got = runSnippet(c.asm, c.init, { backend });
+      expect(view(got), backend).toEqual(view(native[i]!));
+    }
   });
 });
 

@@ -22,6 +22,7 @@ import {
 import { checkIRSB } from '../../src/engine/ir/sanity.ts';
 import {
   type CpuState, type OracleCase, SCRATCH_ADDR, SCRATCH_SIZE, assembleSnippet, runNative, zeroState, stateView } from '../support/native-oracle.ts';
+import { BACKEND_KINDS } from '../../src/engine/backend/backend.ts';
 import { runSnippet } from '../support/run-snippet.ts';
 
 // ---------------------------------------------------------------- values
@@ -403,10 +404,12 @@ describe('x87 against the CPU', () => {
   let native: CpuState[] = [];
   beforeAll(() => { native = runNative(cases); }, 120_000);
 
-  it.each(cases.map((c, i) => [c.name, i] as const))('%s', async (_name, i) => {
+  it.each(cases.map((c, i) => [c.name, i] as const))('%s', (_name, i) => {
     const c = cases[i]!;
-    const got = await runSnippet(c.asm, c.init);
-    expect(view(got)).toEqual(view(native[i]!));
+    for (const backend of BACKEND_KINDS) {
+      const got = runSnippet(c.asm, c.init, { backend });
+      expect(view(got), backend).toEqual(view(native[i]!));
+    }
   });
 });
 
@@ -435,15 +438,17 @@ describe('x87 transcendentals against the CPU, to a few ulps', () => {
   let native: CpuState[] = [];
   beforeAll(() => { native = runNative(approx); }, 120_000);
 
-  it.each(approx.map((c, i) => [c.name, i] as const))('%s', async (_name, i) => {
+  it.each(approx.map((c, i) => [c.name, i] as const))('%s', (_name, i) => {
     const c = approx[i]!;
-    const got = await runSnippet(c.asm, c.init);
     const want = native[i]!;
     const slot = (s: CpuState, j: number) => new DataView(s.scratch.buffer, s.scratch.byteOffset).getBigInt64(128 + 8 * j, true);
-    for (let j = 0; j < 16; j++) {
-      const [a, b] = [slot(got, j), slot(want, j)];
-      const diff = a > b ? a - b : b - a;
-      expect(diff <= 4n, `${c.name} slot ${j}: ours ${hex(BigInt.asUintN(64, a))}, CPU ${hex(BigInt.asUintN(64, b))}`).toBe(true);
+    for (const backend of BACKEND_KINDS) {
+      const got = runSnippet(c.asm, c.init, { backend });
+      for (let j = 0; j < 16; j++) {
+        const [a, b] = [slot(got, j), slot(want, j)];
+        const diff = a > b ? a - b : b - a;
+        expect(diff <= 4n, `${c.name} slot ${j} (${backend}): ours ${hex(BigInt.asUintN(64, a))}, CPU ${hex(BigInt.asUintN(64, b))}`).toBe(true);
+      }
     }
   });
 });
@@ -579,8 +584,8 @@ describe('x87-format conversions', () => {
       load16: (a: number) => mem.getUint16(a, true), load64: (a: number) => mem.getBigUint64(a, true),
       store16: (a: number, v: number) => mem.setUint16(a, v, true), store64: (a: number, v: bigint) => mem.setBigUint64(a, v, true),
     };
-    dirtyStoreF80le(port, 6n, d(-2.5));
+    dirtyStoreF80le(port, 6, d(-2.5));
     expect(new Uint8Array(mem.buffer, 6, 10)).toEqual(bytes('c000a000000000000000'));
-    expect(dirtyLoadF80le(port, 6n)).toBe(d(-2.5));
+    expect(dirtyLoadF80le(port, 6)).toBe(d(-2.5));
   });
 });

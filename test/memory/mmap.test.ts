@@ -1,11 +1,12 @@
 // mmap placement, MAP_FIXED splitting, munmap holes, mprotect splits and
-// merges, refusals outside the window, zeroing and growth on demand.
+// merges, refusals outside the window, zeroing.
 import { describe, expect, it } from 'vitest';
 import {
   AddressSpace, CLIENT_MMAP_BASE, EEXIST, EINVAL, ENGINE_RESERVED_START, ENOMEM, EPERM, PAGE_SIZE,
   PERM_NONE, PERM_R, PERM_RW, PERM_RWX, PERM_W, PERM_X, type Perm,
 } from '../../src/engine/memory/index.ts';
 import { layout, mapAnon } from './helpers.ts';
+import { PAGE_TABLE } from '../../src/engine/memory/reserved.ts';
 
 const B = CLIENT_MMAP_BASE; // 0x4000000
 const P = PAGE_SIZE;
@@ -290,34 +291,24 @@ describe('zeroing', () => {
   });
 });
 
-describe('guest memory grows on demand', () => {
-  it('maps and touches memory near 1 GiB, starting from a 1 MiB memory', () => {
-    const space = new AddressSpace({ initialBytes: 0x10_0000 });
-    expect(space.memory.size).toBe(0x10_0000);
+describe('guest memory', () => {
+  it('is the whole 4 GiB window, so mappings anywhere below the engine region need no growth', () => {
+    const space = new AddressSpace();
+    expect(space.memory.size).toBe(2 ** 32);
     const addr = 0x3ff0_0000;
     expect(mapAnon(space, addr, 0x10_0000, PERM_RW, 'replace')).toBe(addr);
-    expect(space.memory.size).toBeGreaterThanOrEqual(0x4000_0000);
     expect(space.check(0x3fff_fff8, 8, PERM_W)).toBeNull();
     space.memory.writeU64(0x3fff_fff8, 0x1122334455667788n);
     expect(space.memory.readU64(0x3fff_fff8)).toBe(0x1122334455667788n);
     expect(space.memory.readU8(addr)).toBe(0);
   });
 
-  it('a reservation needs no memory', () => {
-    const space = new AddressSpace({ initialBytes: 0x10_0000 });
-    space.setupMainStack(0x80_0000, 64);
-    expect(space.memory.size).toBeGreaterThan(0xf000_0000); // the stack sits near the top
-    const small = new AddressSpace({ initialBytes: 0x10_0000 });
-    small.initBrk(0x10_d000);
-    expect(small.memory.size).toBe(CLIENT_MMAP_BASE + 0x1_0000); // one brk page, rounded to a wasm page
-  });
-
-  it('turns a refused growth into ENOMEM for the guest and a message for the user', () => {
-    const messages: string[] = [];
-    const space = new AddressSpace({ warn: (m) => messages.push(m) });
-    space.memory.ensure = () => false;
-    expect(mapAnon(space, 0, 0x10_0000, PERM_RW)).toBe(-ENOMEM);
-    expect(space.mappings).toEqual([]);
-    expect(messages).toEqual(["grindlab: cannot grow guest memory to 65 MiB (the host refused); the guest's request fails with ENOMEM"]);
+  it('keeps the page table in the reserved region, where the guest cannot reach it', () => {
+    const space = new AddressSpace();
+    expect(mapAnon(space, 0x10_0000, 0x2000, PERM_RW, 'replace')).toBe(0x10_0000);
+    // One byte per page: R|W|MAPPED (and may-be-dirty) for the two pages mapped.
+    const table = space.memory.readBytes(PAGE_TABLE + 0x100, 3);
+    expect([table[0]! & 15, table[1]! & 15, table[2]!]).toEqual([11, 11, 0]);
+    expect(space.check(PAGE_TABLE, 1, PERM_R)?.cause).toBe('unmapped');
   });
 });

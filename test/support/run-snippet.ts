@@ -1,8 +1,14 @@
 // The instruction oracle's engine half: run an assembled snippet under our lifter,
-// optimiser and IR interpreter from a CpuState, and return the state afterwards, in the
-// same shape as native-oracle.ts's runNative, so the two can be compared field by field.
-import { compile } from '../../src/engine/backend/interp/index.ts';
+// optimiser and a backend (the IR interpreter or the wasm JIT) from a CpuState, and return
+// the state afterwards, in the same shape as native-oracle.ts's runNative, so the two can
+// be compared field by field.
+import type { BackendKind } from '../../src/engine/backend/backend.ts';
+import type { Translation } from '../../src/engine/backend/cache.ts';
+import { InterpBackend } from '../../src/engine/backend/interp/index.ts';
+import { RunCounters } from '../../src/engine/backend/run-area.ts';
+import { WasmBackend } from '../../src/engine/backend/wasm/index.ts';
 import { CheckedMemory } from '../../src/engine/core/memory-port.ts';
+import { HelperSet } from '../../src/engine/backend/helpers.ts';
 import { amd64Helpers } from '../../src/engine/guest/amd64/helpers.ts';
 import { liftSuperblock } from '../../src/engine/guest/amd64/lift/block.ts';
 import { readRflags, writeRflags } from '../../src/engine/guest/amd64/rflags.ts';
@@ -12,6 +18,7 @@ import {
 } from '../../src/engine/guest/amd64/state.ts';
 import { checkIRSB, formatProblem, optimise } from '../../src/engine/ir/index.ts';
 import { AddressSpace, PERM_R, PERM_RW, PERM_X, type Perm } from '../../src/engine/memory/index.ts';
+import { THREAD_STATES } from '../../src/engine/memory/reserved.ts';
 import { type CpuState, SCRATCH_ADDR, SCRATCH_SIZE, assembleSnippet } from './native-oracle.ts';
 
 const CODE_ADDR = 0x20000000;
@@ -21,6 +28,8 @@ const STACK_TOP = 0x30100000;
 export interface SnippetOptions {
   /** Skip the optimiser (check the lifter's raw IR alone). */
   raw?: boolean;
+  /** What runs the blocks (default the interpreter). */
+  backend?: BackendKind;
 }
 
 const assembled = new Map<string, Uint8Array>();
@@ -40,7 +49,7 @@ export function runSnippet(asm: string, init: CpuState, opts: SnippetOptions = {
   as.memory.writeBytes(SCRATCH_ADDR, init.scratch);
   map(STACK_TOP - 0x10000, 0x10000);
 
-  const state = new DataView(new ArrayBuffer(GUEST_STATE_SIZE));
+  const state = new DataView(as.memory.wasmMemory.buffer, THREAD_STATES, GUEST_STATE_SIZE);
   init.gpr.forEach((v, i) => state.setBigUint64(OFFSET_GPR(i), BigInt.asUintN(64, v), true));
   state.setBigUint64(OFFSET_GPR(4), BigInt(STACK_TOP - 0x100), true);
   writeRflags(state, init.rflags);
@@ -51,20 +60,32 @@ export function runSnippet(asm: string, init: CpuState, opts: SnippetOptions = {
   state.setBigUint64(OFFSET_RIP, BigInt(CODE_ADDR), true);
 
   const env = { state, mem: new CheckedMemory(as) };
-  const helpers = amd64Helpers(() => 0n);
+  const helpers = new HelperSet(amd64Helpers(() => 0n));
+  const counters = new RunCounters(as.memory.wasmMemory.buffer);
+  const interp = new InterpBackend(helpers, env, counters);
+  const wasm = opts.backend === 'wasm' ? new WasmBackend({
+    memory: as.memory.wasmMemory, helpers, env, counters, interp, stateAddr: THREAD_STATES, ripOffset: OFFSET_RIP, as, linkable: () => false,
+  }) : undefined;
   const end = CODE_ADDR + code.length;
   const fetch = (addr: number, max: number) =>
     addr >= CODE_ADDR && addr < end ? code.subarray(addr - CODE_ADDR, Math.min(end, addr - CODE_ADDR + max)) : new Uint8Array(0);
-  for (let blocks = 0; ; blocks++) {
-    const rip = Number(state.getBigUint64(OFFSET_RIP, true));
-    if (rip === end) break;
-    if (blocks > 100000) throw new Error(`runSnippet: '${asm}' did not finish`);
+  const translations = new Map<number, Translation>();
+  const translate = (rip: number): Translation => {
     const lifted = liftSuperblock({ fetch }, rip);
     if (lifted.noDecode) throw new Error(`runSnippet: cannot lift ${lifted.noDecode.reason} at 0x${rip.toString(16)} in '${asm}'`);
     const problems = checkIRSB(lifted.sb, { guestStateSize: GUEST_STATE_SIZE });
     if (problems.length) throw new Error(`runSnippet: lifted IR is not sane:\n${problems.map(formatProblem).join('\n')}`);
     const sb = opts.raw ? lifted.sb : optimise(lifted.sb, { guestStateSize: GUEST_STATE_SIZE, specialise: specialiseFlagHelpers });
-    const exit = compile(sb, helpers).run(env);
+    const t: Translation = { addr: rip, lifted, sb, insns: new Int32Array(sb.stmts.length + 1), slot: translations.size + 1 };
+    wasm?.compileNow([t]);
+    translations.set(rip, t);
+    return t;
+  };
+  for (let blocks = 0; ; blocks++) {
+    const rip = Number(state.getBigUint64(OFFSET_RIP, true));
+    if (rip === end) break;
+    if (blocks > 100000) throw new Error(`runSnippet: '${asm}' did not finish`);
+    const { exit } = (wasm ?? interp).run(translations.get(rip) ?? translate(rip), 1);
     if (exit.kind !== 'exit') throw new Error(`runSnippet: '${asm}' stopped with ${exit.kind} at 0x${(exit.guestAddr ?? 0).toString(16)}`);
   }
 

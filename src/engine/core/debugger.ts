@@ -7,7 +7,8 @@
 // its run loop returns when rip reaches one. Resuming runs the block at rip first, so a
 // run moves off the breakpoint it stopped at. Single-stepping runs the instruction at rip
 // as a one-instruction block, translated for the step and not cached.
-import { type BlockExit, type IRStepper, formatValue } from '../backend/interp/index.ts';
+import type { BlockExit } from '../backend/backend.ts';
+import { type IRStepper, formatValue } from '../backend/interp/index.ts';
 import { decode } from '../guest/amd64/decoder.ts';
 import { formatAtt } from '../guest/amd64/att.ts';
 import type { Instruction } from '../guest/amd64/instruction.ts';
@@ -204,7 +205,7 @@ export class Debugger {
     return [...this.machine.translated()].map((t) => ({
       addr: t.addr,
       where: this.where(t.addr),
-      executions: t.runs,
+      executions: this.machine.runsOf(t),
       guestInsns: t.lifted.instrs.length,
       guestBytes: t.lifted.instrs.reduce((n, i) => n + i.len, 0),
       irStmts: t.sb.stmts.length,

@@ -1,7 +1,12 @@
 // The virtual machine: one guest process, its address space and register file, a
 // translation cache, and the run loop that executes blocks and turns their exits into
 // syscalls, signals and the end of the run — Valgrind's scheduler loop, single-threaded.
-import { type BlockExit, type CompiledBlock, type ExecEnv, type HelperTable, IRStepper, compile } from '../backend/interp/index.ts';
+import { type Backend, type BackendKind, type BlockExit } from '../backend/backend.ts';
+import { type Translation as CachedTranslation, TranslationCache } from '../backend/cache.ts';
+import { HelperSet } from '../backend/helpers.ts';
+import { type ExecEnv, IRStepper, InterpBackend } from '../backend/interp/index.ts';
+import { RunCounters } from '../backend/run-area.ts';
+import { WasmBackend } from '../backend/wasm/index.ts';
 import { ElfError, type ElfFile, PT_LOAD, debugFileCandidates, parseElf } from '../elf/index.ts';
 import type { FileMapped } from '../kernel/syscalls/files.ts';
 import { amd64Helpers } from '../guest/amd64/helpers.ts';
@@ -15,14 +20,15 @@ import {
 } from '../guest/amd64/state.ts';
 import { readRflags, writeRflags } from '../guest/amd64/rflags.ts';
 import { type SigInfo, popSignalFrame, pushSignalFrame } from './signal-frame.ts';
-import { type IRSB, assertSaneIRSB, optimise } from '../ir/index.ts';
+import { assertSaneIRSB, optimise } from '../ir/index.ts';
 import { traceFrontEnd, traceHeader, traceOptimised } from './trace.ts';
 import { loadExecutable, loadExtent } from '../kernel/loader.ts';
 import { Process, SIG, SIG_DFL, SIG_IGN, type SigAction } from '../kernel/process.ts';
 import { Kernel, type KernelOptions } from '../kernel/kernel.ts';
 import { SyscallArgs, type SyscallOutcome } from '../kernel/syscalls/spec.ts';
 import type { TerminalHost } from '../kernel/vfs/index.ts';
-import { AddressSpace, ENGINE_RESERVED_START, MemoryFault, PAGE_SIZE, PERM_X, pageDown } from '../memory/index.ts';
+import { AddressSpace, MemoryFault, PAGE_SIZE, PERM_X, pageDown } from '../memory/index.ts';
+import { THREAD_STATES } from '../memory/reserved.ts';
 import { SeededRandom, VirtualClock } from './determinism.ts';
 import { CheckedMemory } from './memory-port.ts';
 import { type Sink, ValgrindLog } from './output.ts';
@@ -69,6 +75,8 @@ export interface MachineOptions {
   /** The guest's user and group ids (default 1000, a plain user). */
   uid?: number;
   gid?: number;
+  /** What runs the translated blocks (default wasm). */
+  backend?: BackendKind;
 }
 
 /** Where a run stands after `run()` returns. */
@@ -80,7 +88,7 @@ export type RunState =
 
 /** Guest state sits in the engine's reserved region of the shared memory, so the UI
  *  can read registers straight from the SharedArrayBuffer. */
-const STATE_ADDR = ENGINE_RESERVED_START;
+const STATE_ADDR = THREAD_STATES;
 
 export class Machine {
   readonly as: AddressSpace;
@@ -89,9 +97,15 @@ export class Machine {
   readonly symbols = new Symbolizer();
   private readonly mem: CheckedMemory;
   readonly kernel: Kernel;
-  private readonly cache = new Map<number, Translation>();
-  private readonly helpers: HelperTable;
+  private readonly counters: RunCounters;
+  private readonly cache: TranslationCache;
+  private readonly helpers: HelperSet;
+  /** The reference interpreter: the backend, or the JIT's companion for single steps. */
+  private readonly interp: InterpBackend;
+  private readonly backend: Backend;
   private translations = 0;
+  private translatedInsns = 0;
+  private translateMs = 0;
   private state: DataView;
   private readonly env: ExecEnv;
   /** Addresses a debugger (core/debugger.ts) stops before: run() returns when rip reaches
@@ -100,9 +114,8 @@ export class Machine {
   readonly breakAt = new Set<number>();
   private readonly trace: TraceOptions;
   private readonly stackMax: number;
-  /** Blocks and guest instructions executed, for --stats and the benchmark. */
-  blocksRun = 0;
-  insnsRun = 0;
+  /** The blocks run when the virtual clock was last brought up to date. */
+  private clockBlocks = 0;
   /** Counts when the main program's entry was first reached (a dynamic program's ld.so start-up). */
   atEntry?: { blocks: number; insns: number };
   private readonly programEntry: number;
@@ -115,7 +128,9 @@ export class Machine {
     const elf = parseElf(o.program);
     const pid = 1000 + Number(BigInt.asUintN(16, BigInt(o.seed)) % 30000n);
     this.log = new ValgrindLog(o.log, pid);
-    this.as = new AddressSpace({ warn: (m) => this.log.core(m) });
+    this.as = new AddressSpace({ warn: (m) => this.log.core(m), codeChanged: (start, end) => this.cache.dropPages(start, end) });
+    this.counters = new RunCounters(this.as.memory.wasmMemory.buffer);
+    this.cache = new TranslationCache(this.counters, this.as, (t) => this.backend.drop(t));
     const random = new SeededRandom(o.seed);
     const uid = o.uid ?? 1000;
     const gid = o.gid ?? 1000;
@@ -139,16 +154,41 @@ export class Machine {
     this.stackMax = image.stackTop - image.stackLimit;
     this.addObject(o.path, elf, image.start, image.end, image.bias);
     if (image.interp) this.addObject(image.interp.path, image.interp.elf, image.interp.start, image.interp.end, image.interp.bias);
-    this.as.memory.ensure(STATE_ADDR + this.stateSize);
     this.state = this.stateView();
     this.resetState(image.entry, image.rsp);
     this.programEntry = elf.header.entry + image.bias;
     this.mem = new CheckedMemory(this.as);
     this.trace = o.trace ?? {};
     this.tools.startup();
-    const helpers = [amd64Helpers(() => this.proc.clock.ticks()), ...this.tools.helpers()];
-    this.helpers = { pure: Object.assign({}, ...helpers.map((h) => h.pure)), dirty: Object.assign({}, ...helpers.map((h) => h.dirty)) };
+    this.helpers = new HelperSet([...amd64Helpers(() => { this.syncClock(); return this.proc.clock.ticks(); }), ...this.tools.helpers()]);
     this.env = { state: this.state, mem: this.mem };
+    this.interp = new InterpBackend(this.helpers, this.env, this.counters);
+    this.backend = (o.backend ?? 'wasm') === 'wasm'
+      ? new WasmBackend({
+        memory: this.as.memory.wasmMemory, helpers: this.helpers, env: this.env, counters: this.counters, interp: this.interp,
+        stateAddr: STATE_ADDR, ripOffset: OFFSET_RIP, as: this.as, linkable: (t: CachedTranslation) => !this.breakAt.has(t.addr) && (t.addr !== this.programEntry || this.atEntry !== undefined),
+      })
+      : this.interp;
+  }
+
+  /** Blocks and guest instructions executed, for --stats and the benchmark. */
+  get blocksRun(): number {
+    return this.counters.blocks;
+  }
+
+  get insnsRun(): number {
+    return this.counters.insns;
+  }
+
+  get backendKind(): BackendKind {
+    return this.backend.kind;
+  }
+
+  /** Virtual time passes with guest work: a microsecond per block, whichever backend ran it. */
+  private syncClock(): void {
+    const blocks = this.counters.blocks;
+    this.proc.clock.advance(1000 * (blocks - this.clockBlocks));
+    this.clockBlocks = blocks;
   }
 
   /** Register a mapped ELF object with the symbolizer, with its separate debug file if
@@ -197,8 +237,15 @@ export class Machine {
 
   /** Counters for --stats, in Valgrind's `--PID--` lines. */
   printStats(): void {
-    this.log.core(`translations: ${this.translations} superblocks`);
+    const ms = (x: number) => `${x.toFixed(0)} ms`;
+    this.log.core(`translations: ${this.translations} superblocks, ${this.translatedInsns} guest instructions in ${ms(this.translateMs)}`);
     this.log.core(`executed: ${this.blocksRun} blocks, ${this.insnsRun} guest instructions`);
+    if (this.backend instanceof WasmBackend) {
+      const w = this.backend.stats;
+      const perK = this.insnsRun > 0 ? (1000 * w.jsCalls) / this.insnsRun : 0;
+      this.log.core(`wasm: ${w.blocks} blocks compiled in ${w.modules} modules, ${w.bytes} bytes, ${ms(w.compileMs)}; `
+        + `${w.jsCalls} calls into JavaScript (${perK.toFixed(2)} per 1000 guest instructions)`);
+    }
     if (this.atEntry && this.atEntry.blocks > 0) {
       this.log.core(`before the program's entry (ld.so start-up): ${this.atEntry.blocks} blocks, ${this.atEntry.insns} guest instructions`);
     }
@@ -236,6 +283,14 @@ export class Machine {
 
   /** Translates the block at addr; with `maxInsns`, a short one that is not cached (single-stepping). */
   private translate(addr: number, maxInsns?: number): Translation {
+    const t0 = performance.now();
+    const t = this.translateBlock(addr, maxInsns);
+    this.translateMs += performance.now() - t0;
+    this.translatedInsns += t.lifted.instrs.length;
+    return t;
+  }
+
+  private translateBlock(addr: number, maxInsns?: number): Translation {
     const redirected = this.tools.redirectedBlock(addr);
     const lifted = redirected ? { sb: redirected, instrs: [] } : liftSuperblock(this.code, addr, maxInsns ?? MAX_INSNS_PER_BLOCK, this.breakAt);
     const n = this.translations++;
@@ -249,13 +304,15 @@ export class Machine {
     const instrumented = this.tools.instrument(sb);
     if (instrumented) sb = optimise(instrumented, { ...opt, guestStateSize: this.stateSize });
     if (tracing && this.trace.ir !== 'before') this.o.log(traceOptimised(sb));
+    if (this.o.checkIR) assertSaneIRSB(sb, { guestStateSize: this.stateSize, helpers: this.helpers.signature }, `translated at 0x${addr.toString(16)}`);
     // Guest instructions begun by the time statement i ends the block: its IMarks up to i.
     const insns = new Int32Array(sb.stmts.length + 1);
     sb.stmts.forEach((st, i) => { insns[i + 1] = insns[i]! + (st.tag === 'IMark' ? 1 : 0); });
     for (let i = 0; i < sb.stmts.length; i++) insns[i] = insns[i + 1]!;
-    const t: Translation = { addr, lifted, sb, block: compile(sb, this.helpers), insns, runs: 0 };
+    const cached = maxInsns === undefined;
+    const t: Translation = { addr, lifted, sb, insns, slot: cached ? this.cache.takeSlot() : 0 };
     if (lifted.noDecode) this.noDecode.set(addr, lifted.noDecode.report);
-    if (maxInsns === undefined) this.cache.set(addr, t);
+    if (cached) this.cache.add(t);
     return t;
   }
 
@@ -264,37 +321,53 @@ export class Machine {
 
   /** Run up to `maxBlocks` blocks (so a host can stay responsive); returns where the run stands. */
   run(maxBlocks = Infinity): RunState {
-    for (let i = 0; i < maxBlocks; i++) {
+    for (let left = maxBlocks; left > 0;) {
       const rip = this.rip;
-      if (i > 0 && this.breakAt.has(rip)) break;
-      const outcome = this.runBlock(this.cache.get(rip) ?? this.translate(rip));
+      if (left < maxBlocks && this.breakAt.has(rip)) break;
+      this.noteEntry(rip);
+      const ran = this.backend.run(this.cache.get(rip) ?? this.translate(rip), left);
+      left -= ran.blocks;
+      const outcome = this.afterRun(ran.exit);
       if (outcome) return outcome;
     }
     return { kind: 'running', blocked: false };
   }
 
-  /** Runs `t`, the translation of the block at rip, with the run loop's accounting and
-   *  exit handling; `exec` stands in for its compiled code (a debugger's IR stepper). */
-  runBlock(t: Translation, exec?: (env: ExecEnv) => BlockExit): RunState | undefined {
-    if (this.rip === this.programEntry && !this.atEntry) this.atEntry = { blocks: this.blocksRun, insns: this.insnsRun };
-    const exit = exec ? exec(this.env) : t.block.run(this.env);
-    t.runs++;
-    this.blocksRun++;
-    this.insnsRun += t.insns[exit.stmtIndex]!;
-    this.proc.clock.advance(1000);
+  private noteEntry(rip: number): void {
+    if (rip === this.programEntry && !this.atEntry) this.atEntry = { blocks: this.blocksRun, insns: this.insnsRun };
+  }
+
+  private afterRun(exit: BlockExit): RunState | undefined {
+    this.syncClock();
     return this.handleExit(exit);
+  }
+
+  /** Runs `t`, the translation of the block at rip, in the interpreter, with the run
+   *  loop's accounting and exit handling; `exec` stands in for its code (a debugger's IR
+   *  stepper). */
+  runBlock(t: Translation, exec?: (env: ExecEnv) => BlockExit): RunState | undefined {
+    this.noteEntry(this.rip);
+    if (!exec) return this.afterRun(this.interp.run(t).exit);
+    const exit = exec(this.env);
+    this.counters.count(t.slot, t.insns[exit.stmtIndex]!);
+    return this.afterRun(exit);
   }
 
   // Debugging (core/debugger.ts): the translations, and blocks run other ways.
 
   /** Every cached translation, in the order they were made. */
   translated(): IterableIterator<Translation> {
-    return this.cache.values();
+    return this.cache.all() as IterableIterator<Translation>;
+  }
+
+  /** How many times `t` has run. */
+  runsOf(t: Translation): number {
+    return t.slot ? this.counters.runsOf(t.slot) : 0;
   }
 
   /** The block at addr's translation, made (and cached) if there is none. */
   translation(addr: number): Translation {
-    return this.cache.get(addr) ?? this.translate(addr);
+    return (this.cache.get(addr) as Translation | undefined) ?? this.translate(addr);
   }
 
   /** The one instruction at addr as a block of its own, not cached. */
@@ -302,11 +375,11 @@ export class Machine {
     return this.translate(addr, 1);
   }
 
-  /** Forgets the translations that run through addr without starting there (a breakpoint
-   *  was set at addr, and blocks must now end before it). */
+  /** Forgets the translations that run through addr (a breakpoint was set at addr: blocks
+   *  must now end before it, and compiled code must not run on into it). */
   discardThrough(addr: number): void {
-    for (const [start, t] of this.cache) {
-      if (start < addr && t.lifted.instrs.some((ins) => ins.addr === addr)) this.cache.delete(start);
+    for (const t of [...this.cache.all()]) {
+      if (t.addr === addr || t.lifted.instrs.some((ins) => ins.addr === addr)) this.cache.drop(t);
     }
   }
 
@@ -380,14 +453,16 @@ export class Machine {
     args.forEach((a, i) => s.setBigUint64(OFFSET_GPR([7, 6, 2, 1, 8, 9][i]!), a, true));
     this.setRip(addr);
     while (this.rip !== CALL_GUEST_RETURN) {
-      if (this.runBlock(this.cache.get(this.rip) ?? this.translate(this.rip))) return false;
+      const ran = this.backend.run(this.cache.get(this.rip) ?? this.translate(this.rip), Infinity);
+      if (this.afterRun(ran.exit)) return false;
     }
     return true;
   }
 
-  /** Forgets the translations that start in [addr, addr+len) (the guest changed its code). */
+  /** Forgets the translations made from any byte of [addr, addr+len) (the guest changed
+   *  its code: VALGRIND_DISCARD_TRANSLATIONS). */
   private discardRange(addr: number, len: number): void {
-    for (const start of [...this.cache.keys()]) if (start >= addr && start < addr + len) this.cache.delete(start);
+    this.cache.dropRange(addr, addr + len);
   }
 
   private setRip(addr: number): void {
@@ -491,15 +566,9 @@ export class Machine {
   }
 }
 
-/** A translated block: its IR as lifted and as run, its code, the number of guest
- *  instructions begun at each statement, and how many times it has run. */
-export interface Translation {
-  addr: number;
-  lifted: LiftedBlock;
-  sb: IRSB;
-  block: CompiledBlock;
-  insns: Int32Array;
-  runs: number;
+/** A translated block, with the guest instructions it was lifted from. */
+export interface Translation extends CachedTranslation {
+  readonly lifted: LiftedBlock;
 }
 
 const NR_RT_SIGRETURN = 15;

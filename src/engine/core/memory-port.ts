@@ -1,9 +1,8 @@
-// The interpreter's view of guest memory: every access checked against the page
-// permissions, a bad one thrown as a GuestFault carrying the MemoryFault; a fault just
-// below the main stack grows it (as the kernel does) and the access goes ahead.
-import { GuestFault, type MemoryPort } from '../backend/interp/env.ts';
-import type { Vec } from '../backend/interp/values.ts';
-import { type AddressSpace, PERM_R, PERM_W, type Perm } from '../memory/index.ts';
+// The interpreter's and the helpers' view of guest memory: every access checked against
+// the page permissions, a bad one thrown as a GuestFault carrying the MemoryFault; a fault
+// just below the main stack grows it (as the kernel does) and the access goes ahead. A
+// store to a page holding translated code drops those translations first.
+import { type AddressSpace, GuestFault, type MemoryPort, PERM_R, PERM_W, type Perm, type Vec } from '../memory/index.ts';
 
 export class CheckedMemory implements MemoryPort {
   private readonly m;
@@ -13,10 +12,8 @@ export class CheckedMemory implements MemoryPort {
   }
 
   private check(addr: number, size: number, perm: Perm): void {
-    const fault = this.as.check(addr, size, perm);
-    if (!fault) return;
-    if (fault.cause === 'unmapped' && this.as.growStack(addr) && !this.as.check(addr, size, perm)) return;
-    throw new GuestFault(fault);
+    const fault = this.as.guestAccess(addr, size, perm);
+    if (fault) throw new GuestFault(fault);
   }
 
   load8(addr: number): number { this.check(addr, 1, PERM_R); return this.m.readU8(addr); }

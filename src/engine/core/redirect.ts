@@ -8,7 +8,7 @@
 // symbol so that none of the variants runs; here the resolver itself is replaced by one
 // that answers `resolver + 1`, an address that is itself redirected to the replacement
 // (it never holds an instruction start, so no guest code is shadowed).
-import type { HelperTable } from '../backend/interp/index.ts';
+import { type HelperDecl, dirtyHelper } from '../backend/helpers.ts';
 import { type ElfFile, demangle } from '../elf/index.ts';
 import { IRSBBuilder, binop, c64, get, load } from '../ir/builder.ts';
 import type { IRSB } from '../ir/index.ts';
@@ -99,17 +99,16 @@ export class Redirector {
     return b.finish(ret, 'Ret');
   }
 
-  helpers(): HelperTable {
-    const run = (env: { state: DataView }, addr: bigint): undefined => {
-      const pc = Number(addr);
+  helpers(): HelperDecl[] {
+    // The replacement reads its arguments and writes rax in the guest state.
+    return [dirtyHelper(REDIRECT_HELPER, 'Word -> none', { state: true }, (env, pc: number) => {
       const r = this.at.get(pc)!;
       const state = env.state;
       const result = r.replacement.run({ arg: (i) => state.getBigUint64(OFFSET_GPR(ARG_REGS[i]!), true), pc, fn: r.fn });
       if (result !== undefined) state.setBigUint64(OFFSET_GPR(0), BigInt.asUintN(64, result), true);
       this.returned?.(state);
       return undefined;
-    };
-    return { pure: {}, dirty: { [REDIRECT_HELPER]: run as never } };
+    })];
   }
 }
 

@@ -1,7 +1,7 @@
 // The core's side of the tool API: the Machine hands its events to this one object, which
 // owns the tool, its redirections and the error manager. Keeping it apart keeps the run
 // loop (machine.ts) free of tool logic.
-import type { HelperTable } from '../backend/interp/index.ts';
+import type { HelperDecl } from '../backend/helpers.ts';
 import type { ElfFile } from '../elf/index.ts';
 import { OFFSET_GPR, OFFSET_RIP } from '../guest/amd64/state.ts';
 import type { IRSB } from '../ir/index.ts';
@@ -72,8 +72,8 @@ export class ToolRuntime {
     if (r) this.redirector = new Redirector(r.functions, r.preload, r.returned);
   }
 
-  helpers(): HelperTable[] {
-    return [this.tool.helpers, this.redirector?.helpers()].filter((h): h is HelperTable => h !== undefined);
+  helpers(): HelperDecl[] {
+    return [...this.tool.helpers ?? [], ...this.redirector?.helpers() ?? []];
   }
 
   /** An object was mapped: its ELF file and, if found, its separate debug file. */

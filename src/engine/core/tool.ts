@@ -2,7 +2,7 @@
 // offers it — Valgrind's core/tool split (pub_tool_tooliface.h). A tool is built once per
 // run from a ToolCore and then only sees the events below; it never reaches into the
 // Machine.
-import type { HelperTable } from '../backend/interp/index.ts';
+import type { HelperDecl } from '../backend/helpers.ts';
 import type { IRSB } from '../ir/index.ts';
 import type { SyscallArgs, SyscallSpec } from '../kernel/syscalls/spec.ts';
 import type { AddressSpace } from '../memory/index.ts';
@@ -48,7 +48,8 @@ export interface ToolInspector {
 export interface Tool {
   readonly banner: ToolBanner;
   readonly inspect?: ToolInspector;
-  readonly helpers?: HelperTable;
+  /** The helpers its instrumentation calls. */
+  readonly helpers?: HelperDecl[];
   /** Function replacements (Valgrind's redirections), and the preload object their frames
    *  are shown in. */
   readonly replacements?: { preload: string; functions: Replacement[]; returned?(state: DataView): void };

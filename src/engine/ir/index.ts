@@ -26,3 +26,4 @@ export { foldConstants, foldExpr } from './opt/fold.ts';
 export { forwardGuestState, type ForwardOptions, type GuestRange } from './opt/forward.ts';
 export { propagateCopies } from './opt/copyprop.ts';
 export { removeDeadCode } from './opt/dce.ts';
+export { irTypeOf, parseHelperSignature, type HelperArgType, type HelperSignature } from './helpers.ts';

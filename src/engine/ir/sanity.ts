@@ -7,6 +7,7 @@
 // the type environment need not be assigned at all (passes leave dead temps declared),
 // but it may be assigned at most once, and only before any use.
 
+import { type HelperSignature, irTypeOf } from './helpers.ts';
 import { isIROp, opSignature } from './ops.ts';
 import { JUMP_KIND_TEXT, ppIRExpr, ppIRStmt } from './print.ts';
 import {
@@ -18,6 +19,9 @@ export interface IRSanityOptions {
   /** Bytes of guest state; when given, every GET/PUT/GETI/PUTI and Dirty guest-state
    *  effect must lie inside it (a tool's shadow state counts as guest state here). */
   guestStateSize?: number;
+  /** The declared helpers: when given, every CCall and Dirty call must name one, of its
+   *  kind, with arguments and result of its declared types. */
+  helpers?: (name: string) => HelperSignature | undefined;
 }
 
 export interface IRProblem {
@@ -178,7 +182,24 @@ class Checker {
       this.guestRange(fx.offset, fx.size, 'the guest state effect');
     }
     this.expectType(this.expr(s.guard), 'I1', 'the Dirty guard');
+    this.callSite('dirty', s.callee.name, s.args.filter((a): a is IRExpr => a.tag !== 'GSPTR' && a.tag !== 'VECRET'), retTy);
     if (s.tmp !== undefined) this.assign(s.tmp, undefined, 'the Dirty result');
+  }
+
+  /** A call against the helper's declaration (when the checker was given them). */
+  private callSite(kind: 'pure' | 'dirty', name: string, args: readonly IRExpr[], retTy: IRType | undefined): void {
+    const lookup = this.options.helpers;
+    if (!lookup) return;
+    const sig = lookup(name);
+    if (!sig) return this.fail(`no helper '${name}' is declared`);
+    if (sig.kind !== kind) return this.fail(`'${name}' is declared ${sig.kind}, called as ${kind === 'pure' ? 'a CCall' : 'a Dirty call'}`);
+    if (sig.params.length !== args.length) this.fail(`'${name}' takes ${sig.params.length} arguments, not ${args.length}`);
+    args.forEach((a, i) => {
+      const want = sig.params[i];
+      if (want) this.expectType(this.expr(a), irTypeOf(want), `argument ${i + 1} of ${name}`);
+    });
+    const declared = sig.result === undefined ? undefined : irTypeOf(sig.result);
+    if (declared !== retTy) this.fail(`'${name}' returns ${declared ?? 'nothing'}, the call site expects ${retTy ?? 'nothing'}`);
   }
 
   private regArray(descr: IRRegArray, ix: IRExpr): void {
@@ -231,6 +252,7 @@ class Checker {
       case 'CCall':
         for (const a of e.args) this.notI1(this.expr(a), 'a helper argument');
         this.notI1(e.retTy, 'a helper result');
+        this.callSite('pure', e.callee.name, e.args, e.retTy);
         return e.retTy;
     }
   }

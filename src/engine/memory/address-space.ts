@@ -11,16 +11,21 @@ import {
 import { MappingList, canMerge, newMapping, slice, withPerm, type FileBacking, type Mapping } from './mappings.ts';
 import { PageTable, grantedPerm } from './page-table.ts';
 import { renderProcMaps } from './proc-maps.ts';
+import { PAGE_TABLE, PAGE_TABLE_SIZE } from './reserved.ts';
 import { PERM_NONE, PERM_R, PERM_RW, PERM_RWX, PERM_W, type GuestAddr, type Perm } from './types.ts';
 
 export interface AddressSpaceOptions {
-  /** Bytes of guest memory to allocate up front; it grows as mappings need. */
-  initialBytes?: number;
   /**
    * Receives a printable explanation when the guest asks for something the
    * window cannot hold (the guest itself only sees the errno).
    */
   warn?: (message: string) => void;
+  /**
+   * Told when bytes of a page holding translated code (PageTable's PAGE_HAS_CODE) may
+   * have changed, or its mapping did (munmap, mprotect, a mapping over it), before the
+   * change is visible to the guest: the translations made from [start, end) must go.
+   */
+  codeChanged?: (start: GuestAddr, end: GuestAddr) => void;
 }
 
 /** An mmap request, its Linux flags already decoded by the syscall layer. */
@@ -58,16 +63,30 @@ export interface MainStack {
 
 export class AddressSpace {
   readonly memory: GuestMemory;
-  private readonly pages = new PageTable();
+  private readonly pages: PageTable;
   private readonly maps = new MappingList();
   private readonly warn: (message: string) => void;
+  private readonly codeChanged: (start: GuestAddr, end: GuestAddr) => void;
   private brkBase: GuestAddr | undefined;
   private brkCurrent: GuestAddr = 0;
   private stack: MainStack | undefined;
 
   constructor(options: AddressSpaceOptions = {}) {
-    this.memory = new GuestMemory(options.initialBytes);
+    this.memory = new GuestMemory();
+    this.pages = new PageTable(this.memory.view(PAGE_TABLE, PAGE_TABLE_SIZE));
     this.warn = options.warn ?? (() => {});
+    this.codeChanged = options.codeChanged ?? (() => {});
+  }
+
+  /** The translation cache marks (and unmarks) a page as holding translated code. */
+  setHasCode(page: number, on: boolean): void {
+    this.pages.setHasCode(page, on);
+  }
+
+  /** The engine wrote [addr, addr + length) of guest memory behind the guest's back (a
+   *  replacement's memcpy, a checked store): translations made from it must go. */
+  noteWritten(addr: GuestAddr, length: number): void {
+    if (this.pages.hasCode(addr, addr + length)) this.codeChanged(addr, addr + length);
   }
 
   get mappings(): readonly Mapping[] {
@@ -85,6 +104,18 @@ export class AddressSpace {
   /** See PageTable.check: null when the access is allowed, else its fault. */
   check(addr: GuestAddr, size: number, access: Perm): MemoryFault | null {
     return this.pages.check(addr, size, access);
+  }
+
+  /**
+   * An access by guest code, as the hardware and kernel would treat it: a fault just
+   * below the main stack grows the stack and the access goes ahead; a write to a page
+   * holding translated code drops those translations first. null, or the fault.
+   */
+  guestAccess(addr: GuestAddr, size: number, access: Perm): MemoryFault | null {
+    const fault = this.pages.check(addr, size, access);
+    if (fault && !(fault.cause === 'unmapped' && this.growStack(addr) && !this.pages.check(addr, size, access))) return fault;
+    if (access & PERM_W) this.noteWritten(addr, size);
+    return null;
   }
 
   renderProcMaps(): string {
@@ -304,7 +335,10 @@ export class AddressSpace {
   /** Writes where the guest could write itself (copy_to_user): null, or the fault and nothing written. */
   writeBytes(addr: GuestAddr, bytes: Uint8Array): MemoryFault | null {
     const fault = this.pages.check(addr, bytes.length, PERM_W);
-    if (!fault) this.memory.writeBytes(addr, bytes);
+    if (!fault) {
+      this.noteWritten(addr, bytes.length);
+      this.memory.writeBytes(addr, bytes);
+    }
     return fault;
   }
 
@@ -371,17 +405,9 @@ export class AddressSpace {
 
   /**
    * Puts m in place of whatever was in its range. Memory that becomes
-   * accessible reads as zero, whatever it held before. Returns m.start, or
-   * -ENOMEM (nothing changed) when the host cannot back it.
+   * accessible reads as zero, whatever it held before. Returns m.start.
    */
   private install(m: Mapping): number {
-    if (m.kind !== 'reserved' && !this.memory.ensure(m.end)) {
-      this.warn(
-        `grindlab: cannot grow guest memory to ${Math.ceil(m.end / 0x10_0000)} MiB ` +
-          `(the host refused); the guest's request fails with ENOMEM`,
-      );
-      return -ENOMEM;
-    }
     this.maps.replace(m.start, m.end, [m]);
     if (m.kind !== 'reserved') this.scrub(m.start, m.end);
     this.syncPages(m.start, m.end);
@@ -401,6 +427,7 @@ export class AddressSpace {
 
   /** munmap proper: reservations in the range survive, as they are not guest mappings. */
   private unmapRange(start: GuestAddr, end: GuestAddr): void {
+    if (this.pages.hasCode(start, end)) this.codeChanged(start, end);
     this.maps.replace(start, end, this.maps.within(start, end).filter((m) => m.kind === 'reserved'));
     this.pages.unmap(start, end);
   }
@@ -411,6 +438,7 @@ export class AddressSpace {
 
   /** Rewrites the page table over [start, end) from the mapping list. */
   private syncPages(start: GuestAddr, end: GuestAddr): void {
+    if (this.pages.hasCode(start, end)) this.codeChanged(start, end);
     this.pages.unmap(start, end);
     for (const m of this.maps.within(start, end)) {
       if (m.kind === 'reserved') continue;

@@ -4,59 +4,44 @@ import { WINDOW_END } from './layout.ts';
 import type { GuestAddr } from './types.ts';
 
 const WASM_PAGE_SIZE = 0x1_0000;
-const MAX_WASM_PAGES = WINDOW_END / WASM_PAGE_SIZE;
+const WINDOW_PAGES = WINDOW_END / WASM_PAGE_SIZE;
 const TWO_32 = 0x1_0000_0000;
 
 /**
- * Start small: a browser tab cannot commit 4 GiB up front, and growing a
- * shared memory is cheap (it never moves, the maximum is reserved at creation).
- */
-const DEFAULT_INITIAL_BYTES = 16 * 0x10_0000;
-
-/**
  * Raw, unchecked little-endian access to guest memory. Callers check
- * permissions first (AddressSpace.check); an access beyond the memory's
- * current size is an engine bug and throws.
+ * permissions first (AddressSpace.check).
  *
- * The typed-array views are private and replaced whenever this object grows
- * the memory, so no caller can hold a view that misses the new pages. (A
- * shared memory is never detached: a view taken earlier still aliases the
- * same bytes, it is only too short.)
+ * The memory is the whole 4 GiB window from the start: the engine's reserved
+ * region at its top (reserved.ts) must be there for generated code, and a
+ * memory never moves or shrinks, so views taken once stay valid. The host
+ * commits pages only when they are touched, so the untouched window costs
+ * address space, not memory.
  */
 export class GuestMemory {
   readonly wasmMemory: WebAssembly.Memory;
-  private u8: Uint8Array;
-  private dv: DataView;
+  private readonly u8: Uint8Array;
+  private readonly dv: DataView;
 
-  constructor(initialBytes = DEFAULT_INITIAL_BYTES) {
-    this.wasmMemory = new WebAssembly.Memory({ initial: wasmPages(initialBytes), maximum: MAX_WASM_PAGES, shared: true });
-    this.u8 = new Uint8Array(this.wasmMemory.buffer);
-    this.dv = new DataView(this.wasmMemory.buffer);
-  }
-
-  /** Bytes currently backed: every address below this can be read and written. */
-  get size(): number {
-    return this.u8.length;
-  }
-
-  /**
-   * Grows the memory so that [0, end) is backed. Returns false, leaving the
-   * memory as it was, when `end` lies beyond the window or the host refuses
-   * to grow (a browser out of address space or memory): the guest then sees
-   * ENOMEM rather than the engine crashing.
-   */
-  ensure(end: number): boolean {
-    if (end <= this.u8.length) return true;
-    if (end > WINDOW_END) return false;
+  constructor() {
     try {
-      this.wasmMemory.grow(wasmPages(end) - this.u8.length / WASM_PAGE_SIZE);
+      this.wasmMemory = new WebAssembly.Memory({ initial: WINDOW_PAGES, maximum: WINDOW_PAGES, shared: true });
     } catch (e) {
-      if (e instanceof RangeError) return false;
+      if (e instanceof RangeError) throw new Error('grindlab: the host cannot reserve the 4 GiB of shared memory a guest needs');
       throw e;
     }
     this.u8 = new Uint8Array(this.wasmMemory.buffer);
     this.dv = new DataView(this.wasmMemory.buffer);
-    return true;
+  }
+
+  /** Bytes backed: the whole window. */
+  get size(): number {
+    return this.u8.length;
+  }
+
+  /** The bytes of [addr, addr + length), as a view (not a copy) for the engine's own tables. */
+  view(addr: GuestAddr, length: number): Uint8Array {
+    this.assertBacked(addr, length);
+    return new Uint8Array(this.wasmMemory.buffer, addr, length);
   }
 
   readU8(addr: GuestAddr): number {
@@ -142,8 +127,4 @@ export class GuestMemory {
       throw new RangeError(`guest memory access ${range} beyond the backed 0x${this.u8.length.toString(16)} bytes`);
     }
   }
-}
-
-function wasmPages(bytes: number): number {
-  return Math.ceil(bytes / WASM_PAGE_SIZE);
 }

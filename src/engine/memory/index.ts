@@ -12,3 +12,4 @@ export type { FileBacking, Mapping, MappingKind } from './mappings.ts';
 export {
   AddressSpace, type AddressSpaceOptions, type MainStack, type MapRequest, type MremapOptions,
 } from './address-space.ts';
+export { GuestFault, type MemoryPort, type Vec } from './port.ts';

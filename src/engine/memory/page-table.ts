@@ -1,5 +1,7 @@
 // The permission of every 4 KiB page of the window, one byte each, consulted
-// on every guest access by the interpreter and the JIT.
+// on every guest access by the interpreter and the JIT. The bytes live in the
+// engine's reserved region of the shared memory (reserved.ts), where translated
+// code reads them directly.
 import { MemoryFault, isCanonical, type AccessKind } from './fault.ts';
 import { PAGE_SHIFT, PAGE_SIZE, WINDOW_END } from './layout.ts';
 import { PERM_R, PERM_W, PERM_X, type GuestAddr, type Perm } from './types.ts';
@@ -13,9 +15,18 @@ const MAPPED = 8;
  * big PROT_NONE reservation from committing host memory.
  */
 const DIRTY = 16;
+/**
+ * Translated code was made from bytes of this page (the translation cache sets
+ * and clears it): a guest write here must drop those translations first. The
+ * mapping changes (map, unmap) leave it alone; the cache hears of them.
+ */
+export const PAGE_HAS_CODE = 32;
 
 export class PageTable {
-  private readonly bits = new Uint8Array(WINDOW_END / PAGE_SIZE);
+  /** `bits`: one byte per page of the window, zero (nothing mapped) to start with. */
+  constructor(private readonly bits: Uint8Array) {
+    if (bits.length !== WINDOW_END / PAGE_SIZE) throw new Error('PageTable: the table must cover the window');
+  }
 
   /**
    * null when every byte of [addr, addr + size) lies in a mapped page that
@@ -50,11 +61,24 @@ export class PageTable {
   /** Marks the pages of [start, end) mapped with `perm`. */
   map(start: GuestAddr, end: GuestAddr, perm: Perm, mayBecomeDirty: boolean): void {
     const set = MAPPED | grantedPerm(perm) | (mayBecomeDirty ? DIRTY : 0);
-    this.forPages(start, end, (b) => (b & DIRTY) | set);
+    this.forPages(start, end, (b) => (b & (DIRTY | PAGE_HAS_CODE)) | set);
   }
 
   unmap(start: GuestAddr, end: GuestAddr): void {
-    this.forPages(start, end, (b) => b & DIRTY);
+    this.forPages(start, end, (b) => b & (DIRTY | PAGE_HAS_CODE));
+  }
+
+  /** Whether any page of [start, end) holds translated code. */
+  hasCode(start: GuestAddr, end: GuestAddr): boolean {
+    const last = Math.min(end, WINDOW_END) - 1;
+    for (let page = start >>> PAGE_SHIFT; start < end && page <= last >>> PAGE_SHIFT; page++) {
+      if (this.bits[page]! & PAGE_HAS_CODE) return true;
+    }
+    return false;
+  }
+
+  setHasCode(page: number, on: boolean): void {
+    this.bits[page] = on ? this.bits[page]! | PAGE_HAS_CODE : this.bits[page]! & ~PAGE_HAS_CODE;
   }
 
   /** Records that the engine wrote into [start, end) behind the permissions' back (a copy, a fill). */

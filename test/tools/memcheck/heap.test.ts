@@ -4,9 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { AddressSpace } from '../../../src/engine/memory/index.ts';
 import { Heap } from '../../../src/engine/tools/memcheck/heap.ts';
-import { ShadowMemory } from '../../../src/engine/tools/memcheck/shadow-memory.ts';
+import { shadowMemory } from './shadow-support.ts';
 
-const heapOf = (vol: number, big?: number) => new Heap(new AddressSpace(), new ShadowMemory(), vol, big);
+const heapOf = (vol: number, big?: number) => {
+  const as = new AddressSpace();
+  return new Heap(as, shadowMemory(as), vol, big);
+};
 
 describe('memcheck heap', () => {
   it('a freed block stays describable until the next allocation, even with no volume', () => {

@@ -4,7 +4,9 @@
 // without and with origin tracking.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compile, type MemoryPort } from '../../../src/engine/backend/interp/index.ts';
+import { HelperSet } from '../../../src/engine/backend/helpers.ts';
+import { compile } from '../../../src/engine/backend/interp/index.ts';
+import type { MemoryPort } from '../../../src/engine/memory/index.ts';
 import { parseElf } from '../../../src/engine/elf/elf.ts';
 import { sectionByName, sectionBytes } from '../../../src/engine/elf/sections.ts';
 import { amd64Helpers } from '../../../src/engine/guest/amd64/helpers.ts';
@@ -15,10 +17,10 @@ import { assertSaneIRSB, optimise, ppIRSB } from '../../../src/engine/ir/index.t
 import { instrumentMemcheck } from '../../../src/engine/tools/memcheck/instrument.ts';
 import { OriginMemory } from '../../../src/engine/tools/memcheck/origin-memory.ts';
 import { memcheckHelpers } from '../../../src/engine/tools/memcheck/shadow-helpers.ts';
-import { ShadowMemory } from '../../../src/engine/tools/memcheck/shadow-memory.ts';
 import {
   MEMCHECK_ORIGIN_STATE_SIZE, MEMCHECK_STATE_SIZE, ORIGIN_STATE_OFFSET, SHADOW_STATE_OFFSET,
 } from '../../../src/engine/tools/memcheck/shadow-state.ts';
+import { shadowMemory } from './shadow-support.ts';
 
 const BINARY = 'public/samples/read-defined/read-defined-static';
 
@@ -40,7 +42,7 @@ describe('memcheck instrumentation of a real binary', () => {
       const off = addr - text.addr;
       return off >= 0 && off < bytes.length ? bytes.subarray(off, Math.min(bytes.length, off + max)) : new Uint8Array(0);
     };
-    const shadow = new ShadowMemory();
+    const shadow = shadowMemory();
     const errors: string[] = [];
     const helpers = amd64Helpers(() => 0n);
     const origins = new OriginMemory();
@@ -52,7 +54,7 @@ describe('memcheck instrumentation of a real binary', () => {
       condError: (pc, otag) => { errors.push(`cond ${pc}`); otags.push(otag ?? 0); },
       valueError: (pc, size, otag) => { errors.push(`value ${pc} ${size}`); otags.push(otag ?? 0); },
     }, trackOrigins ? { memory: origins, source } : undefined);
-    const all = { pure: helpers.pure, dirty: { ...helpers.dirty, ...mc.dirty } };
+    const all = new HelperSet([...helpers, ...mc]);
     shadow.makeUndefined(0x7000000, 0x10000);
 
     let blocks = 0;
@@ -68,7 +70,7 @@ describe('memcheck instrumentation of a real binary', () => {
       const where = `block at 0x${lifted.instrs[0]!.addr.toString(16)}`;
       assertSaneIRSB(inst, { guestStateSize: stateSize }, where);
       const again = optimise(inst, { guestStateSize: stateSize });
-      assertSaneIRSB(again, { guestStateSize: stateSize }, `${where}, optimised`);
+      assertSaneIRSB(again, { guestStateSize: stateSize, helpers: all.signature }, `${where}, optimised`);
       expect(ppIRSB(again)).toContain('IRSB');
       if (!trackOrigins) expect(ppIRSB(inst)).not.toMatch(/_w_o|b_load|b_store/);
       const state = new DataView(new ArrayBuffer(stateSize));

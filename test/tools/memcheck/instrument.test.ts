@@ -1,6 +1,7 @@
 // The checks memcheck's instrumentation inserts, and how it treats memory, guest state,
-// CAS and dirty helpers, run in the interpreter.
+// CAS and dirty helpers, run in the interpreter and the wasm JIT (support.ts).
 import { describe, expect, it } from 'vitest';
+import { dirtyHelper } from '../../../src/engine/backend/helpers.ts';
 import { parseIRSB, ppIRSB } from '../../../src/engine/ir/index.ts';
 import { instrumentMemcheck } from '../../../src/engine/tools/memcheck/instrument.ts';
 import { SHADOW_STATE_OFFSET } from '../../../src/engine/tools/memcheck/shadow-state.ts';
@@ -214,10 +215,10 @@ describe('guest state', () => {
    PUT(184) = 0x1002:I64; exit-Boring
 }
 `;
-    const dirty = { some_helper: (() => 5n) as never };
-    expect(runMemcheck(ir, [[RAX, 0n, 0n], [RCX, 0n, 0n]], { dirty }).vbits(RDX)).toBe(0n);
-    expect(runMemcheck(ir, [[RAX, 0n, 0n], [RCX, 0n, 0x100n]], { dirty }).vbits(RDX)).toBe(ALL);
-    expect(runMemcheck(ir, [[RAX, 0n, 0x1n], [RCX, 0n, 0n]], { dirty }).vbits(RDX)).toBe(ALL);
+    const helpers = [dirtyHelper('some_helper', 'I64 -> I64', { state: true }, () => 5n)];
+    expect(runMemcheck(ir, [[RAX, 0n, 0n], [RCX, 0n, 0n]], { helpers }).vbits(RDX)).toBe(0n);
+    expect(runMemcheck(ir, [[RAX, 0n, 0n], [RCX, 0n, 0x100n]], { helpers }).vbits(RDX)).toBe(ALL);
+    expect(runMemcheck(ir, [[RAX, 0n, 0x1n], [RCX, 0n, 0n]], { helpers }).vbits(RDX)).toBe(ALL);
   });
 });
 

@@ -9,11 +9,11 @@ import { MemcheckContext } from '../../../src/engine/tools/memcheck/context.ts';
 import { Heap, type HeapBlock } from '../../../src/engine/tools/memcheck/heap.ts';
 import { findLeaks } from '../../../src/engine/tools/memcheck/leak.ts';
 import { DEFAULT_MEMCHECK_OPTIONS } from '../../../src/engine/tools/memcheck/options.ts';
-import { ShadowMemory } from '../../../src/engine/tools/memcheck/shadow-memory.ts';
+import { shadowMemory } from './shadow-support.ts';
 
 function crafted() {
   const as = new AddressSpace();
-  const shadow = new ShadowMemory();
+  const shadow = shadowMemory(as);
   const heap = new Heap(as, shadow, 1 << 20);
   const state = new DataView(new ArrayBuffer(1024));
   const core = { as, state: () => state } as unknown as ToolCore;

@@ -1,6 +1,7 @@
-// Memcheck's V-bit rules, checked by running tiny instrumented blocks in the interpreter:
+// Memcheck's V-bit rules, checked by running tiny instrumented blocks (in both backends, support.ts):
 // each case sets operand values and V bits (1 = undefined) and reads the result's V bits.
 import { describe, expect, it } from 'vitest';
+import { pureHelper } from '../../../src/engine/backend/helpers.ts';
 import { RAX, RCX, RDX, binBlock, runMemcheck } from './support.ts';
 
 const ALL = 0xffffffffffffffffn;
@@ -180,9 +181,9 @@ describe('ITE and helpers', () => {
    PUT(184) = 0x1003:I64; exit-Boring
 }
 `;
-    const pure = { amd64g_calculate_condition: (() => 1n) as never };
-    expect(runMemcheck(ir, [[RAX, 0n, ALL], [RCX, 0n, 0n]], { pure }).vbits(RDX)).toBe(0n);
-    expect(runMemcheck(ir, [[RAX, 0n, 0n], [RCX, 0n, 0x1n]], { pure }).vbits(RDX)).toBe(ALL);
+    const helpers = [pureHelper('amd64g_calculate_condition', 'I64 I64 -> I64', () => 1n)];
+    expect(runMemcheck(ir, [[RAX, 0n, ALL], [RCX, 0n, 0n]], { helpers }).vbits(RDX)).toBe(0n);
+    expect(runMemcheck(ir, [[RAX, 0n, 0n], [RCX, 0n, 0x1n]], { helpers }).vbits(RDX)).toBe(ALL);
   });
   it('float arithmetic is pessimistic', () => {
     expect(v('I64', 'ReinterpF64asI64(AddF64(0x0:I32,ReinterpI64asF64(t0),ReinterpI64asF64(t1)))', 0n, 1n, 0n, 0n)).toBe(ALL);

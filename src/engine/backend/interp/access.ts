@@ -3,7 +3,7 @@
 // compile.ts), so a run does no switching on types.
 
 import { sizeofIRType, type IRRegArray, type IRType } from '../../ir/types.ts';
-import type { MemoryPort } from './env.ts';
+import type { MemoryPort } from '../../memory/port.ts';
 import { f32Bits, f32FromBits, f64Bits, f64FromBits, vecToBig, bigToVec, type Value, type Vec } from './values.ts';
 
 type StateReader = (state: DataView, offset: number) => Value;

@@ -3,23 +3,42 @@
 
 import type { CCall, Dirty, IRExpr, IRJumpKind, IRSB, IRType } from '../../ir/types.ts';
 import { TYPE_BITS } from '../../ir/types.ts';
-import { GuestFault, OpTrap, type BlockExit, type DirtyHelper, type ExecEnv, type HelperTable, type PureHelper } from './env.ts';
+import { GuestFault } from '../../memory/port.ts';
+import type { BlockExit } from '../backend.ts';
+import type { HelperDecl, HelperSet, HelperValue } from '../helpers.ts';
+import { OpTrap, type ExecEnv } from './env.ts';
 import type { Value } from './values.ts';
 import { bitsToValue } from './values.ts';
 
 type CallablePure = (...args: Value[]) => Value;
 type CallableDirty = (env: ExecEnv, ...args: Value[]) => Value | undefined;
 
-export function pureHelper(helpers: HelperTable, call: CCall): CallablePure {
-  const f: PureHelper | undefined = helpers.pure[call.callee.name];
-  if (!f) throw new Error(`interp: no pure helper '${call.callee.name}' for a CCall`);
-  return f as unknown as CallablePure;
+function declared(helpers: HelperSet, name: string, kind: 'pure' | 'dirty'): HelperDecl {
+  const d = helpers.get(name);
+  if (!d || d.kind !== kind) throw new Error(`interp: no ${kind} helper '${name}'`);
+  return d;
 }
 
-export function dirtyHelper(helpers: HelperTable, d: Dirty): CallableDirty {
-  const f: DirtyHelper | undefined = helpers.dirty[d.callee.name];
-  if (!f) throw new Error(`interp: no dirty helper '${d.callee.name}'`);
-  return f as unknown as CallableDirty;
+/** The helper's implementation as the interpreter calls it: with its values, except that
+ *  a Word argument becomes a number and a Word result a bigint again. */
+function adapt<F extends (...args: never[]) => HelperValue | undefined>(d: HelperDecl, skip: number): F {
+  const impl = d.impl as unknown as (...args: unknown[]) => HelperValue | undefined;
+  const words = d.params.map((p, i) => (p === 'Word' ? i + skip : -1)).filter((i) => i >= 0);
+  const wordResult = d.result === 'Word';
+  if (words.length === 0 && !wordResult) return impl as unknown as F;
+  return ((...args: unknown[]) => {
+    for (const i of words) args[i] = Number(args[i] as bigint);
+    const r = impl(...args);
+    return wordResult ? BigInt(r as number) : r;
+  }) as unknown as F;
+}
+
+export function pureHelper(helpers: HelperSet, call: CCall): CallablePure {
+  return adapt(declared(helpers, call.callee.name, 'pure'), 0);
+}
+
+export function dirtyHelper(helpers: HelperSet, d: Dirty): CallableDirty {
+  return adapt(declared(helpers, d.callee.name, 'dirty'), 1);
 }
 
 /** A Dirty call's arguments as passed to the helper: without the GSPTR and VECRET markers,

@@ -10,7 +10,9 @@ import { typeOfIRExpr } from '../../ir/typing.ts';
 import type { IRExpr, IRSB, IRStmt } from '../../ir/types.ts';
 import { LOAD, READ_STATE, STORE, WRITE_STATE, compareAndSwap, regArrayOffset, toAddr } from './access.ts';
 import { dirtyArgs, dirtyHelper, exitTo, imarkAddresses, pureHelper, skippedDirtyResult, stopped } from './block.ts';
-import type { BlockExit, ExecEnv, HelperTable } from './env.ts';
+import type { BlockExit } from '../backend.ts';
+import type { HelperSet } from '../helpers.ts';
+import type { ExecEnv } from './env.ts';
 import { opFn } from './ops.ts';
 import { constToValue, valueArray, type Value } from './values.ts';
 
@@ -25,14 +27,14 @@ type Expr = (env: ExecEnv) => Value;
 type Stmt = (env: ExecEnv) => BlockExit | undefined;
 
 /** Compiles `sb`, binding its helpers from `helpers` (a missing one throws here). */
-export function compile(sb: IRSB, helpers: HelperTable): CompiledBlock {
+export function compile(sb: IRSB, helpers: HelperSet): CompiledBlock {
   return new Compiler(sb, helpers).block();
 }
 
 class Compiler {
   private readonly temps: Value[];
 
-  constructor(private readonly sb: IRSB, private readonly helpers: HelperTable) {
+  constructor(private readonly sb: IRSB, private readonly helpers: HelperSet) {
     this.temps = valueArray(sb.tyenv.length);
   }
 

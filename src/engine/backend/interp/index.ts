@@ -2,10 +2,8 @@
 // See docs/interp.md.
 export { compile, type CompiledBlock } from './compile.ts';
 export { IRStepper } from './stepper.ts';
-export {
-  GuestFault, OpTrap,
-  type BlockExit, type DirtyHelper, type ExecEnv, type HelperTable, type MemoryPort, type PureHelper,
-} from './env.ts';
+export { InterpBackend } from './backend.ts';
+export { OpTrap, type ExecEnv } from './env.ts';
 export { opFn, type OpFn } from './ops.ts';
 export {
   bitsToValue, constToValue, formatValue, valueArray, valueToBits, type Value, type Vec,

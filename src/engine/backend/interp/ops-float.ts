@@ -45,7 +45,7 @@ const TO_INT: readonly [IROp, number, number, (r: number | undefined) => number 
   ['F64toI32S', -(2 ** 31), 2 ** 31, (r) => (r ?? -(2 ** 31)) >>> 0],
   ['F64toI64S', -(2 ** 63), 2 ** 63, (r) => BigInt.asUintN(64, r === undefined ? -(2n ** 63n) : BigInt(r))],
   // Unsigned results have no x86 scalar form before AVX-512, whose vcvtsd2usi gives all ones.
-  ['F64toI32U', 0, 2 ** 32, (r) => r ?? 0xffffffff],
+  ['F64toI32U', 0, 2 ** 32, (r) => (r ?? 0xffffffff) >>> 0], // >>> 0: -0 (from -0.3) is the integer 0
   ['F64toI64U', 0, 2 ** 64, (r) => (r === undefined ? 2n ** 64n - 1n : BigInt(r))],
   ['F32toI32S', -(2 ** 31), 2 ** 31, (r) => (r ?? -(2 ** 31)) >>> 0],
   ['F32toI64S', -(2 ** 63), 2 ** 63, (r) => BigInt.asUintN(64, r === undefined ? -(2n ** 63n) : BigInt(r))],

@@ -8,7 +8,9 @@ import { children, stmtExprs } from '../../ir/walk.ts';
 import type { IRExpr, IRSB, IRStmt, IRTemp } from '../../ir/types.ts';
 import { LOAD, READ_STATE, STORE, WRITE_STATE, compareAndSwap, regArrayOffset, toAddr } from './access.ts';
 import { dirtyArgs, dirtyHelper, exitTo, imarkAddresses, pureHelper, skippedDirtyResult, stopped } from './block.ts';
-import type { BlockExit, ExecEnv, HelperTable } from './env.ts';
+import type { BlockExit } from '../backend.ts';
+import type { HelperSet } from '../helpers.ts';
+import type { ExecEnv } from './env.ts';
 import { opFn } from './ops.ts';
 import { constToValue, valueArray, type Value } from './values.ts';
 
@@ -19,7 +21,7 @@ export class IRStepper {
   private ended: BlockExit | undefined;
 
   /** Binds every helper the block calls now, so a missing one throws here, as compile() does. */
-  constructor(readonly sb: IRSB, private readonly helpers: HelperTable, private readonly env: ExecEnv) {
+  constructor(readonly sb: IRSB, private readonly helpers: HelperSet, private readonly env: ExecEnv) {
     this.values = sb.tyenv.map(() => undefined);
     this.addrs = imarkAddresses(sb);
     const visit = (e: IRExpr): void => {

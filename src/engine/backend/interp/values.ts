@@ -21,9 +21,10 @@
 // target; WebAssembly memory is little-endian too). The check below stops otherwise.
 
 import { TYPE_BITS, type Const, type IRType } from '../../ir/types.ts';
+import type { Vec } from '../../memory/port.ts';
 
 /** A V128 (4 words) or V256 (8 words): int32 words, least significant first. Immutable. */
-export type Vec = readonly number[];
+export type { Vec };
 
 export type Value = number | bigint | Vec;
 

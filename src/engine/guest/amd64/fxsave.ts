@@ -1,7 +1,7 @@
 // fxsave/fxrstor: the 512-byte FXSAVE image of the x87 and SSE state (Intel SDM vol. 1,
 // 10.5.1), written from and read back into our guest state, where the x87 registers are
 // doubles (converted to and from 80-bit extended precision here).
-import type { MemoryPort } from '../../backend/interp/env.ts';
+import type { MemoryPort } from '../../memory/port.ts';
 import { f64ToF80, f80ToF64 } from './x87-format.ts';
 import {
   OFFSET_FC3210, OFFSET_FPREG, OFFSET_FPROUND, OFFSET_FPTAG, OFFSET_FTOP, OFFSET_SSEROUND, OFFSET_YMM,

@@ -1,21 +1,13 @@
 // The amd64 helper functions the lifted IR calls by name: pure CCalls (the lazy-flags
-// evaluators) and dirty helpers (cpuid, rdtsc). Names are VEX's, so traces match.
+// evaluators) and dirty helpers (cpuid, rdtsc, 80-bit x87 loads and stores, fxsave).
+// Names are VEX's, so traces match.
+import { type HelperDecl, dirtyHelper, pureHelper } from '../../backend/helpers.ts';
 import { calculateCondition, calculateRflagsAll, calculateRflagsC } from './flags.ts';
+import { conditionFastPath, rflagsAllFastPath, rflagsCFastPath } from './flags-wasm.ts';
 import { cpuid } from './cpuid.ts';
 import { OFFSET_GPR } from './state.ts';
 import { dirtyLoadF80le, dirtyStoreF80le } from './x87-format.ts';
 import { fxrstor, fxsave } from './fxsave.ts';
-import type { ExecEnv, HelperTable } from '../../backend/interp/index.ts';
-
-/** A pure helper over I64 arguments (as bigints), returning an I64. */
-export type PureHelper = (...args: bigint[]) => bigint;
-
-export const AMD64_PURE_HELPERS: Record<string, PureHelper> = {
-  amd64g_calculate_condition: (cond, op, d1, d2, nd) =>
-    BigInt(calculateCondition(Number(cond), Number(op), d1!, d2!, nd!)),
-  amd64g_calculate_rflags_all: (op, d1, d2, nd) => calculateRflagsAll(Number(op), d1!, d2!, nd!),
-  amd64g_calculate_rflags_c: (op, d1, d2, nd) => calculateRflagsC(Number(op), d1!, d2!, nd!),
-};
 
 /** cpuid: reads eax/ecx from the guest state and writes eax..edx (zero-extended). */
 export function cpuidHelper(state: DataView): void {
@@ -29,18 +21,24 @@ export function cpuidHelper(state: DataView): void {
   put(2, r.edx);
 }
 
-/** Everything lifted amd64 code calls, for the interpreter; `ticks` feeds rdtsc. */
-export function amd64Helpers(ticks: () => bigint): HelperTable {
-  return {
-    pure: AMD64_PURE_HELPERS,
-    dirty: {
-      amd64g_dirtyhelper_CPUID_baseline: (env: ExecEnv) => { cpuidHelper(env.state); return undefined; },
-      amd64g_dirtyhelper_RDTSC: () => ticks(),
-      // fldt/fstpt: 80-bit extended <-> our double-precision x87 registers.
-      amd64g_dirtyhelper_loadF80le: (env: ExecEnv, addr: bigint, rm: bigint) => dirtyLoadF80le(env.mem, addr, rm),
-      amd64g_dirtyhelper_storeF80le: (env: ExecEnv, addr: bigint, v: bigint) => { dirtyStoreF80le(env.mem, addr, v); return undefined; },
-      amd64g_dirtyhelper_FXSAVE: (env: ExecEnv, addr: bigint) => { fxsave(env.state, env.mem, Number(addr)); return undefined; },
-      amd64g_dirtyhelper_FXRSTOR: (env: ExecEnv, addr: bigint) => { fxrstor(env.state, env.mem, Number(addr)); return undefined; },
-    },
-  };
+/** Everything lifted amd64 code calls; `ticks` feeds rdtsc. */
+export function amd64Helpers(ticks: () => bigint): HelperDecl[] {
+  return [
+    // The condition code and CC_OP are small numbers; the thunk's operands need 64 bits.
+    pureHelper('amd64g_calculate_condition', 'Word Word I64 I64 I64 -> I64',
+      (cond: number, op: number, d1: bigint, d2: bigint, nd: bigint) => BigInt(calculateCondition(cond, op, d1, d2, nd)), conditionFastPath),
+    pureHelper('amd64g_calculate_rflags_all', 'Word I64 I64 I64 -> I64', calculateRflagsAll, rflagsAllFastPath),
+    pureHelper('amd64g_calculate_rflags_c', 'Word I64 I64 I64 -> I64', calculateRflagsC, rflagsCFastPath),
+    dirtyHelper('amd64g_dirtyhelper_CPUID_baseline', '-> none', { state: true }, (env) => { cpuidHelper(env.state); return undefined; }),
+    dirtyHelper('amd64g_dirtyhelper_RDTSC', '-> I64', {}, () => ticks()),
+    // fldt/fstpt: 80-bit extended <-> our double-precision x87 registers.
+    dirtyHelper('amd64g_dirtyhelper_loadF80le', 'Word Word -> I64', { memory: true },
+      (env, addr: number, rm: number) => dirtyLoadF80le(env.mem, addr, rm)),
+    dirtyHelper('amd64g_dirtyhelper_storeF80le', 'Word I64 -> none', { memory: true },
+      (env, addr: number, v: bigint) => { dirtyStoreF80le(env.mem, addr, v); return undefined; }),
+    dirtyHelper('amd64g_dirtyhelper_FXSAVE', 'Word -> none', { state: true, memory: true },
+      (env, addr: number) => { fxsave(env.state, env.mem, addr); return undefined; }),
+    dirtyHelper('amd64g_dirtyhelper_FXRSTOR', 'Word -> none', { state: true, memory: true },
+      (env, addr: number) => { fxrstor(env.state, env.mem, addr); return undefined; }),
+  ];
 }

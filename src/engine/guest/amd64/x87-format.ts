@@ -165,16 +165,14 @@ export interface F80Memory {
 }
 
 /** amd64g_dirtyhelper_loadF80le(addr, rounding mode), as a helper over guest memory:
- *  returns the double's bits as an I64 (the mode is an I64 IRRoundingMode). */
-export function dirtyLoadF80le(mem: F80Memory, addr: bigint, rm: bigint = 0n): bigint {
-  const a = Number(addr);
+ *  returns the double's bits as an I64 (the mode is an IRRoundingMode). */
+export function dirtyLoadF80le(mem: F80Memory, a: number, rm = 0): bigint {
   const mant = mem.load64(a);
-  return f80ToF64({ se: mem.load16(a + 8), mant }, Number(rm & 3n));
+  return f80ToF64({ se: mem.load16(a + 8), mant }, rm & 3);
 }
 
 /** amd64g_dirtyhelper_storeF80le(addr, f64 bits), as a helper over guest memory. */
-export function dirtyStoreF80le(mem: F80Memory, addr: bigint, f64Bits: bigint): void {
-  const a = Number(addr);
+export function dirtyStoreF80le(mem: F80Memory, a: number, f64Bits: bigint): void {
   const v = f64ToF80(f64Bits);
   mem.store16(a + 8, v.se);
   mem.store64(a, v.mant);

@@ -5,6 +5,7 @@
 // ERROR SUMMARY.
 import type { ToolDescriptor } from '../../core/tool.ts';
 import { OFFSET_GPR } from '../../guest/amd64/state.ts';
+import { TOOL_AREA, TOOL_AREA_SIZE } from '../../memory/reserved.ts';
 import { clientRequests } from './client-requests.ts';
 import { MemcheckContext } from './context.ts';
 import { Heap } from './heap.ts';
@@ -36,7 +37,7 @@ export function memcheckTool(o: MemcheckOptions = DEFAULT_MEMCHECK_OPTIONS): Too
     stateSize: o.trackOrigins ? MEMCHECK_ORIGIN_STATE_SIZE : MEMCHECK_STATE_SIZE,
     readInlineInfo: true,
     create(core) {
-      const shadow = new ShadowMemory();
+      const shadow = new ShadowMemory(core.as.memory.view(TOOL_AREA, TOOL_AREA_SIZE));
       const c = new MemcheckContext(core, shadow, new Heap(core.as, shadow, o.freelistVol, o.freelistBigBlocks), o);
       if (o.trackOrigins) c.origins = new OriginTracker((pc) => c.stack(pc));
       const origins = c.origins;

@@ -3,11 +3,11 @@
 // instrumented IR reads like valgrind's. Every helper that can report an error takes the
 // guest instruction's address (from its IMark) as its last argument.
 //
-// Argument and result representations are the interpreter's (backend/interp/values.ts):
-// I64 as bigint, I32 and narrower as unsigned numbers, V128/V256 as int32 words.
+// Addresses and instruction addresses arrive as numbers (Word); V bits as the helper
+// values of backend/helpers.ts (numbers up to 32 bits, bigint for 64, words beyond).
 
-import type { DirtyHelper, HelperTable } from '../../backend/interp/env.ts';
-import type { Vec } from '../../backend/interp/values.ts';
+import { type HelperDecl, dirtyHelper } from '../../backend/helpers.ts';
+import type { Vec } from '../../memory/port.ts';
 import type { OriginMemory } from './origin-memory.ts';
 import type { OriginSource } from './origins.ts';
 import type { GuestAddr, ShadowAccessSize, ShadowMemory } from './shadow-memory.ts';
@@ -82,7 +82,13 @@ const STACK_REDZONE = 128;
 /** A bigger move is a switch to another stack, not a push or pop (--max-stackframe). */
 const MAX_STACK_FRAME = 2_000_000;
 
-const addrOf = (a: bigint): number => (a < 0x1_0000_0000n ? Number(a) : 2 ** 32);
+/** An address at or beyond 4 GiB: all of it unaddressable. */
+const addrOf = (a: number): number => (a < 2 ** 32 ? a : 2 ** 32);
+
+/** The IR type of the V bits of an access of `size` bytes. */
+function vbitsType(size: number): string {
+  return size <= 8 ? `I${size * 8}` : size === 16 ? 'V128' : 'V256';
+}
 
 /** Packs V bits (little-endian bytes in a bigint) into the helper's result type. */
 function toValue(size: ShadowAccessSize, v: bigint): number | bigint | Vec {
@@ -101,13 +107,13 @@ function fromValue(size: ShadowAccessSize, v: number | bigint | Vec): bigint {
   return r & ((1n << BigInt(size * 8)) - 1n);
 }
 
-/** The Dirty helpers memcheck's instrumentation calls; the Machine merges them with the
- *  guest's own helpers. The origin helpers exist only when `origins` is given. */
-export function memcheckHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, origins?: MemcheckOrigins): HelperTable {
-  const dirty: Record<string, DirtyHelper> = {};
+/** The Dirty helpers memcheck's instrumentation calls; the Machine adds them to the
+ *  guest's own. The origin helpers exist only when `origins` is given. */
+export function memcheckHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, origins?: MemcheckOrigins): HelperDecl[] {
+  const helpers: HelperDecl[] = [];
 
   for (const size of SIZES) {
-    dirty[loadHelperName(size)] = ((_env, addr: bigint, pc: bigint) => {
+    helpers.push(dirtyHelper(loadHelperName(size), `Word Word -> ${vbitsType(size)}`, {}, (_env, addr: number, pc: number) => {
       const a = addrOf(addr);
       const bad = shadow.firstUnaddressable(a, size);
       let v = shadow.loadV(a, size);
@@ -116,46 +122,58 @@ export function memcheckHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, o
         // partly addressable is no error; its unaddressable bytes read as undefined.
         const partialOk = size >= 8 && a % size === 0 && countAddressable(shadow, a, size) > 0;
         if (partialOk) v |= unaddressableMask(shadow, a, size);
-        else sink.addrError(Number(pc), a, size, false);
+        else sink.addrError(pc, a, size, false);
       }
       return toValue(size, v);
-    }) as DirtyHelper;
+    }));
 
-    dirty[storeHelperName(size)] = ((_env, addr: bigint, vbits: number | bigint | Vec, pc: bigint) => {
+    helpers.push(dirtyHelper(storeHelperName(size), `Word ${vbitsType(size)} Word -> none`, {}, (_env, addr: number, vbits: number | bigint | Vec, pc: number) => {
       const a = addrOf(addr);
       const bad = shadow.firstUnaddressable(a, size);
-      if (bad >= 0) sink.addrError(Number(pc), a, size, true);
+      if (bad >= 0) sink.addrError(pc, a, size, true);
       shadow.storeV(a, size, fromValue(size, vbits));
-    }) as DirtyHelper;
+      return undefined;
+    }));
   }
 
   for (const size of [1, 2, 4, 8, 16, 32]) {
-    dirty[valueCheckHelperName(size)] = ((_env, pc: bigint) => sink.valueError(Number(pc), size)) as DirtyHelper;
+    helpers.push(dirtyHelper(valueCheckHelperName(size), 'Word -> none', {}, (_env, pc: number) => { sink.valueError(pc, size); return undefined; }));
   }
-  dirty[valueCheckHelperName(0)] = ((_env, pc: bigint) => sink.condError(Number(pc))) as DirtyHelper;
+  helpers.push(dirtyHelper(valueCheckHelperName(0), 'Word -> none', {}, (_env, pc: number) => { sink.condError(pc); return undefined; }));
 
-  dirty[MAKE_STACK_UNINIT] = ((_env, base: bigint, len: bigint) => {
-    shadow.makeUndefined(addrOf(base), Number(len));
-  }) as DirtyHelper;
+  helpers.push(dirtyHelper(MAKE_STACK_UNINIT, 'Word Word -> none', {}, (_env, base: number, len: number) => {
+    shadow.makeUndefined(addrOf(base), len);
+    return undefined;
+  }));
 
-  dirty[SP_UPDATE] = ((_env, oldSP: bigint, newSP: bigint) => {
+  helpers.push(dirtyHelper(SP_UPDATE, 'I64 I64 -> none', {}, (_env, oldSP: bigint, newSP: bigint) => {
     stackPointerMoved(shadow, oldSP, newSP);
-  }) as DirtyHelper;
+    return undefined;
+  }));
 
-  if (origins) Object.assign(dirty, originHelpers(shadow, sink, origins));
-  return { pure: {}, dirty };
+  if (origins) helpers.push(...originHelpers(shadow, sink, origins));
+  return helpers;
 }
 
-function originHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, { memory, source }: MemcheckOrigins): Record<string, DirtyHelper> {
-  const dirty: Record<string, DirtyHelper> = {};
+function originHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, { memory, source }: MemcheckOrigins): HelperDecl[] {
+  const helpers: HelperDecl[] = [];
   for (const size of SIZES) {
-    dirty[originLoadHelperName(size)] = ((_env, addr: bigint) => memory.load(addrOf(addr), size)) as DirtyHelper;
-    dirty[originStoreHelperName(size)] = ((_env, addr: bigint, otag: number) => memory.store(addrOf(addr), size, otag)) as DirtyHelper;
+    helpers.push(dirtyHelper(originLoadHelperName(size), 'Word -> I32', {}, (_env, addr: number) => memory.load(addrOf(addr), size)));
+    helpers.push(dirtyHelper(originStoreHelperName(size), 'Word I32 -> none', {}, (_env, addr: number, otag: number) => {
+      memory.store(addrOf(addr), size, otag);
+      return undefined;
+    }));
   }
   for (const size of [1, 2, 4, 8, 16, 32]) {
-    dirty[valueCheckOriginHelperName(size)] = ((_env, pc: bigint, otag: number) => sink.valueError(Number(pc), size, otag)) as DirtyHelper;
+    helpers.push(dirtyHelper(valueCheckOriginHelperName(size), 'Word I32 -> none', {}, (_env, pc: number, otag: number) => {
+      sink.valueError(pc, size, otag);
+      return undefined;
+    }));
   }
-  dirty[valueCheckOriginHelperName(0)] = ((_env, pc: bigint, otag: number) => sink.condError(Number(pc), otag)) as DirtyHelper;
+  helpers.push(dirtyHelper(valueCheckOriginHelperName(0), 'Word I32 -> none', {}, (_env, pc: number, otag: number) => {
+    sink.condError(pc, otag);
+    return undefined;
+  }));
 
   // A stack origin names one instruction (memcheck's depth-1 ExeContext of it): one otag
   // per pc serves every frame it ever allocates.
@@ -166,16 +184,18 @@ function originHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, { memory, 
     return otag;
   };
 
-  dirty[MAKE_STACK_UNINIT_W_O] = ((_env, base: bigint, len: bigint, nia: bigint) => {
-    shadow.makeUndefined(addrOf(base), Number(len));
-    memory.setRange(addrOf(base), Number(len), stackOrigin(addrOf(nia)));
-  }) as DirtyHelper;
+  helpers.push(dirtyHelper(MAKE_STACK_UNINIT_W_O, 'Word Word Word -> none', {}, (_env, base: number, len: number, nia: number) => {
+    shadow.makeUndefined(addrOf(base), len);
+    memory.setRange(addrOf(base), len, stackOrigin(addrOf(nia)));
+    return undefined;
+  }));
 
-  dirty[SP_UPDATE_W_O] = ((_env, oldSP: bigint, newSP: bigint, pc: bigint) => {
+  helpers.push(dirtyHelper(SP_UPDATE_W_O, 'I64 I64 Word -> none', {}, (_env, oldSP: bigint, newSP: bigint, pc: number) => {
     const grown = stackPointerMoved(shadow, oldSP, newSP);
-    if (grown) memory.setRange(grown.addr, grown.len, stackOrigin(Number(pc)));
-  }) as DirtyHelper;
-  return dirty;
+    if (grown) memory.setRange(grown.addr, grown.len, stackOrigin(pc));
+    return undefined;
+  }));
+  return helpers;
 }
 
 /** Growing the stack makes the new frame's bytes undefined (returned, for their origin);
@@ -184,11 +204,12 @@ function originHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, { memory, 
 function stackPointerMoved(shadow: ShadowMemory, oldSP: bigint, newSP: bigint): { addr: GuestAddr; len: number } | undefined {
   const delta = Number(BigInt.asIntN(64, newSP - oldSP));
   if (delta === 0 || Math.abs(delta) > MAX_STACK_FRAME) return undefined;
+  const sp = (x: bigint) => (x < 0x1_0000_0000n ? Number(x) : 2 ** 32);
   if (delta > 0) {
-    shadow.makeNoAccess(addrOf(oldSP) - STACK_REDZONE, delta);
+    shadow.makeNoAccess(sp(oldSP) - STACK_REDZONE, delta);
     return undefined;
   }
-  const grown = { addr: addrOf(newSP) - STACK_REDZONE, len: -delta };
+  const grown = { addr: sp(newSP) - STACK_REDZONE, len: -delta };
   shadow.makeUndefined(grown.addr, grown.len);
   return grown;
 }

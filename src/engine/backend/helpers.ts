@@ -1,0 +1,81 @@
+// Helper functions, declared once for every backend: the guest's flag and dirty helpers,
+// a tool's shadow helpers, the exits to function replacements. A declaration gives the
+// name the IR calls it by, its signature (ir/helpers.ts), what it touches, its
+// JavaScript implementation and, optionally, a WebAssembly fast path.
+//
+// The JavaScript side of a helper takes IR values as the interpreter holds them:
+// numbers for I1..I32, F32, F64 and `Word` (an I64 the helper wants as a number),
+// bigints for I64 and I128, int32 word arrays (Vec) for V128 and V256. A Dirty helper
+// also gets a HelperEnv: the running thread's guest state and checked guest memory.
+//
+// A fast path is the body of a wasm function with the helper's signature in wasm types
+// (I1..I32 as i32, I64 and Word as i64, F32 f32, F64 f64, V128 v128); the wasm backend
+// calls it instead of leaving wasm, and the body calls `slow` (the JavaScript
+// implementation, with the same arguments) for the cases it does not handle.
+
+import { type HelperSignature, parseHelperSignature } from '../ir/helpers.ts';
+import type { MemoryPort, Vec } from '../memory/port.ts';
+import type { FuncRef, FunctionBuilder } from '../wasm/index.ts';
+
+export interface HelperEnv {
+  /** The running thread's register file (VEX layout, a tool's shadow after it). */
+  readonly state: DataView;
+  readonly mem: MemoryPort;
+}
+
+export type HelperValue = number | bigint | Vec;
+
+export interface HelperEffects {
+  /** Reads or writes the guest state through env.state (the call site names which
+   *  parts, as VEX's fxState). */
+  readonly state?: boolean;
+  /** Reads or writes guest memory through env.mem, so it may fault (GuestFault). */
+  readonly memory?: boolean;
+}
+
+/** Emits a fast path's body; `slow` is the JavaScript implementation as a wasm function
+ *  of the same signature. Memory accesses in the body are the engine's own (shadow
+ *  maps in the reserved region), unchecked. */
+export type WasmFastPath = (f: FunctionBuilder, slow: FuncRef) => void;
+
+type PureImpl = (...args: never[]) => HelperValue;
+type DirtyImpl = (env: HelperEnv, ...args: never[]) => HelperValue | undefined;
+
+export interface HelperDecl extends HelperSignature {
+  readonly name: string;
+  readonly effects: HelperEffects;
+  readonly impl: PureImpl | DirtyImpl;
+  readonly wasm?: WasmFastPath;
+}
+
+/** A CCall helper: no state, no memory, no side effects. */
+export function pureHelper(name: string, signature: string, impl: PureImpl, wasm?: WasmFastPath): HelperDecl {
+  return { name, ...parseHelperSignature('pure', signature), effects: {}, impl, ...(wasm && { wasm }) };
+}
+
+export function dirtyHelper(name: string, signature: string, effects: HelperEffects, impl: DirtyImpl, wasm?: WasmFastPath): HelperDecl {
+  return { name, ...parseHelperSignature('dirty', signature), effects, impl, ...(wasm && { wasm }) };
+}
+
+/** Every helper a machine's blocks may call, by name. */
+export class HelperSet {
+  private readonly byName = new Map<string, HelperDecl>();
+
+  constructor(decls: Iterable<HelperDecl>) {
+    for (const d of decls) {
+      if (this.byName.has(d.name)) throw new Error(`helper '${d.name}' is declared twice`);
+      this.byName.set(d.name, d);
+    }
+  }
+
+  get(name: string): HelperDecl | undefined {
+    return this.byName.get(name);
+  }
+
+  /** For the IR sanity checker. */
+  readonly signature = (name: string): HelperSignature | undefined => this.byName.get(name);
+
+  all(): IterableIterator<HelperDecl> {
+    return this.byName.values();
+  }
+}

@@ -1,0 +1,390 @@
+// One IRSB compiled into one WebAssembly function `(param $st i32) (result i32)`: $st is
+// the address of the running thread's guest state, the result says how the block left
+// (exits.ts). Temps are locals; guest state and memory are loads and stores on the one
+// shared memory; every guest access is checked against the page table first, inline,
+// and only a failed check (a fault, a page-crossing access, a store to a page holding
+// translated code, an address above 4 GiB) calls into JavaScript. Statements run in
+// order, so at any exit the guest state is what the interpreter would leave.
+
+import type { HelperSet } from '../helpers.ts';
+import { type IROp, opSignature } from '../../ir/ops.ts';
+import { typeOfIRExpr } from '../../ir/typing.ts';
+import type { IRExpr, IRJumpKind, IRRegArray, IRSB, IRStmt, IRType } from '../../ir/types.ts';
+import { PAGE_HAS_CODE } from '../../memory/page-table.ts';
+import { PAGE_TABLE } from '../../memory/reserved.ts';
+import { PERM_R, PERM_W } from '../../memory/types.ts';
+import type { FuncRef, FunctionBuilder, ValType } from '../../wasm/index.ts';
+import { isPlainJump } from '../backend.ts';
+import { EXIT_FAULT, EXIT_OP, EXIT_SLOT, RUN_BLOCKS, RUN_COUNTS, RUN_INSNS, SCRATCH, SCRATCH_RESULT, SCRATCH_SLOT } from '../run-area.ts';
+import { EXIT_FAULT_CODE, EXIT_TRAP_CODE, exitCode, jumpExitKind } from './exits.ts';
+import { lowering } from './ops/index.ts';
+import { type Operand, accessOps, constOperand, localOperand, wasmTypes } from './values.ts';
+
+/** Runtime functions (runtime.ts) that lowered ops call. */
+export type RuntimeFn = 'umul128' | 'smul128' | 'nanF64' | 'nanF32' | 'roundF64' | 'roundF32';
+
+/** What the module a block goes into provides. */
+export interface GenContext {
+  readonly helpers: HelperSet;
+  /** (f64 addr, i32 size, i32 perm) -> i32: 0 go ahead, 1 fault (kept in JavaScript). */
+  readonly memSlow: FuncRef;
+  /** (i32 op index) -> i32: runs an op in JavaScript over the scratch area; 1 if it trapped. */
+  readonly opCall: FuncRef;
+  /** A helper, as a wasm function of its signature (a fast path or a trampoline). */
+  helper(name: string): FuncRef;
+  runtime(name: RuntimeFn): FuncRef;
+  /** The op's index for opCall. */
+  opIndex(op: IROp): number;
+}
+
+const ST = 0; // the guest state pointer parameter
+
+export class BlockGen {
+  /** Locals of each temp (two for I128 and V256). */
+  private readonly temps: number[][];
+  /** Scratch locals, free again at each statement. */
+  private readonly pool = new Map<ValType, number[]>();
+  private readonly inUse = new Map<ValType, number>();
+  /** The statement being compiled: where a fault or trap exits. */
+  stmtIndex = 0;
+
+  constructor(
+    readonly f: FunctionBuilder,
+    private readonly sb: IRSB,
+    private readonly slot: number,
+    private readonly insns: Int32Array,
+    readonly ctx: GenContext,
+  ) {
+    this.temps = sb.tyenv.map((ty) => wasmTypes(ty).map((t) => f.local(t)));
+  }
+
+  compile(): void {
+    const { sb, f } = this;
+    sb.stmts.forEach((s, i) => {
+      this.stmtIndex = i;
+      f.mark(i);
+      this.inUse.clear();
+      this.stmt(s);
+    });
+    this.stmtIndex = sb.stmts.length;
+    f.mark(sb.stmts.length);
+    this.inUse.clear();
+    const next = this.arg(sb.next);
+    this.jump(sb.jumpkind, sb.offsIP, () => next.push());
+    f.op('unreachable');
+  }
+
+  /** A scratch local of type t, for the current statement. */
+  tmp(t: ValType): number {
+    const n = this.inUse.get(t) ?? 0;
+    this.inUse.set(t, n + 1);
+    let list = this.pool.get(t);
+    if (!list) this.pool.set(t, list = []);
+    while (list.length <= n) list.push(this.f.local(t));
+    return list[n]!;
+  }
+
+  typeOf(e: IRExpr): IRType {
+    return typeOfIRExpr(this.sb.tyenv, e);
+  }
+
+  // ------------------------------------------------------------------ exits
+
+  /** The run counters for a run that began `insns` guest instructions. */
+  private count(insns: number): void {
+    const f = this.f;
+    f.i32(0).i32(0).op('f64.load', RUN_BLOCKS).op('f64.const', F64_ONE).op('f64.add').op('f64.store', RUN_BLOCKS);
+    if (insns) f.i32(0).i32(0).op('f64.load', RUN_INSNS).op('f64.const', f64Bits(insns)).op('f64.add').op('f64.store', RUN_INSNS);
+    const runs = RUN_COUNTS + 4 * this.slot;
+    f.i32(0).i32(0).op('i32.load', runs).i32(1).op('i32.add').op('i32.store', runs);
+  }
+
+  /** Leaves the block: counts it and returns `code` (with the slot recorded unless plain). */
+  private leave(code: number, stmtIndex: number): void {
+    this.count(this.insns[stmtIndex]!);
+    if (code !== 0) this.f.i32(0).i32(this.slot).op('i32.store', EXIT_SLOT);
+    this.f.i32(code).op('return');
+  }
+
+  /** Writes rip (pushed by `target`) and leaves by jump kind jk. */
+  private jump(jk: IRJumpKind, offsIP: number, target: () => void): void {
+    this.f.get(ST);
+    target();
+    this.f.op('i64.store', offsIP);
+    this.leave(isPlainJump(jk) ? 0 : exitCode(jumpExitKind(jk), this.stmtIndex), this.stmtIndex);
+  }
+
+  /** Emits `if (cond) { leave with a fault }`, the condition pushed by `cond`. */
+  faultIf(cond: () => void): void {
+    cond();
+    this.f.op('if');
+    this.leave(exitCode(EXIT_FAULT_CODE, this.stmtIndex), this.stmtIndex);
+    this.f.op('end');
+  }
+
+  /** Emits `if (cond) { leave with op's trap }`. */
+  trapIf(op: IROp, cond: () => void): void {
+    cond();
+    this.f.op('if');
+    this.f.i32(0).i32(this.ctx.opIndex(op)).op('i32.store', EXIT_OP);
+    this.leave(exitCode(EXIT_TRAP_CODE, this.stmtIndex), this.stmtIndex);
+    this.f.op('end');
+  }
+
+  // ------------------------------------------------------------------ statements
+
+  private stmt(s: IRStmt): void {
+    const f = this.f;
+    switch (s.tag) {
+      case 'NoOp': case 'IMark': case 'AbiHint': case 'MBE': return;
+      case 'WrTmp': {
+        this.expr(s.data);
+        for (const l of [...this.temps[s.tmp]!].reverse()) f.set(l);
+        return;
+      }
+      case 'Put': {
+        const v = this.arg(s.data);
+        this.storeParts(v, () => f.get(ST), s.offset);
+        return;
+      }
+      case 'PutI': {
+        const at = this.tmp('i32');
+        this.regArrayAddr(s.descr, s.ix, s.bias);
+        f.set(at);
+        this.storeParts(this.arg(s.data), () => f.get(at), 0);
+        return;
+      }
+      case 'Store': {
+        const addr = this.arg(s.addr);
+        const v = this.arg(s.data);
+        const at = this.checkedAddress(addr, byteSize(v.ty), PERM_W);
+        this.storeParts(v, () => f.get(at), 0);
+        return;
+      }
+      case 'CAS': return this.cas(s);
+      case 'Dirty': return this.dirty(s);
+      case 'Exit': {
+        const guard = this.arg(s.guard);
+        guard.push();
+        f.op('if');
+        this.jump(s.jk, s.offsIP, () => f.i64(s.dst.value));
+        f.op('end');
+        return;
+      }
+    }
+  }
+
+  /** Stores v's parts at base + offset (+ the part's size for the high part). */
+  private storeParts(v: Operand, base: () => void, offset: number): void {
+    const { store, size } = accessOps(v.ty);
+    wasmTypes(v.ty).forEach((_, i) => {
+      base();
+      v.part(i);
+      this.f.op(store, offset + i * size);
+    });
+  }
+
+  private loadParts(ty: IRType, base: () => void, offset: number): void {
+    const { load, size } = accessOps(ty);
+    wasmTypes(ty).forEach((_, i) => {
+      base();
+      this.f.op(load, offset + i * size);
+    });
+  }
+
+  /**
+   * Checks a guest access of `size` bytes at the I64 address `addr` and returns a local
+   * holding the address as i32. Inline: the address is below 4 GiB, the access stays in
+   * one page, and the page grants `perm` (for a store: and holds no translated code).
+   * Otherwise JavaScript decides (memSlow): it grows the stack, drops translations, or
+   * reports the fault, and the block leaves.
+   */
+  checkedAddress(addr: Operand, size: number, perm: number): number {
+    const f = this.f;
+    const a64 = this.tmp('i64');
+    const a32 = this.tmp('i32');
+    addr.push();
+    f.tee(a64).i64(32n).op('i64.shr_u').op('i32.wrap_i64');
+    f.get(a64).op('i32.wrap_i64').tee(a32).i32(12).op('i32.shr_u').op('i32.load8_u', PAGE_TABLE);
+    if (perm === PERM_W) f.i32(PERM_W | PAGE_HAS_CODE).op('i32.and').i32(PERM_W).op('i32.ne');
+    else f.i32(perm).op('i32.and').op('i32.eqz');
+    f.op('i32.or');
+    if (size > 1) f.get(a32).i32(0xfff).op('i32.and').i32(0x1000 - size).op('i32.gt_u').op('i32.or');
+    f.op('if');
+    this.faultIf(() => f.get(a64).op('f64.convert_i64_u').i32(size).i32(perm).call(this.ctx.memSlow));
+    f.op('end');
+    return a32;
+  }
+
+  private regArrayAddr(descr: IRRegArray, ix: IRExpr, bias: number): void {
+    const f = this.f;
+    const n = descr.nElems;
+    const size = accessOps(descr.elemTy).size;
+    f.get(ST);
+    this.arg(ix).push();
+    f.i32(bias).op('i32.add');
+    if ((n & (n - 1)) === 0) {
+      f.i32(n - 1).op('i32.and');
+    } else {
+      // The mathematical modulo of a signed index: ((i % n) + n) % n.
+      f.i32(n).op('i32.rem_s').i32(n).op('i32.add').i32(n).op('i32.rem_s');
+    }
+    f.i32(size).op('i32.mul').op('i32.add').i32(descr.base).op('i32.add');
+  }
+
+  private cas(s: Extract<IRStmt, { tag: 'CAS' }>): void {
+    const f = this.f;
+    const ty = this.typeOf(s.expdLo);
+    const double = s.expdHi !== undefined;
+    const size = byteSize(ty) * (double ? 2 : 1);
+    const addr = this.arg(s.addr);
+    const expd = [this.arg(s.expdLo), ...(double ? [this.arg(s.expdHi!)] : [])];
+    const data = [this.arg(s.dataLo), ...(double ? [this.arg(s.dataHi!)] : [])];
+    const at = this.checkedAddress(addr, size, PERM_W);
+    const { load, store, size: part } = accessOps(ty);
+    const olds = [s.oldLo, ...(double ? [s.oldHi!] : [])];
+    const eq = ty === 'I64' ? 'i64.eq' : 'i32.eq';
+    olds.forEach((t, i) => f.get(at).op(load, i * part).set(this.temps[t]![0]!));
+    // Equal when every half is: then write them all.
+    olds.forEach((t, i) => {
+      f.get(this.temps[t]![0]!);
+      expd[i]!.push();
+      f.op(eq);
+      if (i > 0) f.op('i32.and');
+    });
+    f.op('if');
+    data.forEach((d, i) => { f.get(at); d.push(); f.op(store, i * part); });
+    f.op('end');
+  }
+
+  private dirty(s: Extract<IRStmt, { tag: 'Dirty' }>): void {
+    const f = this.f;
+    const decl = this.ctx.helpers.get(s.callee.name);
+    if (!decl || decl.kind !== 'dirty') throw new Error(`wasm: no dirty helper '${s.callee.name}'`);
+    // Arguments are evaluated whatever the guard (libvex_ir.h), into locals.
+    const args = s.args.filter((a): a is IRExpr => a.tag !== 'GSPTR' && a.tag !== 'VECRET').map((a) => this.held(this.arg(a)));
+    const guard = this.arg(s.guard);
+    const result = s.tmp === undefined ? undefined : this.temps[s.tmp]!;
+    guard.push();
+    f.op('if');
+    for (const a of args) a.push();
+    f.call(this.ctx.helper(s.callee.name));
+    if (result) for (const l of [...result].reverse()) f.set(l);
+    if (decl.effects.memory) this.faultIf(() => f.i32(0).op('i32.load', EXIT_FAULT));
+    if (result) {
+      f.op('else');
+      this.skippedResult(this.sb.tyenv[s.tmp!]!);
+      for (const l of [...result].reverse()) f.set(l);
+    }
+    f.op('end');
+  }
+
+  /** VEX's value for the result of a skipped call: 0x5555... in every part (1 for I1). */
+  private skippedResult(ty: IRType): void {
+    const f = this.f;
+    for (const t of wasmTypes(ty)) {
+      if (ty === 'I1') f.i32(1);
+      else if (t === 'v128') f.op('v128.const', new Array(16).fill(0x55));
+      else if (t === 'i64') f.i64(0x5555555555555555n);
+      else if (t === 'f64') f.op('f64.const', 0x5555555555555555n);
+      else if (t === 'f32') f.op('f32.const', 0x55555555);
+      else f.i32(ty === 'I8' ? 0x55 : ty === 'I16' ? 0x5555 : 0x55555555);
+    }
+  }
+
+  // ------------------------------------------------------------------ expressions
+
+  /** An operand for e: atoms directly, anything else evaluated into scratch locals. */
+  arg(e: IRExpr): Operand {
+    if (e.tag === 'Const') return constOperand(this.f, e);
+    if (e.tag === 'RdTmp') return localOperand(this.f, this.sb.tyenv[e.tmp]!, this.temps[e.tmp]!);
+    const ty = this.typeOf(e);
+    this.expr(e);
+    return this.popInto(ty);
+  }
+
+  /** Pops a value of type ty (all its parts) into scratch locals. */
+  popInto(ty: IRType): Operand {
+    const locals = wasmTypes(ty).map((t) => this.tmp(t));
+    for (const l of [...locals].reverse()) this.f.set(l);
+    return localOperand(this.f, ty, locals);
+  }
+
+  /** v in locals of its own (an operand that will be pushed after other code ran). */
+  held(v: Operand): Operand {
+    v.push();
+    return this.popInto(v.ty);
+  }
+
+  /** Pushes e's value (every part). */
+  expr(e: IRExpr): void {
+    const f = this.f;
+    switch (e.tag) {
+      case 'Const': constOperand(f, e).push(); return;
+      case 'RdTmp': for (const l of this.temps[e.tmp]!) f.get(l); return;
+      case 'Get': this.loadParts(e.ty, () => f.get(ST), e.offset); return;
+      case 'GetI': {
+        const at = this.tmp('i32');
+        this.regArrayAddr(e.descr, e.ix, e.bias);
+        f.set(at);
+        this.loadParts(e.descr.elemTy, () => f.get(at), 0);
+        return;
+      }
+      case 'Load': {
+        const at = this.checkedAddress(this.arg(e.addr), byteSize(e.ty), PERM_R);
+        this.loadParts(e.ty, () => f.get(at), 0);
+        return;
+      }
+      case 'Unop': case 'Binop': case 'Triop': case 'Qop': {
+        const args = e.args.map((a) => this.arg(a));
+        const lower = lowering(e.op);
+        if (lower) lower(this, args);
+        else this.fallback(e.op, args);
+        return;
+      }
+      case 'ITE': {
+        const c = this.arg(e.cond);
+        const [t, fl] = [this.arg(e.iftrue), this.arg(e.iffalse)];
+        const parts = wasmTypes(t.ty);
+        parts.forEach((vt, i) => {
+          t.part(i);
+          fl.part(i);
+          c.push();
+          if (vt === 'v128') f.op('select_t', 'v128');
+          else f.op('select');
+        });
+        return;
+      }
+      case 'CCall': {
+        const decl = this.ctx.helpers.get(e.callee.name);
+        if (!decl || decl.kind !== 'pure') throw new Error(`wasm: no pure helper '${e.callee.name}'`);
+        const args = e.args.map((a) => this.arg(a));
+        for (const a of args) a.push();
+        f.call(this.ctx.helper(e.callee.name));
+        return;
+      }
+    }
+  }
+
+  /** An op run by the interpreter's implementation, through the scratch area: the result
+   *  is pushed; a trap leaves the block. */
+  fallback(op: IROp, args: readonly Operand[]): void {
+    const f = this.f;
+    const sig = opSignature(op);
+    args.forEach((a, i) => this.storeParts(a, () => f.i32(0), SCRATCH + i * SCRATCH_SLOT));
+    this.trapIf(op, () => f.i32(this.ctx.opIndex(op)).call(this.ctx.opCall));
+    this.loadParts(sig.res, () => f.i32(0), SCRATCH_RESULT);
+  }
+}
+
+function byteSize(ty: IRType): number {
+  return ty === 'I1' ? 1 : accessOps(ty).size * wasmTypes(ty).length;
+}
+
+const F64_ONE = 0x3ff0000000000000n;
+
+function f64Bits(x: number): bigint {
+  const b = new DataView(new ArrayBuffer(8));
+  b.setFloat64(0, x, true);
+  return b.getBigUint64(0, true);
+}

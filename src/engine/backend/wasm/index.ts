@@ -1,0 +1,1 @@
+export { WasmBackend, type WasmBackendOptions } from './backend.ts';

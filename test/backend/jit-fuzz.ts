@@ -1,0 +1,267 @@
+// The random-IR differential fuzzer: well-typed blocks over every op of the op table, with
+// edge-value constants, guest state and memory reads and writes (some of them faulting),
+// side exits, helper calls and compare-and-swaps, run by the interpreter and by the wasm
+// JIT from the same state; every byte of guest state, every byte of the memory area and
+// the exit must agree. The test runs it at a fixed seed and size; `npm run fuzz:jit` runs
+// it longer.
+import type { BlockExit } from '../../src/engine/backend/backend.ts';
+import type { Translation } from '../../src/engine/backend/cache.ts';
+import { HelperSet, dirtyHelper, pureHelper } from '../../src/engine/backend/helpers.ts';
+import { InterpBackend } from '../../src/engine/backend/interp/index.ts';
+import { RunCounters } from '../../src/engine/backend/run-area.ts';
+import { WasmBackend } from '../../src/engine/backend/wasm/index.ts';
+import { CheckedMemory } from '../../src/engine/core/memory-port.ts';
+import { amd64Helpers } from '../../src/engine/guest/amd64/helpers.ts';
+import { GUEST_STATE_SIZE } from '../../src/engine/guest/amd64/state.ts';
+import {
+  ALL_OPS, IRSBBuilder, TYPE_BITS, assertSaneIRSB, binop, ccall, constant, get, load, opSignature, qop, triop, unop,
+  type IRExpr, type IROp, type IRSB, type IRType, type RdTmp,
+} from '../../src/engine/ir/index.ts';
+import { AddressSpace, PERM_RW } from '../../src/engine/memory/index.ts';
+import { THREAD_STATES } from '../../src/engine/memory/reserved.ts';
+import { Random } from './random.ts';
+
+const RIP = 184;
+/** Guest state the blocks read and write: clear of the IP. */
+const STATE_LO = 256;
+const STATE_HI = 896;
+/** Two mapped pages; the page after them is not mapped, so accesses near the end fault. */
+export const MEM_BASE = 0x1000_0000;
+export const MEM_SIZE = 0x2000;
+
+const TYPES: readonly IRType[] = ['I1', 'I8', 'I16', 'I32', 'I64', 'I128', 'F32', 'F64', 'V128', 'V256'];
+
+const OPS_BY_RESULT = new Map<IRType, IROp[]>();
+for (const op of ALL_OPS) {
+  const { res } = opSignature(op);
+  OPS_BY_RESULT.set(res, [...(OPS_BY_RESULT.get(res) ?? []), op]);
+}
+
+const F64_EDGES: readonly bigint[] = [
+  0n, 1n << 63n, 0x3ff0000000000000n, 0xbff0000000000000n, 0x3fe0000000000000n, 0x3ff8000000000000n,
+  0x4004000000000000n, 0xc004000000000000n, 0x4330000000000000n, 0x4330000000000001n, 0x43e0000000000000n,
+  0xc3e0000000000000n, 0x43f0000000000000n, 0x41e0000000000000n, 0xc1e0000000200000n,
+  0x7ff0000000000000n, 0xfff0000000000000n, 0x7ff8000000000000n, 0xfff8000000000000n, 0x7ff4000000000123n,
+  0xfff0000000000001n, 0x0000000000000001n, 0x000fffffffffffffn, 0x7fefffffffffffffn, 0x3fdfffffffffffffn,
+];
+const F32_EDGES: readonly number[] = [
+  0, 0x80000000, 0x3f800000, 0xbf800000, 0x3f000000, 0x3fc00000, 0x40200000, 0xc0200000, 0x4b000000, 0x4b000001,
+  0x5f000000, 0xdf000000, 0x4f000000, 0xcf000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7fa00123,
+  0xff800001, 1, 0x7fffff, 0x7f7fffff,
+];
+
+/** Helpers the generated blocks call: pure and dirty, scalar and vector, one that touches
+ *  memory (and may fault), and the amd64 flag helpers with their wasm fast paths. */
+export function fuzzHelpers(): HelperSet {
+  const mix = (...xs: bigint[]) => xs.reduce((h, x) => BigInt.asUintN(64, (h ^ x) * 0x100000001b3n), 0xcbf29ce484222325n);
+  return new HelperSet([
+    ...amd64Helpers(() => 123456789n),
+    pureHelper('fz_mix', 'I64 I64 -> I64', (a: bigint, b: bigint) => mix(a, b)),
+    pureHelper('fz_mix32', 'I32 Word -> I32', (a: number, w: number) => Number(mix(BigInt(a), BigInt(w)) & 0xffffffffn)),
+    pureHelper('fz_flt', 'F64 F32 -> F64', (a: number, b: number) => a * 2 - b),
+    pureHelper('fz_bit', 'I8 I8 -> I16', (a: number, b: number) => (a ? b * 3 : b + 7) & 0xffff),
+    dirtyHelper('fz_probe', 'Word I64 -> I64', { state: true }, (env, w: number, x: bigint) => {
+      env.state.setBigUint64(STATE_LO, BigInt.asUintN(64, x + BigInt(w)), true);
+      return mix(x, BigInt(w));
+    }),
+    dirtyHelper('fz_vec', 'V128 I32 -> V128', {}, (_env, v: readonly number[], k: number) => v.map((w, i) => (w ^ (k * (i + 1))) | 0)),
+    dirtyHelper('fz_mem', 'Word -> I64', { memory: true }, (env, addr: number) => env.mem.load64(addr)),
+  ]);
+}
+
+export class IRGen {
+  private readonly b = new IRSBBuilder({ offsIP: RIP });
+  private readonly temps = new Map<IRType, RdTmp[]>();
+
+  constructor(private readonly rng: Random) {}
+
+  private stateOffset(ty: IRType): number {
+    const size = Math.max(1, TYPE_BITS[ty] / 8);
+    const align = Math.min(size, 16);
+    const slots = Math.floor((STATE_HI - STATE_LO - size) / align);
+    return STATE_LO + align * this.rng.int(slots);
+  }
+
+  /** An address in the memory area, now and then beyond it (a fault). */
+  private address(size: number): IRExpr {
+    const { rng } = this;
+    const off = rng.int(40) === 0 ? MEM_SIZE - size + rng.int(2 * size) : rng.int(MEM_SIZE - size + 1);
+    return constant('I64', MEM_BASE + off);
+  }
+
+  leaf(ty: IRType): IRExpr {
+    const { rng } = this;
+    const pool = this.temps.get(ty) ?? [];
+    const k = rng.int(10);
+    if (k < 3 && pool.length > 0) return rng.pick(pool);
+    switch (ty) {
+      case 'I1': return k < 6 ? constant('I1', rng.int(2)) : binop('CmpLT64U', this.leaf('I64'), this.leaf('I64'));
+      case 'F64': if (k < 6) return constant('F64', rng.int(3) ? rng.pick(F64_EDGES) : rng.bits(64)); break;
+      case 'F32': if (k < 6) return constant('F32', BigInt(rng.int(3) ? rng.pick(F32_EDGES) : rng.next())); break;
+      case 'V128': if (k < 4) return constant('V128', BigInt(rng.int(0x10000))); break;
+      case 'V256': if (k < 4) return constant('V256', rng.bits(32)); break;
+      case 'I128': if (k < 6) return binop('64HLto128', this.leaf('I64'), this.leaf('I64')); break;
+      default: {
+        const w = TYPE_BITS[ty];
+        if (k < 6) {
+          const edges = [0n, 1n, (1n << BigInt(w)) - 1n, 1n << BigInt(w - 1), (1n << BigInt(w - 1)) - 1n];
+          return constant(ty, rng.int(2) ? rng.pick(edges) : rng.bits(w));
+        }
+      }
+    }
+    if (rng.int(4) === 0) return load(ty, this.address(TYPE_BITS[ty] / 8));
+    return get(this.stateOffset(ty), ty);
+  }
+
+  /** An operand of `ty` for argument i of `op`: shift amounts and rounding modes in range. */
+  private operand(op: IROp, i: number, ty: IRType, depth: number): IRExpr {
+    const { rng } = this;
+    const sig = opSignature(op);
+    if (ty === 'I8' && i === sig.args.length - 1 && /Sh|Sar|Slice/.test(op) && rng.int(4) !== 0) {
+      const width = /x(\d+)$/.test(op) ? TYPE_BITS[sig.args[0]!] / Number(/x(\d+)$/.exec(op)![1]) : TYPE_BITS[sig.args[0]!];
+      return constant('I8', rng.int(Math.min(width + 2, 256)));
+    }
+    if (i === 0 && ty === 'I32' && sig.args.length > 1 && /F|I\d+[SU]to|Round|Sqrt|Scale|Yl2x|Atan|PRem|2xm1|Sin|Cos|Tan/.test(op)) {
+      return rng.int(4) === 0 ? binop('And32', this.leaf('I32'), constant('I32', 3)) : constant('I32', rng.int(6) === 0 ? 1 + rng.int(3) : 0);
+    }
+    return this.expr(ty, depth - 1);
+  }
+
+  expr(ty: IRType, depth: number): IRExpr {
+    const { rng } = this;
+    if (depth === 0 || rng.int(3) === 0) return this.leaf(ty);
+    let ops = OPS_BY_RESULT.get(ty) ?? [];
+    if (rng.int(20) !== 0) ops = ops.filter((op) => !/^Div(Mod)?[US]/.test(op));
+    if (ops.length === 0) return this.leaf(ty);
+    const op = rng.pick(ops);
+    const xs = opSignature(op).args.map((t, i) => this.operand(op, i, t, depth));
+    switch (xs.length) {
+      case 1: return unop(op as never, xs[0]!);
+      case 2: return binop(op as never, xs[0]!, xs[1]!);
+      case 3: return triop(op as never, xs[0]!, xs[1]!, xs[2]!);
+      default: return qop(op as never, xs[0]!, xs[1]!, xs[2]!, xs[3]!);
+    }
+  }
+
+  private remember(t: RdTmp, ty: IRType): void {
+    this.temps.set(ty, [...(this.temps.get(ty) ?? []), t]);
+  }
+
+  private call(): void {
+    const { b, rng } = this;
+    const guard = rng.int(4) === 0 ? this.leaf('I1') : constant('I1', 1);
+    switch (rng.int(8)) {
+      case 0: this.remember(b.assign(ccall({ name: 'fz_mix' }, 'I64', [this.leaf('I64'), this.leaf('I64')])), 'I64'); break;
+      case 1: this.remember(b.assign(ccall({ name: 'fz_mix32' }, 'I32', [this.leaf('I32'), this.leaf('I64')])), 'I32'); break;
+      case 2: this.remember(b.assign(ccall({ name: 'fz_flt' }, 'F64', [this.leaf('F64'), this.leaf('F32')])), 'F64'); break;
+      case 3: this.remember(b.assign(ccall({ name: 'fz_bit' }, 'I16', [this.leaf('I8'), this.leaf('I8')])), 'I16'); break;
+      case 4: {
+        const t = b.dirty({ callee: { name: 'fz_probe' }, args: [this.leaf('I64'), this.leaf('I64')], retTy: 'I64', guard, fxState: [{ fx: 'Write', offset: STATE_LO, size: 8 }] });
+        this.remember(t, 'I64');
+        break;
+      }
+      case 5: this.remember(b.dirty({ callee: { name: 'fz_vec' }, args: [this.leaf('V128'), this.leaf('I32'), { tag: 'VECRET' }], retTy: 'V128', guard }), 'V128'); break;
+      case 6: {
+        const addr = this.address(8);
+        this.remember(b.dirty({ callee: { name: 'fz_mem' }, args: [addr], retTy: 'I64', guard, mem: { fx: 'Read', addr, size: 8 } }), 'I64');
+        break;
+      }
+      default: {
+        // A lazy-flags thunk: mostly COPY (the fast path), sometimes another CC_OP.
+        const op = rng.int(3) ? 0n : BigInt(rng.int(65));
+        const cond = BigInt(rng.int(17));
+        const t = b.assign(ccall({ name: 'amd64g_calculate_condition' }, 'I64', [constant('I64', cond), constant('I64', op), this.leaf('I64'), this.leaf('I64'), this.leaf('I64')]));
+        this.remember(t, 'I64');
+      }
+    }
+  }
+
+  block(insns = 6): IRSB {
+    const { b, rng } = this;
+    for (let insn = 0; insn < insns; insn++) {
+      b.imark(0x1000 + 4 * insn, 4);
+      for (let s = 0; s < 4; s++) {
+        const ty = rng.pick(TYPES);
+        const t = b.assign(this.expr(ty, 3));
+        this.remember(t, ty);
+        if (ty === 'I1') continue;
+        const k = rng.int(4);
+        if (k === 0) b.store(this.address(TYPE_BITS[ty] / 8), t);
+        else if (k === 1) b.put(this.stateOffset(ty), t);
+      }
+      if (rng.int(3) === 0) this.call();
+      if (rng.int(8) === 0) {
+        const ty = rng.pick(['I8', 'I16', 'I32', 'I64'] as const);
+        this.remember(b.cas({ addr: this.address(TYPE_BITS[ty] / 8), expdLo: this.leaf(ty), dataLo: this.leaf(ty) }), ty);
+      }
+      if (rng.int(5) === 0) b.exit(this.leaf('I1'), rng.int(4) ? 'Boring' : 'Sys_syscall', 0x8000 + insn);
+    }
+    return b.finish(constant('I64', 0x1000 + 4 * insns), 'Boring');
+  }
+}
+
+export interface Outcome {
+  exit: BlockExit;
+  state: Uint8Array;
+  mem: Uint8Array;
+}
+
+/** One machine's worth of memory and both backends, reused block after block. */
+export class Differ {
+  private readonly as = new AddressSpace();
+  private readonly helpers = fuzzHelpers();
+  private readonly counters = new RunCounters(this.as.memory.wasmMemory.buffer);
+  private readonly state = new DataView(this.as.memory.wasmMemory.buffer, THREAD_STATES, GUEST_STATE_SIZE);
+  private readonly env = { state: this.state, mem: new CheckedMemory(this.as) };
+  private readonly interp = new InterpBackend(this.helpers, this.env, this.counters);
+  private readonly wasm = new WasmBackend({
+    memory: this.as.memory.wasmMemory, helpers: this.helpers, env: this.env, counters: this.counters, interp: this.interp,
+    stateAddr: THREAD_STATES, ripOffset: RIP, as: this.as, linkable: () => false,
+  });
+  private slot = 0;
+  private previous?: Translation;
+
+  constructor() {
+    this.as.mmap({ addr: MEM_BASE, length: MEM_SIZE, perm: PERM_RW, fixed: 'replace' });
+  }
+
+  /** Fills state and memory from `seed`: random bytes, with float edge values here and there. */
+  private reset(seed: number): void {
+    const rng = new Random(seed);
+    const fill = (dv: DataView, n: number) => {
+      for (let i = 0; i < n; i += 8) {
+        const k = rng.int(6);
+        if (k === 0) dv.setBigUint64(i, rng.pick(F64_EDGES), true);
+        else if (k === 1) { dv.setUint32(i, rng.pick(F32_EDGES), true); dv.setUint32(i + 4, rng.pick(F32_EDGES), true); }
+        else dv.setBigUint64(i, rng.bits(64), true);
+      }
+    };
+    fill(this.state, GUEST_STATE_SIZE);
+    fill(new DataView(this.as.memory.wasmMemory.buffer, MEM_BASE, MEM_SIZE), MEM_SIZE);
+  }
+
+  private outcome(exit: BlockExit): Outcome {
+    return {
+      exit,
+      state: new Uint8Array(this.state.buffer, THREAD_STATES, GUEST_STATE_SIZE).slice(),
+      mem: this.as.memory.readBytes(MEM_BASE, MEM_SIZE),
+    };
+  }
+
+  /** Runs sb from the state `seed` makes, in the interpreter and compiled. */
+  run(sb: IRSB, seed: number): { interp: Outcome; wasm: Outcome } {
+    assertSaneIRSB(sb, { guestStateSize: GUEST_STATE_SIZE, helpers: this.helpers.signature });
+    if (this.previous) this.wasm.drop(this.previous);
+    this.slot = (this.slot % 60000) + 1;
+    const insns = new Int32Array(sb.stmts.length + 1);
+    sb.stmts.forEach((st, i) => { insns[i + 1] = insns[i]! + (st.tag === 'IMark' ? 1 : 0); });
+    const t: Translation = { addr: 0x1000, lifted: { sb, instrs: [] }, sb, insns, slot: this.slot };
+    this.previous = t;
+    this.reset(seed);
+    const interp = this.outcome(this.interp.run(t).exit);
+    this.reset(seed);
+    this.wasm.compileNow([t]);
+    const wasm = this.outcome(this.wasm.run(t, 1).exit);
+    return { interp, wasm };
+  }
+}
