@@ -11,6 +11,7 @@ import type { Vec } from '../../memory/port.ts';
 import type { OriginMemory } from './origin-memory.ts';
 import type { OriginSource } from './origins.ts';
 import type { GuestAddr, ShadowAccessSize, ShadowMemory } from './shadow-memory.ts';
+import { loadVFastPath, makeStackUninitFastPath, spUpdateFastPath, storeVFastPath } from './shadow-wasm.ts';
 
 export interface MemcheckErrorSink {
   /** A load/store touching unaddressable memory: "Invalid read/write of size N", the
@@ -125,7 +126,7 @@ export function memcheckHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, o
         else sink.addrError(pc, a, size, false);
       }
       return toValue(size, v);
-    }));
+    }, loadVFastPath(size)));
 
     helpers.push(dirtyHelper(storeHelperName(size), `Word ${vbitsType(size)} Word -> none`, {}, (_env, addr: number, vbits: number | bigint | Vec, pc: number) => {
       const a = addrOf(addr);
@@ -133,7 +134,7 @@ export function memcheckHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, o
       if (bad >= 0) sink.addrError(pc, a, size, true);
       shadow.storeV(a, size, fromValue(size, vbits));
       return undefined;
-    }));
+    }, storeVFastPath(size)));
   }
 
   for (const size of [1, 2, 4, 8, 16, 32]) {
@@ -144,12 +145,12 @@ export function memcheckHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, o
   helpers.push(dirtyHelper(MAKE_STACK_UNINIT, 'Word Word -> none', {}, (_env, base: number, len: number) => {
     shadow.makeUndefined(addrOf(base), len);
     return undefined;
-  }));
+  }, makeStackUninitFastPath));
 
   helpers.push(dirtyHelper(SP_UPDATE, 'I64 I64 -> none', {}, (_env, oldSP: bigint, newSP: bigint) => {
     stackPointerMoved(shadow, oldSP, newSP);
     return undefined;
-  }));
+  }, spUpdateFastPath({ redzone: STACK_REDZONE, maxFrame: MAX_STACK_FRAME })));
 
   if (origins) helpers.push(...originHelpers(shadow, sink, origins));
   return helpers;

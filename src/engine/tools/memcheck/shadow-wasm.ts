@@ -1,0 +1,225 @@
+// The WebAssembly fast paths of memcheck's shadow loads and stores (MC_helperc_LOADV*,
+// STOREV*), as memcheck's own helpers have them: an aligned access whose bytes are all
+// defined or all undefined reads or writes the VA bits of shadow-memory.ts directly; any
+// other case (unaligned, partly addressable, partially defined bytes, an error to report,
+// a distinguished map to make real) calls the JavaScript helper.
+import type { WasmFastPath } from '../../backend/helpers.ts';
+import type { FunctionBuilder } from '../../wasm/index.ts';
+import { FIRST_SECONDARY, PRIMARY_MAP, SM_DIST_DEFINED, SM_DIST_UNDEFINED } from './shadow-memory.ts';
+
+/** How the access's VA bits are read and written, by size: an aligned access of n bytes
+ *  is n / 4 bytes of VA bits (for n >= 4), or 2n bits inside one byte. */
+interface Shape {
+  /** Loads the VA bits of the access at `at` (a local holding the VA byte address). */
+  load: (f: FunctionBuilder, at: number, shift: number) => void;
+  defined: number | bigint;
+  undefined: number | bigint;
+  /** The integer type the VA bits are compared in. */
+  it: 'i32' | 'i64';
+}
+
+function shape(size: number): Shape {
+  switch (size) {
+    case 1: case 2: {
+      const mask = size === 1 ? 0x3 : 0xf;
+      return {
+        it: 'i32', defined: size === 1 ? 0x2 : 0xa, undefined: size === 1 ? 0x1 : 0x5,
+        load: (f, at, shift) => { f.get(at).op('i32.load8_u').get(shift).op('i32.shr_u').i32(mask).op('i32.and'); },
+      };
+    }
+    case 4: return { it: 'i32', defined: 0xaa, undefined: 0x55, load: (f, at) => { f.get(at).op('i32.load8_u'); } };
+    case 8: return { it: 'i32', defined: 0xaaaa, undefined: 0x5555, load: (f, at) => { f.get(at).op('i32.load16_u'); } };
+    case 16: return { it: 'i32', defined: 0xaaaaaaaa, undefined: 0x55555555, load: (f, at) => { f.get(at).op('i32.load'); } };
+    default: return {
+      it: 'i64', defined: 0xaaaaaaaaaaaaaaaan, undefined: 0x5555555555555555n, load: (f, at) => { f.get(at).op('i64.load'); },
+    };
+  }
+}
+
+const konst = (f: FunctionBuilder, it: 'i32' | 'i64', v: number | bigint) => (it === 'i32' ? f.i32(Number(v) | 0) : f.i64(BigInt(v)));
+
+/**
+ * Emits: if addr (param 0, i64) is aligned to `size` and below 4 GiB, `sec` := its chunk's
+ * secondary, `at` := the address of its VA bits, `shift` := their bit offset in that byte;
+ * otherwise `slowCall()` and return.
+ */
+function locate(f: FunctionBuilder, size: number, slowCall: () => void): { sec: number; at: number; shift: number } {
+  const a = f.local('i32');
+  const sec = f.local('i32');
+  const at = f.local('i32');
+  const shift = f.local('i32');
+  f.get(0).i64(BigInt(0xffffffff - (size - 1)) | (0xffffffffn << 32n)).op('i64.and').get(0).op('i64.ne')
+    .get(0).i64(32n).op('i64.shr_u').op('i64.eqz').op('i32.eqz').op('i32.or');
+  f.op('if');
+  slowCall();
+  f.op('return').op('end');
+  f.get(0).op('i32.wrap_i64').set(a);
+  f.get(a).i32(16).op('i32.shr_u').i32(2).op('i32.shl').op('i32.load', PRIMARY_MAP).set(sec);
+  f.get(sec).get(a).i32(0xffff).op('i32.and').i32(2).op('i32.shr_u').op('i32.add').set(at);
+  f.get(a).i32(3).op('i32.and').i32(1).op('i32.shl').set(shift);
+  return { sec, at, shift };
+}
+
+/** V bits of `size` bytes all defined (0) or all undefined (all ones), as the helper's
+ *  result type: i32, i64, or v128 (one or, for 32 bytes, two). */
+function pushV(f: FunctionBuilder, size: number, undefinedBits: boolean): void {
+  const ones = undefinedBits;
+  if (size <= 4) f.i32(ones ? (size === 4 ? -1 : (1 << (8 * size)) - 1) : 0);
+  else if (size === 8) f.i64(ones ? -1n : 0n);
+  else for (let i = 0; i < size / 16; i++) f.op('v128.const', new Array(16).fill(ones ? 0xff : 0));
+}
+
+/** MC_helperc_LOADV<size>(addr, pc): V bits. */
+export function loadVFastPath(size: number): WasmFastPath {
+  return (f, slow) => {
+    const params = 2;
+    const slowCall = () => { for (let p = 0; p < params; p++) f.get(p); f.call(slow); };
+    const { at, shift } = locate(f, size, slowCall);
+    const s = shape(size);
+    const va = f.local(s.it);
+    s.load(f, at, shift);
+    f.set(va);
+    for (const [code, undef] of [[s.defined, false], [s.undefined, true]] as const) {
+      f.get(va);
+      konst(f, s.it, code);
+      f.op(`${s.it}.eq`).op('if');
+      pushV(f, size, undef);
+      f.op('return').op('end');
+    }
+    slowCall();
+  };
+}
+
+/** MC_helperc_STOREV<size>(addr, vbits, pc): only into a real secondary, over bytes all
+ *  defined or all undefined, of V bits all 0 or all 1; storing what a distinguished map
+ *  already says is nothing to do. */
+export function storeVFastPath(size: number): WasmFastPath {
+  return (f, slow) => {
+    const vparts = size <= 16 ? 1 : 2;
+    const params = 2 + vparts;
+    const slowCall = () => { for (let p = 0; p < params; p++) f.get(p); f.call(slow); };
+    const { sec, at, shift } = locate(f, size, slowCall);
+    // Which V bits: 1 all defined, 2 all undefined, 0 mixed.
+    const kind = f.local('i32');
+    const isAll = (ones: boolean) => {
+      if (size <= 4) { f.get(1); f.i32(ones ? (size === 4 ? -1 : (1 << (8 * size)) - 1) : 0).op('i32.eq'); }
+      else if (size === 8) { f.get(1); f.i64(ones ? -1n : 0n).op('i64.eq'); }
+      else {
+        for (let i = 0; i < vparts; i++) {
+          f.get(1 + i);
+          if (ones) f.op('v128.not');
+          f.op('v128.any_true').op('i32.eqz');
+          if (i > 0) f.op('i32.and');
+        }
+      }
+    };
+    f.i32(1).i32(0);
+    isAll(false);
+    f.op('select').set(kind);
+    f.i32(2).get(kind);
+    isAll(true);
+    f.op('select').set(kind);
+    f.get(kind).op('i32.eqz').op('if');
+    slowCall();
+    f.op('return').op('end');
+    // A distinguished map that already holds it: nothing to write.
+    f.get(sec).i32(SM_DIST_DEFINED).op('i32.eq').get(kind).i32(1).op('i32.eq').op('i32.and');
+    f.get(sec).i32(SM_DIST_UNDEFINED).op('i32.eq').get(kind).i32(2).op('i32.eq').op('i32.and').op('i32.or');
+    f.op('if').op('return').op('end');
+    const s = shape(size);
+    const va = f.local(s.it);
+    s.load(f, at, shift);
+    f.set(va);
+    // A real map, over bytes all defined or all undefined: write the new code.
+    f.get(sec).i32(FIRST_SECONDARY).op('i32.ge_u');
+    f.get(va); konst(f, s.it, s.defined); f.op(`${s.it}.eq`);
+    f.get(va); konst(f, s.it, s.undefined); f.op(`${s.it}.eq`).op('i32.or').op('i32.and');
+    f.op('if');
+    if (size <= 2) {
+      // Read-modify-write of the bits inside the VA byte.
+      const mask = size === 1 ? 0x3 : 0xf;
+      f.get(at);
+      f.get(at).op('i32.load8_u').i32(mask).get(shift).op('i32.shl').i32(-1).op('i32.xor').op('i32.and');
+      f.get(kind).i32(1).op('i32.eq').op('if', 'i32');
+      f.i32(Number(s.defined));
+      f.op('else');
+      f.i32(Number(s.undefined));
+      f.op('end');
+      f.get(shift).op('i32.shl').op('i32.or').op('i32.store8');
+    } else {
+      const store = { 4: 'i32.store8', 8: 'i32.store16', 16: 'i32.store', 32: 'i64.store' }[size]!;
+      f.get(at);
+      f.get(kind).i32(1).op('i32.eq').op('if', s.it);
+      konst(f, s.it, s.defined);
+      f.op('else');
+      konst(f, s.it, s.undefined);
+      f.op('end');
+      f.op(store);
+    }
+    f.op('return').op('end');
+    slowCall();
+  };
+}
+
+/**
+ * Emits: if [start, start + len) (i32 locals) is whole VA bytes (4-aligned, a multiple of 4
+ * long, not empty) inside one chunk with a real secondary, fill its VA bits with `code`
+ * repeated and return; otherwise fall through. Bytes this marks unaddressable or undefined
+ * lose any V bits of their own, as shadow-memory.ts's marks do.
+ */
+function fillVA(f: FunctionBuilder, start: number, len: number, code: number): void {
+  const sec = f.local('i32');
+  f.get(start).get(len).op('i32.or').i32(3).op('i32.and').op('i32.eqz');
+  f.get(len).i32(0).op('i32.ne').op('i32.and');
+  f.get(start).i32(0xffff).op('i32.and').get(len).op('i32.add').i32(0x1_0000).op('i32.le_u').op('i32.and');
+  f.op('if');
+  f.get(start).i32(16).op('i32.shr_u').i32(2).op('i32.shl').op('i32.load', PRIMARY_MAP).tee(sec);
+  f.i32(FIRST_SECONDARY).op('i32.ge_u').op('if');
+  f.get(sec).get(start).i32(0xffff).op('i32.and').i32(2).op('i32.shr_u').op('i32.add');
+  f.i32(code * 0x55).get(len).i32(2).op('i32.shr_u').op('memory.fill');
+  f.op('return').op('end').op('end');
+}
+
+/** Memcheck's red zone below %rsp and its largest ordinary stack frame (shadow-helpers.ts). */
+export interface StackLimits {
+  redzone: number;
+  maxFrame: number;
+}
+
+/** MC_helperc_MAKE_STACK_UNINIT(base, len): [base, base + len) becomes undefined. */
+export const makeStackUninitFastPath: WasmFastPath = (f, slow) => {
+  const [start, len] = [f.local('i32'), f.local('i32')];
+  f.get(0).i64(32n).op('i64.shr_u').op('i64.eqz').get(1).i64(32n).op('i64.shr_u').op('i64.eqz').op('i32.and').op('if');
+  f.get(0).op('i32.wrap_i64').set(start);
+  f.get(1).op('i32.wrap_i64').set(len);
+  fillVA(f, start, len, 0b01);
+  f.op('end');
+  f.get(0).get(1).call(slow);
+};
+
+/** MC_helperc_SP_update(old, new): a push makes the new frame undefined, a pop makes the
+ *  released bytes unaddressable, both shifted down by the red zone; a move bigger than a
+ *  frame (a stack switch) changes nothing. */
+export function spUpdateFastPath(limits: StackLimits): WasmFastPath {
+  return (f, slow) => {
+    const [oldSP, newSP] = [0, 1];
+    const delta = f.local('i64');
+    const [start, len] = [f.local('i32'), f.local('i32')];
+    f.get(newSP).get(oldSP).op('i64.sub').tee(delta).op('i64.eqz');
+    f.get(delta).i64(BigInt(limits.maxFrame)).op('i64.gt_s').op('i32.or');
+    f.get(delta).i64(BigInt(-limits.maxFrame)).op('i64.lt_s').op('i32.or');
+    f.op('if').op('return').op('end');
+    // Both pointers inside the 4 GiB space, so that the i32 arithmetic below is exact.
+    f.get(oldSP).get(newSP).op('i64.or').i64(32n).op('i64.shr_u').op('i64.eqz').op('if');
+    f.get(delta).i64(0n).op('i64.gt_s').op('if');
+    f.get(oldSP).op('i32.wrap_i64').i32(limits.redzone).op('i32.sub').set(start);
+    f.get(delta).op('i32.wrap_i64').set(len);
+    fillVA(f, start, len, 0b00);
+    f.op('else');
+    f.get(newSP).op('i32.wrap_i64').i32(limits.redzone).op('i32.sub').set(start);
+    f.i32(0).get(delta).op('i32.wrap_i64').op('i32.sub').set(len);
+    fillVA(f, start, len, 0b01);
+    f.op('end').op('end');
+    f.get(oldSP).get(newSP).call(slow);
+  };
+}
