@@ -30,7 +30,7 @@ test('page load to hello output', async ({ page }) => {
   // A share link runs on load, with no click in between.
   const { fragment } = await encodeShare({
     program: { kind: 'sample', sample: 'hello', build: 'static' },
-    config: { path: '/home/user/hello', args: [], env: [], stdin: '', tool: 'none', toolOptions: [], seed: 1, breakpoints: [] },
+    config: { path: '/home/user/hello', args: [], env: [], stdin: '', tool: 'none', toolOptions: [], seed: 1, breakpoints: [], backend: 'wasm' },
   });
   await page.goto(`${PREVIEW_URL}#${fragment}`);
   const viaLink = await whenShown(page, 'Hello, world!');

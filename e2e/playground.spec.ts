@@ -39,10 +39,17 @@ test('selecting a translated block shows its IR before and after instrumentation
   await expect(page.getByTestId('ir-before-text')).toContainText('IMark(0x');
   await expect(page.getByTestId('ir-after-text')).toContainText('IMark(0x');
   await expect(page.getByTestId('ir-before-text')).toContainText('GET:I64');
-  // Monaco draws the three columns.
+  // Monaco draws the columns.
   await expect(page.getByTestId('ir-guest')).toContainText('sub');
   await expect(page.getByTestId('ir-before')).toContainText('IMark');
   await expect(page.getByTestId('ir-after')).toContainText('IMark');
+  // The fourth: the WebAssembly the JIT makes of the block. main runs once, so it is
+  // interpreted (a block is compiled once it is hot); its code reads the guest state
+  // (local 0) and leaves through `return`.
+  await expect(page.getByTestId('wasm-status')).toContainText('interpreted until hot');
+  await expect(page.getByTestId('ir-wasm-text')).toContainText('local.get 0');
+  await expect(page.getByTestId('ir-wasm-text')).toContainText('return');
+  await expect(page.getByTestId('ir-wasm')).toContainText('i64.load');
 });
 
 test('a breakpoint on main stops there: dr shows RIP = main and dis its first instruction', async ({ page }) => {

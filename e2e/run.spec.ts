@@ -39,3 +39,18 @@ test('Stop ends an endless guest at once and the page stays usable', async ({ pa
   await runSample(page, 'hello', 'static');
   await expect(page.getByTestId('run-status')).toHaveText('exited with status 0', { timeout: 60_000 });
 });
+
+test('the engine setting picks the backend, and both give the same run', async ({ page }) => {
+  await page.goto(PREVIEW_URL);
+  const terminal = async (backend: 'wasm' | 'interp') => {
+    await page.getByRole('button', { name: /more settings/ }).click();
+    await page.getByTestId('backend').selectOption(backend);
+    await page.getByRole('button', { name: /fewer settings/ }).click();
+    await runSample(page, 'jitgen', 'static');
+    await expect(page.getByTestId('run-status')).toHaveText('exited with status 0', { timeout: 60_000 });
+    return page.getByTestId('terminal-text').textContent();
+  };
+  const jit = await terminal('wasm');
+  expect(jit).toContain('all generated code ran as written');
+  expect(await terminal('interp')).toBe(jit);
+});

@@ -11,7 +11,7 @@ import { StdinWriter } from '../workers/stdin-ring.ts';
 import { type GuestRegisters, type RegisterVBits, liveBytes, liveRegisters, liveRegisterVBits } from '../workers/guest-views.ts';
 
 export type {
-  BlockDetail, BlockInfo, ErrorRecord, HeapBlockInfo, IRStepView, ShadowBits, StackFrame, RunConfig, RunEvents, RunStatus, SharedViews, StartRequest, StopReason,
+  BackendKind, BlockDetail, BlockInfo, ErrorRecord, HeapBlockInfo, IRStepView, ShadowBits, StackFrame, RunConfig, RunEvents, RunStatus, SharedViews, StartRequest, StopReason,
 } from '../workers/protocol.ts';
 export { GPR_NAMES, USER_SELECTORS, flagNames, type GprName, type GuestRegisters, type RegisterVBits } from '../workers/guest-views.ts';
 

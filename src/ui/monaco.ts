@@ -4,7 +4,7 @@
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/languages/definitions/cpp/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
-import { ASM_LANGUAGE, IR_LANGUAGE, asmGrammar, irGrammar } from './syntax.ts';
+import { ASM_LANGUAGE, IR_LANGUAGE, WASM_LANGUAGE, asmGrammar, irGrammar, wasmGrammar } from './syntax.ts';
 
 self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 
@@ -12,6 +12,8 @@ monaco.languages.register({ id: IR_LANGUAGE });
 monaco.languages.setMonarchTokensProvider(IR_LANGUAGE, irGrammar);
 monaco.languages.register({ id: ASM_LANGUAGE });
 monaco.languages.setMonarchTokensProvider(ASM_LANGUAGE, asmGrammar);
+monaco.languages.register({ id: WASM_LANGUAGE });
+monaco.languages.setMonarchTokensProvider(WASM_LANGUAGE, wasmGrammar);
 
 monaco.editor.defineTheme('grindlab', {
   base: 'vs-dark',

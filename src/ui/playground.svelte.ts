@@ -3,7 +3,7 @@
 // Panels read it and call its actions; only this module talks to the engine client.
 import * as engine from './engine.ts';
 import type {
-  BlockDetail, BlockInfo, ErrorRecord, HeapBlockInfo, IRStepView, RegisterVBits, RunConfig, RunStatus, SharedViews, StackFrame,
+  BackendKind, BlockDetail, BlockInfo, ErrorRecord, HeapBlockInfo, IRStepView, RegisterVBits, RunConfig, RunStatus, SharedViews, StackFrame,
 } from './engine.ts';
 import { joinWords, splitWords } from './argv.ts';
 import { type Program, checkUpload } from './program.ts';
@@ -43,6 +43,8 @@ class Playground {
   tool = $state('none');
   toolOptions = $state('');
   seed = $state(1);
+  /** What runs the blocks: the JIT (the default), or the reference interpreter. */
+  backend = $state<BackendKind>('wasm');
   breakpoints = $state('');
 
   status = $state.raw<PageStatus>({ kind: 'idle' });
@@ -151,6 +153,7 @@ class Playground {
     return {
       path: `/home/user/${name}`, args: splitWords(this.args), env: splitWords(this.env), stdin: this.stdin,
       tool: this.tool, toolOptions: splitWords(this.toolOptions), seed: this.seed >>> 0, breakpoints: splitWords(this.breakpoints),
+      backend: this.backend,
     };
   }
 
@@ -276,6 +279,7 @@ class Playground {
       this.tool = config.tool;
       this.toolOptions = joinWords(config.toolOptions);
       this.seed = config.seed;
+      this.backend = config.backend;
       this.breakpoints = joinWords(config.breakpoints);
       if (program.kind === 'absent') {
         this.program = undefined;

@@ -102,9 +102,12 @@ function checkConfig(c: unknown): RunConfig {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new ShareError("the link's run settings are malformed (seed)");
   }
+  // Links made before the backend setting carry none: they ran under the JIT.
+  const backend = o.backend ?? 'wasm';
+  if (backend !== 'wasm' && backend !== 'interp') throw new ShareError("the link's run settings are malformed (backend)");
   return {
     path: string('path'), args: strings('args'), env: strings('env'), stdin: string('stdin'), tool: string('tool'),
-    toolOptions: strings('toolOptions'), seed, breakpoints: strings('breakpoints'),
+    toolOptions: strings('toolOptions'), seed, breakpoints: strings('breakpoints'), backend,
   };
 }
 

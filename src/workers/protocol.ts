@@ -2,7 +2,10 @@
 // the page holds views onto the shared memory the worker hands it (guest memory, the
 // guest state, the stdin ring), so live views read registers and memory without a copy.
 
+import type { BackendKind } from '../engine/backend/backend.ts';
 import type { BlockSummary, BlockText, IRStepState, StopReason } from '../engine/core/debugger.ts';
+
+export type { BackendKind };
 
 /** A run as the user set it up: everything a share link must carry to reproduce it. */
 export interface RunConfig {
@@ -20,6 +23,9 @@ export interface RunConfig {
   seed: number;
   /** Breakpoints set before the run starts (addresses as hex or symbols). */
   breakpoints: string[];
+  /** What runs the translated blocks: the WebAssembly JIT or the reference interpreter.
+   *  Either gives the same run; links made before the setting existed mean 'wasm'. */
+  backend: BackendKind;
 }
 
 export interface StartRequest extends RunConfig {

@@ -2,6 +2,7 @@
 // console, the terminal it reads and writes, and the run loop. The loop runs the guest in
 // slices of a few milliseconds and returns to the worker's event loop between them, so
 // pause, kdb and the block views are served while the guest runs.
+import { BACKEND_KINDS } from '../engine/backend/backend.ts';
 import { type BlockSummary, type BlockText, Debugger, type IRStepState, type Outcome, type StopReason } from '../engine/core/debugger.ts';
 import { Machine, type RunState } from '../engine/core/machine.ts';
 import { printBanner } from '../engine/core/output.ts';
@@ -112,6 +113,7 @@ export class EngineSession {
     let machine: Machine;
     try {
       if (req.tool !== 'none' && req.tool !== 'memcheck') throw new Error(`the tool '${req.tool}' is not available (available: none, memcheck)`);
+      if (!BACKEND_KINDS.includes(req.backend)) throw new Error(`the backend '${req.backend}' is not available (available: ${BACKEND_KINDS.join(', ')})`);
       const t = parseToolOptions(req.toolOptions);
       if (t.suppressionFiles.length) throw new Error('--suppressions: suppression files cannot be read in the playground');
       this.toolOptions = t;
@@ -120,7 +122,7 @@ export class EngineSession {
       machine = new Machine({
         program: req.program, path: req.path, args: req.args, env: [...DEFAULT_ENV, ...req.env], seed: req.seed,
         log: (t) => this.out.add('report', t), terminal: this.terminal, sysroot: req.sysroot,
-        tool, toolOptions: toolRunOptions(t, []),
+        tool, toolOptions: toolRunOptions(t, []), backend: req.backend,
       });
     } catch (e) {
       // Nothing to run: the page still gets views (of an empty memory) and the reason.

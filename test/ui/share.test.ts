@@ -3,7 +3,7 @@ import { MAX_FRAGMENT, ShareError, type SharedRun, decodeShare, encodeShare, fro
 
 const config = {
   path: '/home/user/args', args: ['one', 'two words'], env: ['A=1'], stdin: 'línea\n', tool: 'memcheck',
-  toolOptions: ['--leak-check=full'], seed: 42, breakpoints: ['main', '0x401000'],
+  toolOptions: ['--leak-check=full'], seed: 42, breakpoints: ['main', '0x401000'], backend: 'interp' as const,
 };
 const sample: SharedRun = { program: { kind: 'sample', sample: 'args', build: 'static' }, config };
 
@@ -64,5 +64,13 @@ describe('share links', () => {
     expect(await rejection(decodeShare((await encodeShare(bad)).fragment))).toMatch(/seed/);
     const noArgs = { ...sample, config: { ...config, args: 'one' as unknown as string[] } };
     expect(await rejection(decodeShare((await encodeShare(noArgs)).fragment))).toMatch(/args/);
+    const badBackend = { ...sample, config: { ...config, backend: 'jvm' as 'wasm' } };
+    expect(await rejection(decodeShare((await encodeShare(badBackend)).fragment))).toMatch(/backend/);
+  });
+
+  it('read links made before the backend setting as runs under the JIT', async () => {
+    const { backend: _, ...older } = config;
+    const decoded = await decodeShare((await encodeShare({ ...sample, config: older as typeof config })).fragment);
+    expect(decoded.config.backend).toBe('wasm');
   });
 });

@@ -1,7 +1,8 @@
 // The grammars are data for Monaco's Monarch tokenizer; here, that every rule's regex is
 // valid and that the IR rules cover ppIRSB's statement forms.
 import { describe, expect, it } from 'vitest';
-import { asmGrammar, irGrammar } from '../../src/ui/syntax.ts';
+import { asmGrammar, irGrammar, wasmGrammar } from '../../src/ui/syntax.ts';
+import { OPCODES } from '../../src/engine/wasm/index.ts';
 
 type Rule = [RegExp, string, string?] | { include: string };
 
@@ -42,5 +43,16 @@ describe('AT&T grammar', () => {
     expect(firstToken(asmGrammar, '# 48 83 ec 08')).toBe('comment');
     expect(firstToken(asmGrammar, '40a04b <printf+0x5b>')).toBe('number.hex');
     expect(firstToken(asmGrammar, 'add    %rax,%rbx')).toBe('keyword');
+  });
+});
+
+describe('WebAssembly grammar', () => {
+  it('names every instruction the JIT can emit, as a keyword or an access', () => {
+    const unnamed = Object.keys(OPCODES).filter((op) => !['keyword', 'keyword.state', 'variable'].includes(firstToken(wasmGrammar, op) ?? ''));
+    expect(unnamed).toEqual([]);
+    expect(firstToken(wasmGrammar, 'call $memslow')).toBe('keyword');
+    expect(firstToken(wasmGrammar, '$memslow')).toBe('predefined');
+    expect(firstToken(wasmGrammar, 'offset=4228907008')).toBe('type');
+    expect(firstToken(wasmGrammar, '-5')).toBe('number');
   });
 });

@@ -26,7 +26,7 @@ function session(sample: string, over: Partial<StartRequest> = {}) {
   const waiters: { kind: RunStatus['kind']; resolve: (s: RunStatus) => void }[] = [];
   const s = new EngineSession({
     program: readFileSync(join(SAMPLES, sample)), path: `/home/user/${sample.split('/')[1]}`, args: [], env: [], stdin: '',
-    tool: 'memcheck', toolOptions: [], seed: 1, breakpoints: [], ...(sample.endsWith('-dynamic') && { sysroot: loadSysroot() }), ...over,
+    tool: 'memcheck', toolOptions: [], seed: 1, breakpoints: [], backend: 'wasm', ...(sample.endsWith('-dynamic') && { sysroot: loadSysroot() }), ...over,
   }, {
     output: (stream, text) => { if (stream === 'report') report += text; else if (stream === 'stdout') stdout += text; },
     status: (st) => {

@@ -17,7 +17,7 @@ function session(sample: string, over: Partial<StartRequest> = {}) {
   const waiters: { pred: (s: RunStatus) => boolean; resolve: (s: RunStatus) => void }[] = [];
   const s = new EngineSession({
     program: readFileSync(join(SAMPLES, sample)), path: `/home/user/${sample}`, args: [], env: [], stdin: '',
-    tool: 'none', toolOptions: [], seed: 1, breakpoints: [], ...over,
+    tool: 'none', toolOptions: [], seed: 1, breakpoints: [], backend: 'wasm', ...over,
   }, {
     output: (stream, text) => { if (stream === 'stdout') stdout += text; else if (stream === 'report') report += text; },
     status: (st) => {

@@ -48,7 +48,7 @@ export interface BlockSummary {
   irStmts: number;
 }
 
-/** A translation's three views. The IR texts are ppIRSB's; `imark*[i]` is the guest
+/** A translation's views. The IR texts are ppIRSB's; `imark*[i]` is the guest
  *  instruction that line i (0-based) belongs to, null for lines outside any group. */
 export interface BlockText {
   addr: number;
@@ -57,6 +57,10 @@ export interface BlockText {
   irAfter: string;
   imarkBefore: (number | null)[];
   imarkAfter: (number | null)[];
+  /** Under the wasm JIT: the block's WebAssembly as text; for each of its lines the
+   *  irAfter line (0-based) of the IR statement it was compiled from, and that
+   *  statement's guest instruction; whether it is compiled yet. */
+  wasm?: { text: string; irLine: (number | null)[]; imark: (number | null)[]; compiled: boolean };
 }
 
 /** The IR stepper's position: `line` is the 0-based line of irAfter holding statement `next`. */
@@ -218,7 +222,16 @@ export class Debugger {
     if (!t) return undefined;
     const before = irText(t.lifted.sb);
     const after = irText(t.sb);
+    const code = this.machine.wasmCode(t);
+    const addrs = imarkAddresses(t.sb);
+    const wasm = code && {
+      text: code.lines.map((l) => l.text).join('\n'),
+      irLine: code.lines.map((l) => (l.mark < 0 ? null : after.stmtLine + l.mark)),
+      imark: code.lines.map((l) => (l.mark < 0 ? null : addrs[l.mark] ?? null)),
+      compiled: code.compiled,
+    };
     return {
+      ...(wasm && { wasm }),
       addr,
       guest: t.lifted.instrs.map((ins) => {
         const bytes = this.machine.as.readBytes(ins.addr, ins.len);

@@ -7,6 +7,7 @@ import { HelperSet } from '../backend/helpers.ts';
 import { type ExecEnv, IRStepper, InterpBackend } from '../backend/interp/index.ts';
 import { RunCounters } from '../backend/run-area.ts';
 import { WasmBackend } from '../backend/wasm/index.ts';
+import type { TextLine } from '../wasm/index.ts';
 import { ElfError, type ElfFile, PT_LOAD, debugFileCandidates, parseElf } from '../elf/index.ts';
 import type { FileMapped } from '../kernel/syscalls/files.ts';
 import { amd64Helpers } from '../guest/amd64/helpers.ts';
@@ -381,6 +382,14 @@ export class Machine {
     for (const t of [...this.cache.all()]) {
       if (t.addr === addr || t.lifted.instrs.some((ins) => ins.addr === addr)) this.cache.drop(t);
     }
+  }
+
+  /** The WebAssembly `t` compiles to, each line tagged with its IR statement, and whether
+   *  it is compiled yet (it runs in the interpreter until it is hot); undefined when the
+   *  machine runs the interpreter alone. */
+  wasmCode(t: Translation): { lines: readonly TextLine[]; compiled: boolean } | undefined {
+    if (!(this.backend instanceof WasmBackend)) return undefined;
+    return { lines: this.backend.describe(t), compiled: this.backend.isCompiled(t) };
   }
 
   /** An IR stepper over `t`, against the live guest state and memory. */
