@@ -78,6 +78,8 @@ export interface MachineOptions {
   gid?: number;
   /** What runs the translated blocks (default wasm). */
   backend?: BackendKind;
+  /** The JIT's tiering (default: WasmBackend's), for measuring other choices. */
+  jit?: { threshold?: number; batch?: number };
 }
 
 /** Where a run stands after `run()` returns. */
@@ -167,7 +169,7 @@ export class Machine {
     this.backend = (o.backend ?? 'wasm') === 'wasm'
       ? new WasmBackend({
         memory: this.as.memory.wasmMemory, helpers: this.helpers, env: this.env, counters: this.counters, interp: this.interp,
-        stateAddr: STATE_ADDR, ripOffset: OFFSET_RIP, as: this.as, linkable: (t: CachedTranslation) => !this.breakAt.has(t.addr) && (t.addr !== this.programEntry || this.atEntry !== undefined),
+        ...o.jit, stateAddr: STATE_ADDR, ripOffset: OFFSET_RIP, as: this.as, linkable: (t: CachedTranslation) => !this.breakAt.has(t.addr) && (t.addr !== this.programEntry || this.atEntry !== undefined),
       })
       : this.interp;
   }

@@ -35,6 +35,7 @@ export class FunctionBuilder {
   readonly fixups: { at: number; ref: FuncRef }[] = [];
   private readonly locals: ValType[] = [];
   private readonly textLines?: TextLine[];
+  /** Open structured blocks + 1 (the text's indentation). */
   private depth = 1;
   private currentMark = -1;
 
@@ -55,6 +56,12 @@ export class FunctionBuilder {
 
   get localTypes(): readonly ValType[] {
     return this.locals;
+  }
+
+  /** How many structured blocks (block, loop, if) are open where code goes now: the label
+   *  of a block whose opening made the nesting n is `br` depth (nesting - n) from here. */
+  get nesting(): number {
+    return this.depth - 1;
   }
 
   /** Tags the instructions that follow (in the text) with `m`. */

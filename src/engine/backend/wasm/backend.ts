@@ -39,7 +39,7 @@ export interface WasmBackendOptions {
   as: AddressSpace;
   /** Whether compiled code may go on into `t` by itself (not at a breakpoint). */
   linkable: (t: Translation) => boolean;
-  /** Runs in the interpreter before compiling (default 2); 0 compiles at once. */
+  /** Runs in the interpreter before compiling (default 2); 0 compiles on the first run. */
   threshold?: number;
   /** Translations per module (default 64). */
   batch?: number;
@@ -90,6 +90,7 @@ export class WasmBackend implements Backend {
   // ------------------------------------------------------------------ running
 
   run(t: Translation, budget: number): Ran {
+    if (!this.compiled.has(t) && this.threshold === 0 && t.slot) this.compileNow([t]);
     if (!this.compiled.has(t)) {
       const ran = this.o.interp.run(t);
       if (t.slot && this.o.counters.runsOf(t.slot) >= this.threshold) this.enqueue(t);
@@ -169,12 +170,12 @@ export class WasmBackend implements Backend {
     const ctx = this.context(m);
     batch.forEach((t, i) => {
       const f = new FunctionBuilder(`b${i}`, BLOCK_PARAMS, BLOCK_RESULTS);
-      new BlockGen(f, t.sb, t.slot, t.insns, ctx).compile();
+      new BlockGen(f, t.sb, t.addr, t.slot, t.insns, ctx).compile();
       m.exportFunction(f.name, m.addFunction(f));
     });
     const bytes = m.encode();
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-      e: { mem: this.o.memory, memslow: this.memSlow, opcall: this.opCall },
+      e: { mem: this.o.memory, table: this.table, memslow: this.memSlow, opcall: this.opCall },
       rt: this.runtime.exports,
     });
     batch.forEach((t, i) => {
@@ -192,6 +193,7 @@ export class WasmBackend implements Backend {
   /** The imports a block module may use, added to m as code asks for them. */
   private context(m: ModuleBuilder): GenContext {
     m.importMemory({ module: 'e', name: 'mem', min: 0x1_0000, max: 0x1_0000, shared: true });
+    m.importTable({ module: 'e', name: 'table', min: MAX_SLOTS });
     const memSlow = m.importFunction('e', 'memslow', ['f64', 'i32', 'i32'], ['i32']);
     const opCall = m.importFunction('e', 'opcall', ['i32'], ['i32']);
     const helpers = new Map<string, FuncRef>();
@@ -202,7 +204,7 @@ export class WasmBackend implements Backend {
       roundF64: [['f64', 'i32'], ['f64']], roundF32: [['f32', 'i32'], ['f32']],
     };
     return {
-      helpers: this.o.helpers, memSlow, opCall,
+      helpers: this.o.helpers, memSlow, opCall, blockType: m.type(BLOCK_PARAMS, BLOCK_RESULTS),
       helper: (name) => {
         let ref = helpers.get(name);
         if (!ref) {
@@ -225,7 +227,7 @@ export class WasmBackend implements Backend {
   describe(t: Translation): readonly TextLine[] {
     const m = new ModuleBuilder();
     const f = new FunctionBuilder(`block_${t.addr.toString(16)}`, BLOCK_PARAMS, BLOCK_RESULTS, true);
-    new BlockGen(f, t.sb, t.slot, t.insns, this.context(m)).compile();
+    new BlockGen(f, t.sb, t.addr, t.slot, t.insns, this.context(m)).compile();
     return f.text!;
   }
 

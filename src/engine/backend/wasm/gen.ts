@@ -15,7 +15,10 @@ import { PAGE_TABLE } from '../../memory/reserved.ts';
 import { PERM_R, PERM_W } from '../../memory/types.ts';
 import type { FuncRef, FunctionBuilder, ValType } from '../../wasm/index.ts';
 import { isPlainJump } from '../backend.ts';
-import { EXIT_FAULT, EXIT_OP, EXIT_SLOT, RUN_BLOCKS, RUN_COUNTS, RUN_INSNS, SCRATCH, SCRATCH_RESULT, SCRATCH_SLOT } from '../run-area.ts';
+import {
+  EXIT_FAULT, EXIT_OP, EXIT_SLOT, FAST_CACHE, FAST_ENTRIES, FAST_ENTRY_SIZE, RUN_BLOCKS, RUN_COUNTS, RUN_INSNS, RUN_LIMIT, SCRATCH,
+  SCRATCH_RESULT, SCRATCH_SLOT, fastIndex,
+} from '../run-area.ts';
 import { EXIT_FAULT_CODE, EXIT_TRAP_CODE, exitCode, jumpExitKind } from './exits.ts';
 import { lowering } from './ops/index.ts';
 import { type Operand, accessOps, constOperand, localOperand, wasmTypes } from './values.ts';
@@ -26,6 +29,8 @@ export type RuntimeFn = 'umul128' | 'smul128' | 'nanF64' | 'nanF32' | 'roundF64'
 /** What the module a block goes into provides. */
 export interface GenContext {
   readonly helpers: HelperSet;
+  /** The type index of block functions, for tail calls through the table. */
+  readonly blockType: number;
   /** (f64 addr, i32 size, i32 perm) -> i32: 0 go ahead, 1 fault (kept in JavaScript). */
   readonly memSlow: FuncRef;
   /** (i32 op index) -> i32: runs an op in JavaScript over the scratch area; 1 if it trapped. */
@@ -47,10 +52,14 @@ export class BlockGen {
   private readonly inUse = new Map<ValType, number>();
   /** The statement being compiled: where a fault or trap exits. */
   stmtIndex = 0;
+  /** The nesting of the loop around the body, which a jump back to this block takes. */
+  private loopNesting = 0;
 
   constructor(
     readonly f: FunctionBuilder,
     private readonly sb: IRSB,
+    /** The guest address of the block and its translation's slot. */
+    private readonly addr: number,
     private readonly slot: number,
     private readonly insns: Int32Array,
     readonly ctx: GenContext,
@@ -60,6 +69,10 @@ export class BlockGen {
 
   compile(): void {
     const { sb, f } = this;
+    // The body is a loop: a jump back to the block's own start (a hot loop that is one
+    // block) goes round it without a call.
+    f.op('loop');
+    this.loopNesting = f.nesting;
     sb.stmts.forEach((s, i) => {
       this.stmtIndex = i;
       f.mark(i);
@@ -69,8 +82,14 @@ export class BlockGen {
     this.stmtIndex = sb.stmts.length;
     f.mark(sb.stmts.length);
     this.inUse.clear();
-    const next = this.arg(sb.next);
-    this.jump(sb.jumpkind, sb.offsIP, () => next.push());
+    if (sb.next.tag === 'Const') {
+      const target = sb.next.value;
+      this.jump(sb.jumpkind, sb.offsIP, () => f.i64(target), target);
+    } else {
+      const next = this.held(this.arg(sb.next));
+      this.jump(sb.jumpkind, sb.offsIP, () => next.push(), next);
+    }
+    f.op('end');
     f.op('unreachable');
   }
 
@@ -106,12 +125,48 @@ export class BlockGen {
     this.f.i32(code).op('return');
   }
 
-  /** Writes rip (pushed by `target`) and leaves by jump kind jk. */
-  private jump(jk: IRJumpKind, offsIP: number, target: () => void): void {
-    this.f.get(ST);
-    target();
-    this.f.op('i64.store', offsIP);
-    this.leave(isPlainJump(jk) ? 0 : exitCode(jumpExitKind(jk), this.stmtIndex), this.stmtIndex);
+  /**
+   * Writes rip (pushed by `push`) and leaves by jump kind jk. A plain jump goes on
+   * itself, as the dispatcher would: while the block budget lasts and the fast lookup
+   * cache has compiled code for the target (`to`: the constant address, or an operand
+   * holding it), to the block's own loop or by a tail call; otherwise back to the
+   * dispatcher, which hands the miss to JavaScript.
+   */
+  private jump(jk: IRJumpKind, offsIP: number, push: () => void, to: bigint | Operand): void {
+    const f = this.f;
+    f.get(ST);
+    push();
+    f.op('i64.store', offsIP);
+    if (!isPlainJump(jk)) {
+      this.leave(exitCode(jumpExitKind(jk), this.stmtIndex), this.stmtIndex);
+      return;
+    }
+    this.count(this.insns[this.stmtIndex]!);
+    f.i32(0).op('f64.load', RUN_BLOCKS).i32(0).op('f64.load', RUN_LIMIT).op('f64.lt').op('if');
+    // e: the target's fast-cache entry (run-area.ts fastIndex), an offset from FAST_CACHE.
+    let entry: () => void;
+    if (typeof to === 'bigint') {
+      const e = fastIndex(Number(to)) * FAST_ENTRY_SIZE;
+      entry = () => f.i32(e);
+    } else {
+      const e = this.tmp('i32');
+      to.push();
+      f.op('i32.wrap_i64').tee(e).get(e).i32(16).op('i32.shr_u').op('i32.xor').i32(FAST_ENTRIES - 1).op('i32.and').i32(4).op('i32.shl').set(e);
+      entry = () => f.get(e);
+    }
+    entry();
+    f.op('i64.load', FAST_CACHE);
+    if (typeof to === 'bigint') f.i64(to); else to.push();
+    f.op('i64.eq').op('if');
+    if (typeof to === 'bigint' && Number(to) === this.addr) {
+      entry();
+      f.op('i32.load', FAST_CACHE + 8).i32(this.slot).op('i32.eq').op('br_if', f.nesting - this.loopNesting);
+    }
+    f.get(ST);
+    entry();
+    f.op('i32.load', FAST_CACHE + 8).callIndirect(this.ctx.blockType, true);
+    f.op('end').op('end');
+    f.i32(0).op('return');
   }
 
   /** Emits `if (cond) { leave with a fault }`, the condition pushed by `cond`. */
@@ -167,7 +222,7 @@ export class BlockGen {
         const guard = this.arg(s.guard);
         guard.push();
         f.op('if');
-        this.jump(s.jk, s.offsIP, () => f.i64(s.dst.value));
+        this.jump(s.jk, s.offsIP, () => f.i64(s.dst.value), s.dst.value);
         f.op('end');
         return;
       }
