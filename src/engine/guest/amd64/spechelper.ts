@@ -5,8 +5,8 @@
 // faster, and what a learner expects to see.
 import { binop, c64, unop } from '../../ir/builder.ts';
 import type { BinaryOp, UnaryOp } from '../../ir/ops.ts';
-import type { IRExpr, IRSB } from '../../ir/types.ts';
-import { mapExpr, mapStmtExprs } from '../../ir/walk.ts';
+import type { CCall, IRExpr, IRSB, IRStmt } from '../../ir/types.ts';
+import { mapNodes, mapStmtExprs } from '../../ir/walk.ts';
 import { CcOpFamily, Cond } from './flags.ts';
 
 const SIZES = [1, 2, 4, 8];
@@ -78,8 +78,7 @@ function constArg(e: IRExpr | undefined): number | undefined {
   return e?.tag === 'Const' ? Number(e.value) : undefined;
 }
 
-function specialise(e: IRExpr): IRExpr {
-  if (e.tag !== 'CCall') return e;
+function specialise(e: CCall): IRExpr {
   const name = e.callee.name;
   if (name === 'amd64g_calculate_condition') {
     const cond = constArg(e.args[0]);
@@ -103,8 +102,17 @@ function specialise(e: IRExpr): IRExpr {
   return e;
 }
 
-/** Rewrite every flags-helper call whose CC_OP is known into direct IR. */
+const specialiseExpr = (e: IRExpr) => mapNodes(e, 'CCall', specialise);
+
+/** Rewrite every flags-helper call whose CC_OP is known into direct IR; `sb` itself when
+ *  there is none. */
 export function specialiseFlagHelpers(sb: IRSB): IRSB {
-  const f = (e: IRExpr) => mapExpr(e, specialise);
-  return { ...sb, stmts: sb.stmts.map((s) => mapStmtExprs(s, f)), next: f(sb.next) };
+  let stmts: IRStmt[] | undefined;
+  for (let i = 0; i < sb.stmts.length; i++) {
+    const s = mapStmtExprs(sb.stmts[i]!, specialiseExpr);
+    if (s !== sb.stmts[i]) stmts ??= sb.stmts.slice(0, i);
+    stmts?.push(s);
+  }
+  const next = specialiseExpr(sb.next);
+  return stmts || next !== sb.next ? { ...sb, stmts: stmts ?? sb.stmts, next } : sb;
 }

@@ -12,47 +12,59 @@ import { opSignature } from '../ops.ts';
 import type { Const, IRExpr, IRSB, IRStmt, IRTemp } from '../types.ts';
 import { exprMayFault, mapExpr, mapStmtExprs } from '../walk.ts';
 
+/** The constants temps are known to hold, indexed by temp. */
+type Constants = readonly (Const | undefined)[];
+
+/** Returns `sb` itself when nothing folds. */
 export function foldConstants(sb: IRSB): IRSB {
-  const known = new Map<IRTemp, Const>();
-  const fold = (e: IRExpr) => foldExpr(e, known);
-  const stmts: IRStmt[] = [];
-  for (const original of sb.stmts) {
+  const constants = new Array<Const | undefined>(sb.tyenv.length);
+  const node = nodeFolder(constants);
+  const fold = (e: IRExpr) => mapExpr(e, node);
+  let stmts: IRStmt[] | undefined;
+  const src = sb.stmts;
+  for (let i = 0; i < src.length; i++) {
+    const original = src[i]!;
     const s = mapStmtExprs(original, fold);
     if (s.tag === 'Exit') {
-      const guard = constantOf(s.guard, known);
-      if (guard?.value === 0n) continue;
-      if (guard?.value === 1n) return { ...sb, stmts, next: s.dst, jumpkind: s.jk, offsIP: s.offsIP };
+      const guard = constantOf(s.guard, constants);
+      if (guard?.value === 0n) { stmts ??= src.slice(0, i); continue; }
+      if (guard?.value === 1n) return { ...sb, stmts: stmts ?? src.slice(0, i), next: s.dst, jumpkind: s.jk, offsIP: s.offsIP };
     }
-    if (s.tag === 'WrTmp' && s.data.tag === 'Const') known.set(s.tmp, s.data);
-    stmts.push(s);
+    if (s.tag === 'WrTmp' && s.data.tag === 'Const') constants[s.tmp] = s.data;
+    if (s !== original) stmts ??= src.slice(0, i);
+    stmts?.push(s);
   }
-  return { ...sb, stmts, next: fold(sb.next) };
+  const next = fold(sb.next);
+  return stmts || next !== sb.next ? { ...sb, stmts: stmts ?? src, next } : sb;
 }
 
 /** `e` with every constant subexpression folded; `known` maps temps to constants they hold. */
 export function foldExpr(e: IRExpr, known: ReadonlyMap<IRTemp, Const> = new Map()): IRExpr {
-  return mapExpr(e, (n) => foldNode(n, known));
+  const constants: (Const | undefined)[] = [];
+  for (const [tmp, c] of known) constants[tmp] = c;
+  return mapExpr(e, nodeFolder(constants));
 }
 
-function constantOf(e: IRExpr, known: ReadonlyMap<IRTemp, Const>): Const | undefined {
-  return e.tag === 'Const' ? e : e.tag === 'RdTmp' ? known.get(e.tmp) : undefined;
+function constantOf(e: IRExpr, constants: Constants): Const | undefined {
+  return e.tag === 'Const' ? e : e.tag === 'RdTmp' ? constants[e.tmp] : undefined;
 }
 
 /** Folds one node whose operands are already folded. */
-function foldNode(e: IRExpr, known: ReadonlyMap<IRTemp, Const>): IRExpr {
+const nodeFolder = (constants: Constants) => (e: IRExpr): IRExpr => {
   switch (e.tag) {
     case 'Unop': case 'Binop': case 'Triop': case 'Qop': {
-      const args = (e.args as readonly IRExpr[]).map((a) => constantOf(a, known));
-      if (!args.every((a) => a !== undefined)) return e;
-      const value = evaluateOp(e.op, args.map((a) => a.value));
+      const args = e.args as readonly IRExpr[];
+      for (const a of args) if (!constantOf(a, constants)) return e;
+      const value = evaluateOp(e.op, args.map((a) => constantOf(a, constants)!.value));
       return value === undefined ? e : { tag: 'Const', ty: opSignature(e.op).res, value };
     }
     case 'ITE': {
-      const cond = constantOf(e.cond, known);
+      const cond = constantOf(e.cond, constants);
       if (!cond) return e;
-      const [taken, dropped] = cond.value === 1n ? [e.iftrue, e.iffalse] : [e.iffalse, e.iftrue];
+      const taken = cond.value === 1n ? e.iftrue : e.iffalse;
+      const dropped = cond.value === 1n ? e.iffalse : e.iftrue;
       return exprMayFault(dropped) ? e : taken;
     }
     default: return e;
   }
-}
+};

@@ -17,12 +17,12 @@
 // itself is never removed.
 
 import { unop } from '../builder.ts';
-import type { UnaryOp } from '../ops.ts';
+import { opMayTrap, type UnaryOp } from '../ops.ts';
 import { typeOfIRExpr } from '../typing.ts';
 import {
-  GUEST_WORD, sizeofIRType, type Get, type IRAtom, type IRExpr, type IRRegArray, type IRSB, type IRStmt, type IRType,
+  GUEST_WORD, sizeofIRType, type Get, type IRAtom, type IRExpr, type IRRegArray, type IRSB, type IRStmt, type IRTemp, type IRType, type Put,
 } from '../types.ts';
-import { children, exprMayFault, isAtom, mapExpr, mapStmtExprs, stmtExprs } from '../walk.ts';
+import { exprMayFault, forEachStmtExpr, isAtom, mapNodes, mapStmtExprs } from '../walk.ts';
 
 export interface GuestRange {
   offset: number;
@@ -34,6 +34,7 @@ export interface ForwardOptions {
   preciseOffsets?: readonly GuestRange[];
 }
 
+/** Returns `sb` itself when it forwards and removes nothing. */
 export function forwardGuestState(sb: IRSB, options: ForwardOptions = {}): IRSB {
   return removeRedundantPuts(forwardGets(sb), options.preciseOffsets);
 }
@@ -50,101 +51,267 @@ const PARTS: Readonly<Record<string, UnaryOp>> = {
   'F32>I32@0': 'ReinterpF32asI32', 'I32>F32@0': 'ReinterpI32asF32',
 };
 
+/** A slice of guest state whose current value is an atom: a constant, or a temp (kept as
+ *  its number until a GET is forwarded to it). */
 interface Known extends GuestRange {
   ty: IRType;
-  value: IRAtom;
+  value: IRAtom | IRTemp;
 }
 
-const overlaps = (a: GuestRange, b: GuestRange) => a.offset < b.offset + b.size && b.offset < a.offset + a.size;
+/** Byte-indexed scratch maps of guest state, shared by every call (a pass runs to its end
+ *  before the next starts) and left all zero between calls. */
+let owner = new Int32Array(1024);
+let dead = new Uint8Array(1024);
+
+function grow<T extends Int32Array | Uint8Array>(a: T, end: number): T {
+  if (end <= a.length) return a;
+  const bigger = new (a.constructor as new (n: number) => T)(Math.max(end, 2 * a.length));
+  bigger.set(a);
+  return bigger;
+}
+
+/** The non-overlapping slices of guest state whose value forwardGets knows; `owner[b]` is
+ *  1 + the index in `slices` of the slice holding byte b, 0 if none does. */
+class KnownSlices {
+  private readonly slices: (Known | undefined)[] = [];
+  private live = 0;
+
+  get empty(): boolean { return this.live === 0; }
+
+  forget(offset: number, size: number): void {
+    for (let b = offset, end = Math.min(offset + size, owner.length); b < end && this.live > 0; b++) {
+      const i = owner[b]! - 1;
+      if (i < 0) continue;
+      this.mark(this.slices[i]!, 0);
+      this.slices[i] = undefined;
+      this.live--;
+    }
+  }
+
+  /** Remembers the slice unless it overlaps one already known. */
+  remember(offset: number, ty: IRType, value: IRAtom | IRTemp): void {
+    const size = bytesOf(ty);
+    owner = grow(owner, offset + size);
+    for (let b = offset; b < offset + size; b++) if (owner[b]) return;
+    const k = { offset, size, ty, value };
+    this.slices.push(k);
+    this.mark(k, this.slices.length);
+    this.live++;
+  }
+
+  /** What a GET reads, if a known slice holds all of it and it is that slice's value or
+   *  an extractable part of it. */
+  lookup(g: Get): IRExpr | undefined {
+    const i = g.offset < owner.length ? owner[g.offset]! : 0;
+    if (i === 0) return undefined;
+    const k = this.slices[i - 1]!;
+    if (g.offset + bytesOf(g.ty) > k.offset + k.size) return undefined;
+    const whole = k.offset === g.offset && k.ty === g.ty;
+    const part = whole ? undefined : PARTS[`${k.ty}>${g.ty}@${g.offset - k.offset}`];
+    if (!whole && !part) return undefined;
+    if (typeof k.value === 'number') k.value = { tag: 'RdTmp', tmp: k.value };
+    return part ? unop(part, k.value) : k.value;
+  }
+
+  /** Leaves the byte map all zero. */
+  clear(): void {
+    for (const k of this.slices) if (k) this.mark(k, 0);
+  }
+
+  private mark(k: Known, index: number): void {
+    for (let b = k.offset; b < k.offset + k.size; b++) owner[b] = index;
+  }
+}
 
 function forwardGets(sb: IRSB): IRSB {
-  // Non-overlapping slices of guest state whose current value is an atom.
-  let known: Known[] = [];
-  const forget = (r: GuestRange) => { known = known.filter((k) => !overlaps(k, r)); };
-  const remember = (offset: number, ty: IRType, value: IRAtom) => {
-    const k = { offset, size: sizeofIRType(ty), ty, value };
-    if (!known.some((other) => overlaps(other, k))) known.push(k);
-  };
-  const lookup = (g: Get): IRExpr => {
-    const size = sizeofIRType(g.ty);
-    const k = known.find((k) => k.offset <= g.offset && g.offset + size <= k.offset + k.size);
-    if (!k) return g;
-    if (k.offset === g.offset && k.ty === g.ty) return k.value;
-    const part = PARTS[`${k.ty}>${g.ty}@${g.offset - k.offset}`];
-    return part ? unop(part, k.value) : g;
-  };
-  const forwardExpr = (e: IRExpr) => mapExpr(e, (n) => (n.tag === 'Get' ? lookup(n) : n));
-
-  const stmts = sb.stmts.map((original) => {
-    const s = mapStmtExprs(original, forwardExpr);
-    switch (s.tag) {
-      case 'Put': {
-        const ty = typeOfIRExpr(sb.tyenv, s.data);
-        forget({ offset: s.offset, size: sizeofIRType(ty) });
-        if (isAtom(s.data)) remember(s.offset, ty, s.data);
-        break;
+  const known = new KnownSlices();
+  const lookup = (g: Get) => known.lookup(g) ?? g;
+  const forwardExpr = (e: IRExpr) => (known.empty ? e : mapNodes(e, 'Get', lookup));
+  try {
+    let stmts: IRStmt[] | undefined;
+    for (let i = 0; i < sb.stmts.length; i++) {
+      const original = sb.stmts[i]!;
+      const s = mapStmtExprs(original, forwardExpr);
+      if (s !== original) stmts ??= sb.stmts.slice(0, i);
+      stmts?.push(s);
+      switch (s.tag) {
+        case 'Put': {
+          const ty = typeOfIRExpr(sb.tyenv, s.data);
+          known.forget(s.offset, bytesOf(ty));
+          if (isAtom(s.data)) known.remember(s.offset, ty, s.data);
+          break;
+        }
+        case 'WrTmp':
+          if (s.data.tag === 'Get') known.remember(s.data.offset, s.data.ty, s.tmp);
+          break;
+        case 'PutI':
+          known.forget(s.descr.base, arraySize(s.descr));
+          break;
+        case 'Dirty':
+          for (const fx of s.fxState) if (fx.fx !== 'Read') known.forget(fx.offset, fx.size);
+          break;
       }
-      case 'WrTmp':
-        if (s.data.tag === 'Get') remember(s.data.offset, s.data.ty, { tag: 'RdTmp', tmp: s.tmp });
-        break;
-      case 'PutI':
-        forget(arrayRange(s.descr));
-        break;
-      case 'Dirty':
-        for (const fx of s.fxState) if (fx.fx !== 'Read') forget(fx);
-        break;
     }
-    return s;
-  });
-  return { ...sb, stmts, next: forwardExpr(sb.next) };
+    const next = forwardExpr(sb.next);
+    return stmts || next !== sb.next ? { ...sb, stmts: stmts ?? sb.stmts, next } : sb;
+  } finally {
+    known.clear();
+  }
 }
 
-const arrayRange = (d: IRRegArray): GuestRange =>
-  ({ offset: d.base, size: d.nElems * sizeofIRType(d.elemTy) });
+const arraySize = (d: IRRegArray) => d.nElems * bytesOf(d.elemTy);
 
-/** Guest state `e` reads. */
-function reads(e: IRExpr, into: GuestRange[] = []): GuestRange[] {
-  if (e.tag === 'Get') into.push({ offset: e.offset, size: sizeofIRType(e.ty) });
-  if (e.tag === 'GetI') into.push(arrayRange(e.descr));
-  for (const c of children(e)) reads(c, into);
-  return into;
+/** sizeofIRType by comparisons, which beat its table lookup where every GET and PUT asks. */
+function bytesOf(ty: IRType): number {
+  switch (ty) {
+    case 'I64': case 'F64': return 8;
+    case 'I32': case 'F32': return 4;
+    case 'I8': return 1;
+    case 'I16': return 2;
+    case 'V128': case 'I128': return 16;
+    case 'V256': return 32;
+    default: return sizeofIRType(ty);
+  }
 }
 
-/** Statements that touch memory or call out may fault whatever their operands. */
-const mayFaultItself = (s: IRStmt) => s.tag === 'Store' || s.tag === 'CAS' || s.tag === 'Dirty';
+/** The bytes of guest state that are surely overwritten before anything observes them, as
+ *  removeRedundantPuts walks backwards: flags in the module's `dead` scratch. */
+class DeadBytes {
+  /** No byte at or above this is dead. */
+  private end = 0;
+  /** Set, while expressions are evaluated, if one of them may fault. */
+  mayFault = false;
+
+  constructor(private readonly precise: readonly GuestRange[] | undefined) {}
+
+  kill(offset: number, size: number): void {
+    if (offset + size > this.end) {
+      dead = grow(dead, offset + size);
+      this.end = offset + size;
+    }
+    for (let b = offset; b < offset + size; b++) dead[b] = 1;
+  }
+
+  allDead(offset: number, size: number): boolean {
+    for (let b = offset; b < offset + size; b++) if (!dead[b]) return false;
+    return true;
+  }
+
+  observe(offset: number, size: number): void {
+    for (let b = offset, end = Math.min(offset + size, this.end); b < end; b++) dead[b] = 0;
+  }
+
+  /** After expressions are evaluated: if one of them may fault, a fault there. */
+  evaluated(): void {
+    if (this.mayFault) this.fault();
+    this.mayFault = false;
+  }
+
+  /** A signal delivered here shows the guest state: all of it, or the precise ranges. */
+  fault(): void {
+    if (!this.precise) this.clear();
+    else for (const r of this.precise) this.observe(r.offset, r.size);
+  }
+
+  /** A taken side exit shows all of the guest state but the IP, which it writes. */
+  keepOnly(ip: GuestRange): void {
+    let kept = 0;
+    for (let b = 0; b < ip.size; b++) if (dead[ip.offset + b]) kept |= 1 << b;
+    this.clear();
+    for (let b = 0; b < ip.size; b++) if (kept & (1 << b)) this.kill(ip.offset + b, 1);
+  }
+
+  clear(): void {
+    dead.fill(0, 0, this.end);
+    this.end = 0;
+  }
+}
+
+/** Evaluating `e` reads guest state (a GETI all of its array); notes whether it may fault. */
+function observeReads(e: IRExpr, d: DeadBytes): void {
+  switch (e.tag) {
+    case 'Const': case 'RdTmp': return;
+    case 'Get': d.observe(e.offset, bytesOf(e.ty)); return;
+    case 'GetI': d.observe(e.descr.base, arraySize(e.descr)); observeReads(e.ix, d); return;
+    case 'Load': d.mayFault = true; observeReads(e.addr, d); return;
+    case 'ITE': observeReads(e.cond, d); observeReads(e.iftrue, d); observeReads(e.iffalse, d); return;
+    case 'CCall': for (const a of e.args) observeReads(a, d); return;
+    default:
+      if (opMayTrap(e.op)) d.mayFault = true;
+      for (const a of e.args) observeReads(a, d);
+  }
+}
+
+const putSize = (sb: IRSB, s: Put) => bytesOf(typeOfIRExpr(sb.tyenv, s.data));
 
 function removeRedundantPuts(sb: IRSB, precise: readonly GuestRange[] | undefined): IRSB {
-  // Bytes of guest state that are surely overwritten before anything observes them.
-  const dead = new Set<number>();
-  const bytes = (r: GuestRange) => Array.from({ length: r.size }, (_, i) => r.offset + i);
-  const observe = (r: GuestRange) => bytes(r).forEach((b) => dead.delete(b));
-  const fault = () => (precise ? precise.forEach(observe) : dead.clear());
-  const ip: GuestRange = { offset: sb.offsIP, size: sizeofIRType(GUEST_WORD) };
-  // Evaluating a statement's expressions reads guest state and may fault.
-  const evaluate = (es: IRExpr[]) => {
-    for (const e of es) reads(e).forEach(observe);
-    if (es.some(exprMayFault)) fault();
-  };
-
-  // The block's end evaluates `next`, then writes it to the IP.
-  bytes(ip).forEach((b) => dead.add(b));
-  evaluate([sb.next]);
-
-  const kept: IRStmt[] = [];
-  for (let i = sb.stmts.length - 1; i >= 0; i--) {
-    const s = sb.stmts[i]!;
-    if (s.tag === 'Put') {
-      const r = { offset: s.offset, size: sizeofIRType(typeOfIRExpr(sb.tyenv, s.data)) };
-      if (bytes(r).every((b) => dead.has(b)) && !exprMayFault(s.data)) continue;
-      bytes(r).forEach((b) => dead.add(b));
+  if (!someOverwrittenPut(sb)) return sb;
+  const d = new DeadBytes(precise);
+  const ip: GuestRange = { offset: sb.offsIP, size: bytesOf(GUEST_WORD) };
+  const stmts = sb.stmts;
+  // Statements kept, in reverse, from the first one removed (scanning backwards) on.
+  let kept: IRStmt[] | undefined;
+  try {
+    // The block's end evaluates `next`, then writes it to the IP.
+    d.kill(ip.offset, ip.size);
+    observeReads(sb.next, d);
+    d.evaluated();
+    for (let i = stmts.length - 1; i >= 0; i--) {
+      const s = stmts[i]!;
+      let faults = false;
+      switch (s.tag) {
+        case 'Put': {
+          const size = putSize(sb, s);
+          if (d.allDead(s.offset, size) && !exprMayFault(s.data)) {
+            kept ??= stmts.slice(i + 1).reverse();
+            continue;
+          }
+          d.kill(s.offset, size);
+          break;
+        }
+        case 'Exit':
+          d.keepOnly(ip);
+          break;
+        case 'Dirty':
+          for (const fx of s.fxState) if (fx.fx !== 'Write') d.observe(fx.offset, fx.size);
+          faults = true;
+          break;
+        case 'Store': case 'CAS':
+          faults = true;
+          break;
+      }
+      forEachStmtExpr(s, observeReads, d);
+      d.evaluated();
+      // Statements that touch memory or call out may fault whatever their operands.
+      if (faults) d.fault();
+      kept?.push(s);
     }
-    if (s.tag === 'Exit') {
-      for (const b of dead) if (b < ip.offset || b >= ip.offset + ip.size) dead.delete(b);
-    }
-    if (s.tag === 'Dirty') s.fxState.filter((fx) => fx.fx !== 'Write').forEach(observe);
-    evaluate(stmtExprs(s));
-    if (mayFaultItself(s)) fault();
-    kept.push(s);
+  } finally {
+    d.clear();
   }
-  return { ...sb, stmts: kept.reverse() };
+  return kept ? { ...sb, stmts: kept.reverse() } : sb;
+}
+
+/** Whether some PUT is overwritten before the next exit or the block's end: the removable
+ *  ones are among those, and usually there are none. Only PUTs and exits are looked at,
+ *  not the expressions the full sweep evaluates. */
+function someOverwrittenPut(sb: IRSB): boolean {
+  const d = new DeadBytes(undefined);
+  const ip: GuestRange = { offset: sb.offsIP, size: bytesOf(GUEST_WORD) };
+  try {
+    d.kill(ip.offset, ip.size);
+    for (let i = sb.stmts.length - 1; i >= 0; i--) {
+      const s = sb.stmts[i]!;
+      if (s.tag === 'Put') {
+        const size = putSize(sb, s);
+        if (d.allDead(s.offset, size)) return true;
+        d.kill(s.offset, size);
+      } else if (s.tag === 'Exit') {
+        d.keepOnly(ip);
+      }
+    }
+    return false;
+  } finally {
+    d.clear();
+  }
 }

@@ -24,11 +24,12 @@ export interface CodeSource {
 /** Valgrind's default --vex-guest-max-insns. */
 export const MAX_INSNS_PER_BLOCK = 50;
 
-/** One table from table mnemonic to semantics; the family modules each supply a part. */
-const HANDLERS: Record<string, Handler> = { ...ARITH, ...MOVE, ...CONTROL, ...BITS, ...STRING, ...SYSTEM, ...SSE, ...X87 };
+/** One table from table mnemonic to semantics; the family modules each supply a part. (A
+ *  Map: an object this large is a dictionary, slow to index while the code is cold.) */
+const HANDLERS = new Map<string, Handler>(Object.entries({ ...ARITH, ...MOVE, ...CONTROL, ...BITS, ...STRING, ...SYSTEM, ...SSE, ...X87 }));
 
 export function handlerFor(ins: Instruction): Handler | undefined {
-  return ins.form ? HANDLERS[ins.form.mnem] : undefined;
+  return ins.form ? HANDLERS.get(ins.form.mnem) : undefined;
 }
 
 export interface LiftedBlock {
@@ -54,7 +55,7 @@ export function liftSuperblock(
       // Running into non-executable memory: the fetch faults when it is reached.
       return { sb: b.finish(c64(pc), n === 0 ? 'SigSEGV' : 'Boring'), instrs };
     }
-    if (isClientRequest(code.fetch(pc, CLIENT_REQUEST.length))) {
+    if (mayBeClientRequest(bytes) && isClientRequest(code.fetch(pc, CLIENT_REQUEST.length))) {
       // valgrind.h's magic sequence: VEX ends the block with a client request for the
       // dispatcher (argument block in rax, result in rdx).
       b.imark(pc, CLIENT_REQUEST.length);
@@ -99,6 +100,13 @@ const CLIENT_REQUEST = [
 
 function isClientRequest(bytes: Uint8Array): boolean {
   return bytes.length === CLIENT_REQUEST.length && CLIENT_REQUEST.every((b, i) => bytes[i] === b);
+}
+
+/** Whether the first bytes fetched start the sequence, which is longer than an instruction:
+ *  only then is it worth fetching all of it. */
+function mayBeClientRequest(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== CLIENT_REQUEST[i]) return false;
+  return true;
 }
 
 /** VEX's four lines about an instruction it cannot translate, which valgrind prints
