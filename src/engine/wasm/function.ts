@@ -89,38 +89,23 @@ export class FunctionBuilder {
     } else {
       w.byte(info.code);
     }
-    let imm = '';
     switch (info.imm) {
       case 'none': break;
-      case 'memarg': case 'lanememarg': {
-        const offset = (a as number | undefined) ?? 0;
+      case 'memarg': case 'lanememarg':
         w.u32(info.natural!);
-        w.u32(offset);
-        if (offset) imm = ` offset=${offset}`;
-        if (info.imm === 'lanememarg') {
-          w.byte(b!);
-          imm += ` ${b}`;
-        }
+        w.u32((a as number | undefined) ?? 0);
+        if (info.imm === 'lanememarg') w.byte(b!);
         break;
-      }
-      case 'lane': w.byte(a as number); imm = ` ${a}`; break;
-      case 'shuffle': w.bytes(a as readonly number[]); imm = ` ${(a as readonly number[]).join(' ')}`; break;
-      case 'i32': w.s32(a as number); imm = ` ${(a as number) | 0}`; break;
-      case 'i64': w.s64(a as bigint); imm = ` ${BigInt.asIntN(64, a as bigint)}`; break;
-      case 'f32': w.f32Bits(a as number); imm = ` 0x${((a as number) >>> 0).toString(16)} (bits)`; break;
-      case 'f64': w.f64Bits(a as bigint); imm = ` 0x${BigInt.asUintN(64, a as bigint).toString(16)} (bits)`; break;
-      case 'v128': {
-        const bytes = a as readonly number[];
-        w.bytes(bytes);
-        const words = [0, 1, 2, 3].map((i) => (bytes[4 * i]! | (bytes[4 * i + 1]! << 8) | (bytes[4 * i + 2]! << 16) | (bytes[4 * i + 3]! << 24)) >>> 0);
-        imm = ` i32x4 ${words.map((x) => `0x${x.toString(16).padStart(8, '0')}`).join(' ')}`;
-        break;
-      }
-      case 'local': case 'global': case 'label': w.u32(a as number); imm = ` ${a}`; break;
+      case 'lane': w.byte(a as number); break;
+      case 'shuffle': case 'v128': w.bytes(a as readonly number[]); break;
+      case 'i32': w.s32(a as number); break;
+      case 'i64': w.s64(a as bigint); break;
+      case 'f32': w.f32Bits(a as number); break;
+      case 'f64': w.f64Bits(a as bigint); break;
+      case 'local': case 'global': case 'label': w.u32(a as number); break;
       case 'block': {
         const t = (a as BlockType | undefined) ?? 'void';
         w.byte(t === 'void' ? 0x40 : VALTYPE_CODE[t]);
-        if (t !== 'void') imm = ` (result ${t})`;
         break;
       }
       case 'brtable': {
@@ -128,23 +113,23 @@ export class FunctionBuilder {
         w.u32(labels.length);
         labels.forEach((l) => w.u32(l));
         w.u32(b!);
-        imm = ` ${[...labels, b].join(' ')}`;
         break;
       }
-      case 'selectt': w.u32(1); w.byte(VALTYPE_CODE[a as ValType]); imm = ` (result ${a})`; break;
+      case 'selectt': w.u32(1); w.byte(VALTYPE_CODE[a as ValType]); break;
       case 'memory': w.byte(0); break;
       case 'memcopy': w.byte(0); w.byte(0); break;
       case 'func': case 'indirect':
         throw new Error(`wasm: emit ${name} with call()/callIndirect()`);
     }
-    this.textLine(name, imm);
+    this.nest(name);
+    if (this.textLines) this.textLine(name, immediateText(info.imm, a, b));
     return this;
   }
 
   call(ref: FuncRef, tail = false): this {
     this.code.byte(OPCODES[tail ? 'return_call' : 'call']!.code);
     this.fixups.push({ at: this.code.paddedU32(0), ref });
-    this.textLine(tail ? 'return_call' : 'call', ` $${ref.name}`);
+    if (this.textLines) this.textLine(tail ? 'return_call' : 'call', ` $${ref.name}`);
     return this;
   }
 
@@ -152,7 +137,7 @@ export class FunctionBuilder {
     this.code.byte(OPCODES[tail ? 'return_call_indirect' : 'call_indirect']!.code);
     this.code.u32(typeIndex);
     this.code.u32(0);
-    this.textLine(tail ? 'return_call_indirect' : 'call_indirect', ` (type ${typeIndex})`);
+    if (this.textLines) this.textLine(tail ? 'return_call_indirect' : 'call_indirect', ` (type ${typeIndex})`);
     return this;
   }
 
@@ -163,10 +148,17 @@ export class FunctionBuilder {
   i32(v: number): this { return this.op('i32.const', v); }
   i64(v: bigint): this { return this.op('i64.const', v); }
 
-  private textLine(name: string, imm: string): void {
+  /** Follows the nesting of structured blocks (for `nesting` and the text's indentation). */
+  private nest(name: string): void {
     if (name === 'end' || name === 'else') this.depth--;
-    this.textLines?.push({ text: `${'  '.repeat(Math.max(this.depth, 0))}${name}${imm}`, mark: this.currentMark });
     if (name === 'block' || name === 'loop' || name === 'if' || name === 'else') this.depth++;
+  }
+
+  private textLine(name: string, imm: string): void {
+    const opens = name === 'block' || name === 'loop' || name === 'if' || name === 'else';
+    // Printed at the nesting outside what the instruction opens.
+    const indent = Math.max(this.depth - (opens ? 1 : 0), 0);
+    this.textLines!.push({ text: `${'  '.repeat(indent)}${name}${imm}`, mark: this.currentMark });
   }
 
   /** The body as the code section holds it: locals, then code (closed with `end`). */
@@ -187,5 +179,28 @@ export class FunctionBuilder {
     body.bytes(this.code.finish());
     body.byte(OPCODES.end!.code);
     return body.finish();
+  }
+}
+
+/** An instruction's immediates as the text shows them. */
+function immediateText(imm: string, a: unknown, b: unknown): string {
+  switch (imm) {
+    case 'memarg': return a ? ` offset=${a as number}` : '';
+    case 'lanememarg': return `${a ? ` offset=${a as number}` : ''} ${b as number}`;
+    case 'lane': case 'local': case 'global': case 'label': return ` ${a as number}`;
+    case 'shuffle': return ` ${(a as number[]).join(' ')}`;
+    case 'i32': return ` ${(a as number) | 0}`;
+    case 'i64': return ` ${BigInt.asIntN(64, a as bigint)}`;
+    case 'f32': return ` 0x${((a as number) >>> 0).toString(16)} (bits)`;
+    case 'f64': return ` 0x${BigInt.asUintN(64, a as bigint).toString(16)} (bits)`;
+    case 'v128': {
+      const bytes = a as readonly number[];
+      const words = [0, 1, 2, 3].map((i) => (bytes[4 * i]! | (bytes[4 * i + 1]! << 8) | (bytes[4 * i + 2]! << 16) | (bytes[4 * i + 3]! << 24)) >>> 0);
+      return ` i32x4 ${words.map((x) => `0x${x.toString(16).padStart(8, '0')}`).join(' ')}`;
+    }
+    case 'block': return a && a !== 'void' ? ` (result ${a as string})` : '';
+    case 'brtable': return ` ${[...(a as number[]), b].join(' ')}`;
+    case 'selectt': return ` (result ${a as string})`;
+    default: return '';
   }
 }

@@ -174,7 +174,10 @@ export class WasmBackend implements Backend {
       m.exportFunction(f.name, m.addFunction(f));
     });
     const bytes = m.encode();
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+    const tGen = performance.now();
+    const mod = new WebAssembly.Module(bytes);
+    const tMod = performance.now();
+    const inst = new WebAssembly.Instance(mod, {
       e: { mem: this.o.memory, table: this.table, memslow: this.memSlow, opcall: this.opCall },
       rt: this.runtime.exports,
     });
@@ -188,6 +191,8 @@ export class WasmBackend implements Backend {
     this.stats.blocks += batch.length;
     this.stats.bytes += bytes.length;
     this.stats.compileMs += performance.now() - t0;
+    (this.stats as any).gen = ((this.stats as any).gen ?? 0) + tGen - t0;
+    (this.stats as any).mod = ((this.stats as any).mod ?? 0) + tMod - tGen;
   }
 
   /** The imports a block module may use, added to m as code asks for them. */
@@ -202,6 +207,7 @@ export class WasmBackend implements Backend {
       umul128: [['i64', 'i64'], ['i64', 'i64']], smul128: [['i64', 'i64'], ['i64', 'i64']],
       nanF64: [['f64', 'f64'], ['f64']], nanF32: [['f32', 'f32'], ['f32']],
       roundF64: [['f64', 'i32'], ['f64']], roundF32: [['f32', 'i32'], ['f32']],
+      chain: [['i32', 'i32', 'i32', 'i64'], ['i32']], leave: [['i32', 'i32', 'i32'], ['i32']],
     };
     return {
       helpers: this.o.helpers, memSlow, opCall, blockType: m.type(BLOCK_PARAMS, BLOCK_RESULTS),

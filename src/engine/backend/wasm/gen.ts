@@ -16,15 +16,15 @@ import { PERM_R, PERM_W } from '../../memory/types.ts';
 import type { FuncRef, FunctionBuilder, ValType } from '../../wasm/index.ts';
 import { isPlainJump } from '../backend.ts';
 import {
-  EXIT_FAULT, EXIT_OP, EXIT_SLOT, FAST_CACHE, FAST_ENTRIES, FAST_ENTRY_SIZE, RUN_BLOCKS, RUN_COUNTS, RUN_INSNS, RUN_LIMIT, SCRATCH,
-  SCRATCH_RESULT, SCRATCH_SLOT, fastIndex,
+  EXIT_FAULT, EXIT_OP, FAST_CACHE, FAST_ENTRY_SIZE, RUN_BLOCKS, RUN_COUNTS, RUN_INSNS, RUN_LIMIT, SCRATCH, SCRATCH_RESULT,
+  SCRATCH_SLOT, fastIndex,
 } from '../run-area.ts';
 import { EXIT_FAULT_CODE, EXIT_TRAP_CODE, exitCode, jumpExitKind } from './exits.ts';
 import { lowering } from './ops/index.ts';
 import { type Operand, accessOps, constOperand, localOperand, wasmTypes } from './values.ts';
 
 /** Runtime functions (runtime.ts) that lowered ops call. */
-export type RuntimeFn = 'umul128' | 'smul128' | 'nanF64' | 'nanF32' | 'roundF64' | 'roundF32';
+export type RuntimeFn = 'umul128' | 'smul128' | 'nanF64' | 'nanF32' | 'roundF64' | 'roundF32' | 'chain' | 'leave';
 
 /** What the module a block goes into provides. */
 export interface GenContext {
@@ -109,7 +109,7 @@ export class BlockGen {
 
   // ------------------------------------------------------------------ exits
 
-  /** The run counters for a run that began `insns` guest instructions. */
+  /** The run counters, inline (the loop back to the block's own start). */
   private count(insns: number): void {
     const f = this.f;
     f.i32(0).i32(0).op('f64.load', RUN_BLOCKS).op('f64.const', F64_ONE).op('f64.add').op('f64.store', RUN_BLOCKS);
@@ -118,19 +118,17 @@ export class BlockGen {
     f.i32(0).i32(0).op('i32.load', runs).i32(1).op('i32.add').op('i32.store', runs);
   }
 
-  /** Leaves the block: counts it and returns `code` (with the slot recorded unless plain). */
+  /** Leaves the block with `code` for the dispatcher: the runtime's `leave` counts the run
+   *  (`insns` guest instructions begun) and records the slot. */
   private leave(code: number, stmtIndex: number): void {
-    this.count(this.insns[stmtIndex]!);
-    if (code !== 0) this.f.i32(0).i32(this.slot).op('i32.store', EXIT_SLOT);
-    this.f.i32(code).op('return');
+    this.f.i32(this.slot).i32(this.insns[stmtIndex]!).i32(code).call(this.ctx.runtime('leave'), true);
   }
 
   /**
    * Writes rip (pushed by `push`) and leaves by jump kind jk. A plain jump goes on
-   * itself, as the dispatcher would: while the block budget lasts and the fast lookup
-   * cache has compiled code for the target (`to`: the constant address, or an operand
-   * holding it), to the block's own loop or by a tail call; otherwise back to the
-   * dispatcher, which hands the miss to JavaScript.
+   * itself, as the dispatcher would (the runtime's `chain`: count the run, then, while
+   * the block budget lasts and the fast lookup cache has compiled code for the target,
+   * tail-call it); a jump to the block's own start goes round its loop instead.
    */
   private jump(jk: IRJumpKind, offsIP: number, push: () => void, to: bigint | Operand): void {
     const f = this.f;
@@ -141,32 +139,20 @@ export class BlockGen {
       this.leave(exitCode(jumpExitKind(jk), this.stmtIndex), this.stmtIndex);
       return;
     }
-    this.count(this.insns[this.stmtIndex]!);
-    f.i32(0).op('f64.load', RUN_BLOCKS).i32(0).op('f64.load', RUN_LIMIT).op('f64.lt').op('if');
-    // e: the target's fast-cache entry (run-area.ts fastIndex), an offset from FAST_CACHE.
-    let entry: () => void;
-    if (typeof to === 'bigint') {
-      const e = fastIndex(Number(to)) * FAST_ENTRY_SIZE;
-      entry = () => f.i32(e);
-    } else {
-      const e = this.tmp('i32');
-      to.push();
-      f.op('i32.wrap_i64').tee(e).get(e).i32(16).op('i32.shr_u').op('i32.xor').i32(FAST_ENTRIES - 1).op('i32.and').i32(4).op('i32.shl').set(e);
-      entry = () => f.get(e);
-    }
-    entry();
-    f.op('i64.load', FAST_CACHE);
-    if (typeof to === 'bigint') f.i64(to); else to.push();
-    f.op('i64.eq').op('if');
+    const insns = this.insns[this.stmtIndex]!;
     if (typeof to === 'bigint' && Number(to) === this.addr) {
-      entry();
-      f.op('i32.load', FAST_CACHE + 8).i32(this.slot).op('i32.eq').op('br_if', f.nesting - this.loopNesting);
+      const e = FAST_CACHE + fastIndex(this.addr) * FAST_ENTRY_SIZE;
+      this.count(insns);
+      f.i32(0).op('f64.load', RUN_BLOCKS).i32(0).op('f64.load', RUN_LIMIT).op('f64.lt');
+      f.i32(0).op('i32.load', e + 8).i32(this.slot).op('i32.eq').op('i32.and');
+      f.i32(0).op('i64.load', e).i64(to).op('i64.eq').op('i32.and');
+      f.op('br_if', f.nesting - this.loopNesting);
+      f.i32(0).op('return');
+      return;
     }
-    f.get(ST);
-    entry();
-    f.op('i32.load', FAST_CACHE + 8).callIndirect(this.ctx.blockType, true);
-    f.op('end').op('end');
-    f.i32(0).op('return');
+    f.get(ST).i32(this.slot).i32(insns);
+    if (typeof to === 'bigint') f.i64(to); else to.push();
+    f.call(this.ctx.runtime('chain'), true);
   }
 
   /** Emits `if (cond) { leave with a fault }`, the condition pushed by `cond`. */

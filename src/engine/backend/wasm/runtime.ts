@@ -6,7 +6,7 @@
 import type { HelperDecl, HelperSet } from '../helpers.ts';
 import { irTypeOf } from '../../ir/helpers.ts';
 import { type FuncRef, FunctionBuilder, ModuleBuilder, type ValType } from '../../wasm/index.ts';
-import { FAST_CACHE, FAST_ENTRIES, MAX_SLOTS, RUN_BLOCKS, RUN_LIMIT } from '../run-area.ts';
+import { EXIT_SLOT, FAST_CACHE, FAST_ENTRIES, MAX_SLOTS, RUN_BLOCKS, RUN_COUNTS, RUN_INSNS, RUN_LIMIT } from '../run-area.ts';
 import { STOP_BUDGET, STOP_MISS } from './exits.ts';
 import { RESULT_SLOT, argSlot } from './scratch.ts';
 import { accessOps, wasmTypes } from './values.ts';
@@ -41,6 +41,10 @@ export function buildRuntime(o: RuntimeOptions): Uint8Array<ArrayBuffer> {
   const exp = (f: FunctionBuilder) => m.exportFunction(f.name, m.addFunction(f));
   exp(dispatcher(blockType, o.ripOffset));
   exp(missFunction());
+  const count = counter();
+  const countRef = m.addFunction(count);
+  exp(chain(blockType, countRef));
+  exp(leave(countRef));
   arithmetic(m);
   o.helpers.forEach((d, i) => {
     const sig = helperSignature(d);
@@ -82,6 +86,47 @@ function dispatcher(blockType: number, ripOffset: number): FunctionBuilder {
   f.op('i32.eqz').op('br_if', 0);
   f.op('end');
   f.get(code);
+  return f;
+}
+
+/** count(slot, insns): one run of the block in `slot`, which began `insns` guest
+ *  instructions (the interpreter counts in RunCounters.count). */
+function counter(): FunctionBuilder {
+  const f = new FunctionBuilder('count', ['i32', 'i32'], []);
+  f.i32(0).i32(0).op('f64.load', RUN_BLOCKS).op('f64.const', 0x3ff0000000000000n).op('f64.add').op('f64.store', RUN_BLOCKS);
+  f.i32(0).i32(0).op('f64.load', RUN_INSNS).get(1).op('f64.convert_i32_u').op('f64.add').op('f64.store', RUN_INSNS);
+  f.get(0).i32(2).op('i32.shl').tee(0).get(0).op('i32.load', RUN_COUNTS).i32(1).op('i32.add').op('i32.store', RUN_COUNTS);
+  return f;
+}
+
+/**
+ * chain(st, slot, insns, target): a block in `slot` ends with a plain jump to `target`
+ * (rip already written). Counts the run, then, while the block budget lasts and the fast
+ * lookup cache has compiled code for the target, tail-calls it; else back to the
+ * dispatcher, which stops (budget) or misses in turn.
+ */
+function chain(blockType: number, count: FuncRef): FunctionBuilder {
+  const f = new FunctionBuilder('chain', ['i32', 'i32', 'i32', 'i64'], ['i32']);
+  const [st, slot, insns, target] = [0, 1, 2, 3];
+  const e = f.local('i32');
+  f.get(slot).get(insns).call(count);
+  f.i32(0).op('f64.load', RUN_BLOCKS).i32(0).op('f64.load', RUN_LIMIT).op('f64.lt').op('if');
+  // fastIndex (run-area.ts): (a ^ (a >>> 16)) & (FAST_ENTRIES - 1), 16 bytes an entry.
+  f.get(target).op('i32.wrap_i64').tee(e).get(e).i32(16).op('i32.shr_u').op('i32.xor');
+  f.i32(FAST_ENTRIES - 1).op('i32.and').i32(4).op('i32.shl').tee(e);
+  f.op('i64.load', FAST_CACHE).get(target).op('i64.eq').op('if');
+  f.get(st).get(e).op('i32.load', FAST_CACHE + 8).callIndirect(blockType, true);
+  f.op('end').op('end');
+  f.i32(STOP_BUDGET);
+  return f;
+}
+
+/** leave(slot, insns, code): a block in `slot` stops with `code` for the run loop. */
+function leave(count: FuncRef): FunctionBuilder {
+  const f = new FunctionBuilder('leave', ['i32', 'i32', 'i32'], ['i32']);
+  f.get(0).get(1).call(count);
+  f.i32(0).get(0).op('i32.store', EXIT_SLOT);
+  f.get(2);
   return f;
 }
 
