@@ -174,10 +174,7 @@ export class WasmBackend implements Backend {
       m.exportFunction(f.name, m.addFunction(f));
     });
     const bytes = m.encode();
-    const tGen = performance.now();
-    const mod = new WebAssembly.Module(bytes);
-    const tMod = performance.now();
-    const inst = new WebAssembly.Instance(mod, {
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
       e: { mem: this.o.memory, table: this.table, memslow: this.memSlow, opcall: this.opCall },
       rt: this.runtime.exports,
     });
@@ -191,8 +188,6 @@ export class WasmBackend implements Backend {
     this.stats.blocks += batch.length;
     this.stats.bytes += bytes.length;
     this.stats.compileMs += performance.now() - t0;
-    (this.stats as any).gen = ((this.stats as any).gen ?? 0) + tGen - t0;
-    (this.stats as any).mod = ((this.stats as any).mod ?? 0) + tMod - tGen;
   }
 
   /** The imports a block module may use, added to m as code asks for them. */
