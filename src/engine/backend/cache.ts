@@ -34,16 +34,22 @@ export interface CodePages {
 export class TranslationCache {
   private readonly byAddr = new Map<number, Translation>();
   private readonly byPage = new Map<number, Set<Translation>>();
-  private readonly freeSlots: number[] = [];
+  /** Slots never used yet (a stack), then slots given back (a queue: a block dropped
+   *  while it ran still reports its exit by its slot, so a slot is not reused at once). */
+  private readonly fresh: number[] = [];
+  private freed: number[] = [];
+  private freedHead = 0;
+  /** Translations dropped so far (invalidated or evicted). */
+  dropped = 0;
 
   constructor(
     private readonly counters: RunCounters,
     private readonly pages: CodePages,
     /** Called for each translation that leaves the cache. */
-    private readonly dropped: (t: Translation) => void,
+    private readonly onDrop: (t: Translation) => void,
     readonly capacity = MAX_SLOTS - 1,
   ) {
-    for (let s = capacity; s >= 1; s--) this.freeSlots.push(s);
+    for (let s = capacity; s >= 1; s--) this.fresh.push(s);
   }
 
   get size(): number {
@@ -61,11 +67,18 @@ export class TranslationCache {
 
   /** A slot for a new translation, evicting the oldest ones if none is free. */
   takeSlot(): number {
-    if (this.freeSlots.length === 0) {
+    if (this.fresh.length === 0 && this.freedHead === this.freed.length) {
       const victims = [...this.byAddr.values()].slice(0, Math.max(1, this.capacity >> 3));
       for (const t of victims) this.drop(t);
     }
-    const slot = this.freeSlots.pop()!;
+    let slot = this.fresh.pop();
+    if (slot === undefined) {
+      slot = this.freed[this.freedHead++]!;
+      if (this.freedHead > 1024 && this.freedHead * 2 > this.freed.length) {
+        this.freed = this.freed.slice(this.freedHead);
+        this.freedHead = 0;
+      }
+    }
     this.counters.resetSlot(slot);
     return slot;
   }
@@ -96,8 +109,9 @@ export class TranslationCache {
         this.pages.setHasCode(page, false);
       }
     }
-    this.freeSlots.push(t.slot);
-    this.dropped(t);
+    this.freed.push(t.slot);
+    this.dropped++;
+    this.onDrop(t);
   }
 
   /** Drops every translation made from a byte in [start, end). */

@@ -243,6 +243,10 @@ export class Machine {
     const ms = (x: number) => `${x.toFixed(0)} ms`;
     this.log.core(`translations: ${this.translations} superblocks, ${this.translatedInsns} guest instructions in ${ms(this.translateMs)}`);
     this.log.core(`executed: ${this.blocksRun} blocks, ${this.insnsRun} guest instructions`);
+    const live = [...this.cache.all()];
+    const stmts = live.reduce((n, t) => n + t.sb.stmts.length + t.lifted.sb.stmts.length, 0);
+    this.log.core(`translation cache: ${live.length} of ${this.cache.capacity} translations held, ${stmts} IR statements `
+      + `(lifted and run), ${this.cache.dropped} dropped because their code changed or for room`);
     if (this.backend instanceof WasmBackend) {
       const w = this.backend.stats;
       const perK = this.insnsRun > 0 ? (1000 * w.jsCalls) / this.insnsRun : 0;

@@ -175,7 +175,7 @@ export class WasmBackend implements Backend {
     });
     const bytes = m.encode();
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-      e: { mem: this.o.memory, table: this.table, memslow: this.memSlow, opcall: this.opCall },
+      e: { mem: this.o.memory, memslow: this.memSlow, opcall: this.opCall },
       rt: this.runtime.exports,
     });
     batch.forEach((t, i) => {
@@ -192,8 +192,9 @@ export class WasmBackend implements Backend {
 
   /** The imports a block module may use, added to m as code asks for them. */
   private context(m: ModuleBuilder): GenContext {
+    // No table: blocks reach other blocks through the runtime's chain (importing a table
+    // of MAX_SLOTS entries costs every instance milliseconds).
     m.importMemory({ module: 'e', name: 'mem', min: 0x1_0000, max: 0x1_0000, shared: true });
-    m.importTable({ module: 'e', name: 'table', min: MAX_SLOTS });
     const memSlow = m.importFunction('e', 'memslow', ['f64', 'i32', 'i32'], ['i32']);
     const opCall = m.importFunction('e', 'opcall', ['i32'], ['i32']);
     const helpers = new Map<string, FuncRef>();
@@ -205,7 +206,7 @@ export class WasmBackend implements Backend {
       chain: [['i32', 'i32', 'i32', 'i64'], ['i32']], leave: [['i32', 'i32', 'i32'], ['i32']],
     };
     return {
-      helpers: this.o.helpers, memSlow, opCall, blockType: m.type(BLOCK_PARAMS, BLOCK_RESULTS),
+      helpers: this.o.helpers, memSlow, opCall,
       helper: (name) => {
         let ref = helpers.get(name);
         if (!ref) {

@@ -29,8 +29,6 @@ export type RuntimeFn = 'umul128' | 'smul128' | 'nanF64' | 'nanF32' | 'roundF64'
 /** What the module a block goes into provides. */
 export interface GenContext {
   readonly helpers: HelperSet;
-  /** The type index of block functions, for tail calls through the table. */
-  readonly blockType: number;
   /** (f64 addr, i32 size, i32 perm) -> i32: 0 go ahead, 1 fault (kept in JavaScript). */
   readonly memSlow: FuncRef;
   /** (i32 op index) -> i32: runs an op in JavaScript over the scratch area; 1 if it trapped. */
