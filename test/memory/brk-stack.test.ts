@@ -106,11 +106,11 @@ describe('main stack', () => {
   it('maps the initial frame plus a red-zone page below STACK_TOP and reserves the rest', () => {
     const space = new AddressSpace();
     const stack = space.setupMainStack(8 * MIB, 0x300);
-    expect(STACK_TOP).toBe(0xfb00_1000);
+    expect(STACK_TOP).toBe(0xdf00_1000);
     expect(stack).toEqual({ top: STACK_TOP, limit: STACK_TOP - 8 * MIB, maxSize: 8 * MIB });
     expect(space.mainStack).toBe(stack);
-    expect(layout(space)).toEqual(['fa801000-fafff000 ---p reserved', 'fafff000-fb001000 rw-p stack']);
-    expect(space.renderProcMaps()).toBe('fafff000-fb001000 rw-p 00000000 00:00 0                                  [stack]\n');
+    expect(layout(space)).toEqual(['de801000-defff000 ---p reserved', 'defff000-df001000 rw-p stack']);
+    expect(space.renderProcMaps()).toBe('defff000-df001000 rw-p 00000000 00:00 0                                  [stack]\n');
   });
 
   it('grows down on a fault in the reservation, but not into its lowest page', () => {

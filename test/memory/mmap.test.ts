@@ -97,10 +97,10 @@ describe('fixed mappings outside the guest window', () => {
     expect(messages).toEqual([
       'grindlab: guest asked for a fixed mapping at 0x7f0000000000, outside the 4 GiB guest window',
       'grindlab: guest asked for a fixed mapping at 0x100000000, outside the 4 GiB guest window',
-      'grindlab: guest asked for a fixed mapping at 0xfbfff000 of 0x2000 bytes, ' +
-        "which reaches into the engine's reserved top 64 MiB (0xfc000000 and up)",
-      'grindlab: guest asked for a fixed mapping at 0xfc000000 of 0x1000 bytes, ' +
-        "which reaches into the engine's reserved top 64 MiB (0xfc000000 and up)",
+      'grindlab: guest asked for a fixed mapping at 0xdffff000 of 0x2000 bytes, ' +
+        "which reaches into the engine's reserved top 512 MiB (0xe0000000 and up)",
+      'grindlab: guest asked for a fixed mapping at 0xe0000000 of 0x1000 bytes, ' +
+        "which reaches into the engine's reserved top 512 MiB (0xe0000000 and up)",
     ]);
     expect(space.mappings).toEqual([]);
   });

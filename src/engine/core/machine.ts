@@ -35,7 +35,7 @@ import { CheckedMemory } from './memory-port.ts';
 import { type Sink, ValgrindLog } from './output.ts';
 import { type FatalSignal, describeFatalSignal } from './signals.ts';
 import { Symbolizer } from './symbolize.ts';
-import type { ToolDescriptor } from './tool.ts';
+import { type ToolDescriptor, ToolOutOfMemory } from './tool.ts';
 import { DEFAULT_TOOL_RUN_OPTIONS, ToolRuntime, type ToolRunOptions } from './tool-runtime.ts';
 import { NONE_TOOL } from '../tools/none.ts';
 
@@ -328,6 +328,21 @@ export class Machine {
 
   /** Run up to `maxBlocks` blocks (so a host can stay responsive); returns where the run stands. */
   run(maxBlocks = Infinity): RunState {
+    try {
+      return this.runBlocks(maxBlocks);
+    } catch (e) {
+      if (!(e instanceof ToolOutOfMemory)) throw e;
+      // As Valgrind does when its own memory runs out: say so and stop, with no final report.
+      this.aborted = true;
+      this.log.line();
+      this.log.line("    grindlab's memory management: out of memory:");
+      this.log.line(`       ${e.what}`);
+      this.log.line('    Whatever the reason, grindlab cannot continue.  Sorry.');
+      return { kind: 'exited', status: 1 };
+    }
+  }
+
+  private runBlocks(maxBlocks: number): RunState {
     for (let left = maxBlocks; left > 0;) {
       const rip = this.rip;
       if (left < maxBlocks && this.breakAt.has(rip)) break;
@@ -449,8 +464,11 @@ export class Machine {
   /** The tool's final report, once the run has ended; an exit status that replaces the
    *  program's (--error-exitcode), or undefined. */
   finish(end: RunState): number | undefined {
-    return this.tools.fini(end.kind === 'exited');
+    return this.aborted ? undefined : this.tools.fini(end.kind === 'exited');
   }
+
+  /** The engine could not go on (ToolOutOfMemory): the run ended without the tool's report. */
+  private aborted = false;
 
   /** Runs the guest function at addr with integer arguments until it returns to a sentinel
    *  return address (memcheck's __libc_freeres at exit). As Valgrind's final_tidyup, it

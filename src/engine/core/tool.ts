@@ -10,6 +10,15 @@ import type { ErrorManager } from './errors.ts';
 import type { ToolBanner, ValgrindLog } from './output.ts';
 import type { Replacement } from './redirect.ts';
 
+/** A tool's own memory ran out (memcheck's shadow maps): the run cannot go on. The core
+ *  reports it as Valgrind reports running out of memory, and ends the run. */
+export class ToolOutOfMemory extends Error {
+  constructor(readonly what: string) {
+    super(what);
+    this.name = 'ToolOutOfMemory';
+  }
+}
+
 /** The core's services, as a tool sees them. */
 export interface ToolCore {
   readonly log: ValgrindLog;

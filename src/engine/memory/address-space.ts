@@ -452,7 +452,7 @@ export class AddressSpace {
     this.warn(
       addr + length <= WINDOW_END
         ? `grindlab: guest asked for ${what} at ${hex(addr)} of ${hex(length)} bytes, which reaches into ` +
-            `the engine's reserved top 64 MiB (${hex(ENGINE_RESERVED_START)} and up)`
+            `the engine's reserved top ${(WINDOW_END - ENGINE_RESERVED_START) >> 20} MiB (${hex(ENGINE_RESERVED_START)} and up)`
         : `grindlab: guest asked for ${what} at ${hex(addr)}, outside the 4 GiB guest window`,
     );
     return true;

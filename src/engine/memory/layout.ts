@@ -10,11 +10,13 @@ export const PAGE_SHIFT = 12;
 export const WINDOW_END = 0x1_0000_0000;
 
 /**
- * The top 64 MiB of the window belong to the engine (every thread's guest
- * state, shadow memory): never mapped for the guest, never in /proc/self/maps.
- * Guest mappings must end at or below ENGINE_RESERVED_START.
+ * The top 512 MiB of the window belong to the engine (every thread's guest
+ * state, the page table, the JIT's run area, a tool's shadow memory: see
+ * reserved.ts): never mapped for the guest, never in /proc/self/maps. Guest
+ * mappings must end at or below ENGINE_RESERVED_START. The size is memcheck's
+ * shadow maps': they cover about 2 GiB of guest memory whose bytes differ.
  */
-export const ENGINE_RESERVED_START = 0xfc00_0000;
+export const ENGINE_RESERVED_START = 0xe000_0000;
 export const ENGINE_RESERVED_END = WINDOW_END;
 
 /** Linux refuses fixed mappings below vm.mmap_min_addr (65536 by default) with EPERM. */
@@ -50,7 +52,7 @@ export const BRK_MAX_SIZE = 0x80_0000;
 /**
  * Exclusive top of the main thread's stack. Valgrind puts the stack's last
  * byte at aspacem_maxAddr - 16 MiB + one page (0x1fff000fff under its
- * 128 GiB limit); the same rule under our limit gives 0xfb000fff.
+ * 128 GiB limit); the same rule under our limit gives 0xdf000fff.
  */
 export const STACK_TOP = ENGINE_RESERVED_START - 0x100_0000 + PAGE_SIZE;
 

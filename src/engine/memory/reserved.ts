@@ -1,4 +1,4 @@
-// The engine's reserved top 64 MiB of the window, carved up. Everything generated code
+// The engine's reserved top 512 MiB of the window, carved up. Everything generated code
 // reads besides guest memory lives here, in the same shared WebAssembly.Memory, so a
 // translated block reaches it with plain loads and stores: the guest state of each
 // thread, the page table it checks every access against, the JIT's counters and lookup

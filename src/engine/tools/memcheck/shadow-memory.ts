@@ -26,6 +26,7 @@
 // (address >= FIRST_SECONDARY), only whole uniform codes, and only over addressable
 // bytes: anything else, partially defined bytes above all, is this module's to do.
 // Overwriting a VA_PARTDEFINED code is fine; its side-table entry goes stale and is swept.
+import { ToolOutOfMemory } from '../../core/tool.ts';
 import { TOOL_AREA, TOOL_AREA_SIZE } from '../../memory/reserved.ts';
 
 export type GuestAddr = number;
@@ -332,7 +333,7 @@ export class ShadowMemory {
     if (!isDist(sec)) return sec;
     const real = this.free.pop();
     if (real === undefined) {
-      throw new Error(
+      throw new ToolOutOfMemory(
         `memcheck: out of shadow memory: all ${MAX_SECONDARIES} secondary maps (the ` +
           `${TOOL_AREA_SIZE >> 20} MiB tool area) are in use; memcheck tracks at most ` +
           `${(MAX_SECONDARIES * CHUNK_SIZE) >> 20} MiB of guest memory in 64 KiB chunks whose bytes ` +
