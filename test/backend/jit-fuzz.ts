@@ -3,7 +3,7 @@
 // side exits, helper calls and compare-and-swaps, run by the interpreter and by the wasm
 // JIT from the same state; every byte of guest state, every byte of the memory area and
 // the exit must agree. The test runs it at a fixed seed and size; `npm run fuzz:jit` runs
-// it longer.
+// it longer. FUZZ_JIT_FOCUS=vector makes the blocks mostly vector code (see IRGen).
 import type { BlockExit } from '../../src/engine/backend/backend.ts';
 import type { Translation } from '../../src/engine/backend/cache.ts';
 import { HelperSet, dirtyHelper, pureHelper } from '../../src/engine/backend/helpers.ts';
@@ -69,11 +69,56 @@ export function fuzzHelpers(): HelperSet {
   ]);
 }
 
+/**
+ * What the blocks are made of. 'all': every type and op alike (the test's mode). 'vector':
+ * mostly V128 and MMX values and the ops on them, lanes built from float and integer edge
+ * values (NaNs, signed zeros, infinities, out-of-range conversions, saturation bounds),
+ * and shift and slice counts around the lane width, in whole bytes, and not constant.
+ */
+export type FuzzFocus = 'all' | 'vector';
+
+const defaultFocus = (): FuzzFocus => (process.env.FUZZ_JIT_FOCUS === 'vector' ? 'vector' : 'all');
+
+const VECTOR_FOCUS_TYPES: readonly IRType[] = ['V128', 'V128', 'V128', 'V128', 'I64', 'I64', 'I32', 'I16', 'I8', 'I1', 'V256', 'F64'];
+const isVectorOp = (op: IROp) => /x\d+$|V128|V256/.test(op);
+/** 64-bit lane patterns: integer lane bounds in every width. */
+const INT_LANE_EDGES: readonly bigint[] = [
+  0x8080808080808080n, 0x7f7f7f7f7f7f7f7fn, 0x00ff00ff00ff00ffn, 0xff00ff00ff00ff00n, 0x8000800080008000n,
+  0x7fff7fff7fff7fffn, 0xffff0000ffff0000n, 0x8000000080000000n, 0x7fffffff7fffffffn, 0x0000ffff0000ffffn,
+  0x0102030405060708n, 0x8f8e8d8c0f0e0d0cn, 0xffffffffffffffffn, 0x8000000000000000n, 0n, 1n,
+];
+
 export class IRGen {
   private readonly b = new IRSBBuilder({ offsIP: RIP });
   private readonly temps = new Map<IRType, RdTmp[]>();
 
-  constructor(private readonly rng: Random) {}
+  constructor(private readonly rng: Random, private readonly focus: FuzzFocus = defaultFocus()) {}
+
+  /** 64 bits of vector lanes for the vector focus: float or integer edges, or random. */
+  private laneBits64(): bigint {
+    const { rng } = this;
+    switch (rng.int(5)) {
+      case 0: case 1: return rng.pick(F64_EDGES);
+      case 2: return (BigInt(rng.pick(F32_EDGES)) << 32n) | BigInt(rng.pick(F32_EDGES));
+      case 3: return rng.pick(INT_LANE_EDGES);
+      default: return rng.bits(64);
+    }
+  }
+
+  /** A shift or slice count for the vector focus: around the lane width, whole bytes for
+   *  the whole-vector shifts, and half the time computed (not a constant). */
+  private vectorCount(op: IROp, laneWidth: number): IRExpr {
+    const { rng } = this;
+    const whole = /V128$/.test(op);
+    const slice = op === 'SliceV128';
+    if (rng.int(2) === 0) {
+      const mask = slice ? 0x3f : whole ? rng.pick([0xf8, 0xff]) : Math.min(2 * laneWidth - 1, 0xff);
+      return binop('And8', this.leaf('I8'), constant('I8', mask));
+    }
+    if (slice) return constant('I8', rng.int(8) === 0 ? 255 : rng.int(34));
+    if (whole) return constant('I8', rng.int(4) === 0 ? rng.int(256) : 8 * rng.int(17));
+    return constant('I8', rng.pick([0, 1, laneWidth - 1, laneWidth, laneWidth + 1, 255, rng.int(laneWidth)]));
+  }
 
   private stateOffset(ty: IRType): number {
     const size = Math.max(1, TYPE_BITS[ty] / 8);
@@ -98,11 +143,15 @@ export class IRGen {
       case 'I1': return k < 6 ? constant('I1', rng.int(2)) : binop('CmpLT64U', this.leaf('I64'), this.leaf('I64'));
       case 'F64': if (k < 6) return constant('F64', rng.int(3) ? rng.pick(F64_EDGES) : rng.bits(64)); break;
       case 'F32': if (k < 6) return constant('F32', BigInt(rng.int(3) ? rng.pick(F32_EDGES) : rng.next())); break;
-      case 'V128': if (k < 4) return constant('V128', BigInt(rng.int(0x10000))); break;
+      case 'V128':
+        if (k < 4) return constant('V128', BigInt(rng.int(0x10000)));
+        if (this.focus === 'vector' && k < 8) return binop('64HLtoV128', constant('I64', this.laneBits64()), constant('I64', this.laneBits64()));
+        break;
       case 'V256': if (k < 4) return constant('V256', rng.bits(32)); break;
       case 'I128': if (k < 6) return binop('64HLto128', this.leaf('I64'), this.leaf('I64')); break;
       default: {
         const w = TYPE_BITS[ty];
+        if (this.focus === 'vector' && ty === 'I64' && k >= 6 && k < 8) return constant('I64', this.laneBits64());
         if (k < 6) {
           const edges = [0n, 1n, (1n << BigInt(w)) - 1n, 1n << BigInt(w - 1), (1n << BigInt(w - 1)) - 1n];
           return constant(ty, rng.int(2) ? rng.pick(edges) : rng.bits(w));
@@ -117,9 +166,10 @@ export class IRGen {
   private operand(op: IROp, i: number, ty: IRType, depth: number): IRExpr {
     const { rng } = this;
     const sig = opSignature(op);
-    if (ty === 'I8' && i === sig.args.length - 1 && /Sh|Sar|Slice/.test(op) && rng.int(4) !== 0) {
+    if (ty === 'I8' && i === sig.args.length - 1 && /Sh|Sar|Slice/.test(op)) {
       const width = /x(\d+)$/.test(op) ? TYPE_BITS[sig.args[0]!] / Number(/x(\d+)$/.exec(op)![1]) : TYPE_BITS[sig.args[0]!];
-      return constant('I8', rng.int(Math.min(width + 2, 256)));
+      if (this.focus === 'vector' && isVectorOp(op)) return this.vectorCount(op, width);
+      if (rng.int(4) !== 0) return constant('I8', rng.int(Math.min(width + 2, 256)));
     }
     if (i === 0 && ty === 'I32' && sig.args.length > 1 && /F|I\d+[SU]to|Round|Sqrt|Scale|Yl2x|Atan|PRem|2xm1|Sin|Cos|Tan/.test(op)) {
       return rng.int(4) === 0 ? binop('And32', this.leaf('I32'), constant('I32', 3)) : constant('I32', rng.int(6) === 0 ? 1 + rng.int(3) : 0);
@@ -132,6 +182,7 @@ export class IRGen {
     if (depth === 0 || rng.int(3) === 0) return this.leaf(ty);
     let ops = OPS_BY_RESULT.get(ty) ?? [];
     if (rng.int(20) !== 0) ops = ops.filter((op) => !/^Div(Mod)?[US]/.test(op));
+    if (this.focus === 'vector' && rng.int(4) !== 0 && ops.some(isVectorOp)) ops = ops.filter(isVectorOp);
     if (ops.length === 0) return this.leaf(ty);
     const op = rng.pick(ops);
     const xs = opSignature(op).args.map((t, i) => this.operand(op, i, t, depth));
@@ -181,7 +232,7 @@ export class IRGen {
     for (let insn = 0; insn < insns; insn++) {
       b.imark(0x1000 + 4 * insn, 4);
       for (let s = 0; s < 4; s++) {
-        const ty = rng.pick(TYPES);
+        const ty = rng.pick(this.focus === 'vector' ? VECTOR_FOCUS_TYPES : TYPES);
         const t = b.assign(this.expr(ty, 3));
         this.remember(t, ty);
         if (ty === 'I1') continue;

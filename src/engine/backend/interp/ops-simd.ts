@@ -388,5 +388,7 @@ for (const scalar of [false, true]) {
 }
 
 // cvtdq2ps and cvt(t)ps2dq; out of range or NaN gives the integer indefinite 0x80000000.
+// `| 0`: a lane rounded from -0.3 is -0, which as a Vec word would turn into -0.0 in a
+// following I32StoF32x4.
 def('I32StoF32x4', (rm: number, v: Vec) => v.map((x) => f32Bits(intToFloat(rm, x, BINARY32)) | 0));
-def('F32toI32Sx4', (rm: number, v: Vec) => v.map((x) => floatToInt(rm, f32FromBits(x), -(2 ** 31), 2 ** 31) ?? -(2 ** 31)));
+def('F32toI32Sx4', (rm: number, v: Vec) => v.map((x) => (floatToInt(rm, f32FromBits(x), -(2 ** 31), 2 ** 31) ?? -(2 ** 31)) | 0));
