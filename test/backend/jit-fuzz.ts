@@ -218,11 +218,14 @@ export class IRGen {
         break;
       }
       default: {
-        // A lazy-flags thunk: mostly COPY (the fast path), sometimes another CC_OP.
-        const op = rng.int(3) ? 0n : BigInt(rng.int(65));
-        const cond = BigInt(rng.int(17));
-        const t = b.assign(ccall({ name: 'amd64g_calculate_condition' }, 'I64', [constant('I64', cond), constant('I64', op), this.leaf('I64'), this.leaf('I64'), this.leaf('I64')]));
-        this.remember(t, 'I64');
+        // A lazy-flags thunk: mostly COPY (every helper's fast path), else any CC_OP (the
+        // carry's fast path covers the families up to the rotates).
+        const op = constant('I64', rng.int(3) ? 0n : BigInt(rng.int(65)));
+        const thunk = [op, this.leaf('I64'), this.leaf('I64'), this.leaf('I64')];
+        const k = rng.int(3);
+        const t = k === 0 ? ccall({ name: 'amd64g_calculate_condition' }, 'I64', [constant('I64', rng.int(17)), ...thunk])
+          : ccall({ name: k === 1 ? 'amd64g_calculate_rflags_c' : 'amd64g_calculate_rflags_all' }, 'I64', thunk);
+        this.remember(b.assign(t), 'I64');
       }
     }
   }

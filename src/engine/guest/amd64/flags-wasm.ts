@@ -1,7 +1,9 @@
-// WebAssembly fast paths of the lazy-flags helpers (helpers.ts) for the thunk the
-// specialiser cannot fold away at translation time: CC_OP_COPY, where the flags are
-// DEP1 itself (after popf, comisd/ucomisd, sahf, a signal return). Any other CC_OP goes
-// to the JavaScript implementation in flags.ts.
+// WebAssembly fast paths of the lazy-flags helpers (helpers.ts) for the thunks the
+// specialiser cannot fold away at translation time: CC_OP_COPY, where the flags are DEP1
+// itself (after popf, comisd/ucomisd, sahf, a signal return), for all three; and for the
+// carry alone (adc/sbb chains, as in multi-precision arithmetic) every family up to the
+// rotates. Anything else goes to the JavaScript implementation in flags.ts, whose rules
+// these follow.
 import type { WasmFastPath } from '../../backend/helpers.ts';
 import type { FunctionBuilder } from '../../wasm/index.ts';
 import { CcOpFamily } from './flags.ts';
@@ -59,10 +61,51 @@ export const rflagsAllFastPath: WasmFastPath = (f, slow) => {
   });
 };
 
-/** amd64g_calculate_rflags_c(op, dep1, dep2, ndep). */
+/** amd64g_calculate_rflags_c(op, dep1, dep2, ndep): the carry flag, 1 or 0. */
 export const rflagsCFastPath: WasmFastPath = (f, slow) => {
-  copyOrSlow(f, 0, 1, () => f.i64(1n).op('i64.and'), () => {
-    for (let p = 0; p < 4; p++) f.get(p);
-    f.call(slow);
-  });
+  const [op, dep1, dep2, ndep] = [0, 1, 2, 3];
+  const [k, bits] = [f.local('i32'), f.local('i32')];
+  const [mask, a, b, c, argR, r] = [f.local('i64'), f.local('i64'), f.local('i64'), f.local('i64'), f.local('i64'), f.local('i64')];
+  f.get(op).op('i64.eqz').op('if').get(dep1).i64(1n).op('i64.and').op('return').op('end');
+  // The multiplies and the BMI/ADX families: JavaScript.
+  f.get(op).i64(BigInt(CcOpFamily.Umul)).op('i64.ge_u').op('if');
+  for (const p of [op, dep1, dep2, ndep]) f.get(p);
+  f.call(slow).op('return').op('end');
+  // op = family + log2(size in bytes): bits = 8 << (k & 3), family index k >> 2.
+  f.get(op).op('i32.wrap_i64').i32(1).op('i32.sub').set(k);
+  f.i32(8).get(k).i32(3).op('i32.and').op('i32.shl').set(bits);
+  f.i64(-1n).i32(64).get(bits).op('i32.sub').op('i64.extend_i32_u').op('i64.shr_u').set(mask);
+  f.get(dep1).get(mask).op('i64.and').set(a);
+  f.get(dep2).get(mask).op('i64.and').set(b);
+  f.get(ndep).i64(1n).op('i64.and').set(c);
+  const top = (x: number) => f.get(x).get(bits).i32(1).op('i32.sub').op('i64.extend_i32_u').op('i64.shr_u').i64(1n).op('i64.and');
+  const ret = (emit: () => void) => { emit(); f.op('i64.extend_i32_u').op('return'); };
+  // Families in CcOpFamily order from Add: Add Sub Adc Sbb Logic Inc Dec Shl Shr Rol Ror.
+  for (let i = 0; i < 11; i++) f.op('block');
+  f.get(k).i32(2).op('i32.shr_u').op('br_table', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 10);
+  f.op('end'); // Add: the sum wrapped below an operand
+  ret(() => f.get(a).get(b).op('i64.add').get(mask).op('i64.and').get(a).op('i64.lt_u'));
+  f.op('end'); // Sub: a borrow
+  ret(() => f.get(a).get(b).op('i64.lt_u'));
+  f.op('end'); // Adc: DEP2 is argR ^ oldCarry, NDEP the old carry
+  f.get(b).get(c).op('i64.xor').get(mask).op('i64.and').set(argR);
+  f.get(a).get(argR).op('i64.add').get(c).op('i64.add').get(mask).op('i64.and').set(r);
+  ret(() => f.get(r).get(a).op('i64.le_u').get(r).get(a).op('i64.lt_u').get(c).op('i32.wrap_i64').op('select'));
+  f.op('end'); // Sbb
+  f.get(b).get(c).op('i64.xor').get(mask).op('i64.and').set(argR);
+  ret(() => f.get(a).get(argR).op('i64.le_u').get(a).get(argR).op('i64.lt_u').get(c).op('i32.wrap_i64').op('select'));
+  f.op('end'); // Logic
+  f.i64(0n).op('return');
+  f.op('end'); // Inc: the carry before
+  f.get(c).op('return');
+  f.op('end'); // Dec
+  f.get(c).op('return');
+  f.op('end'); // Shl: the bit shifted out, the top of DEP2
+  top(b); f.op('return');
+  f.op('end'); // Shr: the bottom of DEP2
+  f.get(b).i64(1n).op('i64.and').op('return');
+  f.op('end'); // Rol: the result's low bit
+  f.get(a).i64(1n).op('i64.and').op('return');
+  f.op('end'); // Ror: its top bit
+  top(a);
 };
