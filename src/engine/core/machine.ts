@@ -214,6 +214,7 @@ export class Machine {
     }
     this.symbols.addObject(path, elf, start, end, bias, debug);
     this.tools.objectLoaded(path, debug ? [elf, debug] : [elf], bias, path === this.o.path && elf.interp === undefined);
+    if (!this.o.traceSymtab) return;
     const funcs = [...elf.symbols, ...elf.dynamicSymbols, ...(debug?.symbols ?? [])].filter((s) => s.type === 'FUNC').length;
     trace(`   ${funcs} function symbols${debug ? ', debug information from the separate file' : elf.sections.some((s) => s.name === '.debug_line') ? ', with line tables' : ', no line tables'}`);
   }

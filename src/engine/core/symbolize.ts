@@ -14,9 +14,12 @@ interface LoadedObject {
   end: number;
   bias: number;
   elf: ElfFile;
-  symbols: SymbolIndex;
-  unwinder: Unwinder;
-  /** Built on first use: most runs never print a source location. */
+  /** The object's own file, when `elf` is its separate debug file. */
+  stripped?: ElfFile;
+  /** Built on first use: a run that prints no stack never needs them, and reading a
+   *  library's symbols costs more than starting it. */
+  symbols?: SymbolIndex;
+  unwinder?: Unwinder;
   lines?: LineIndex;
   inlines?: InlineIndex;
 }
@@ -50,9 +53,17 @@ export class Symbolizer {
   /** Register an ELF object mapped at [start, end) with load bias `bias`, and its
    *  separate debug file if there is one (symbols and line tables come from both). */
   addObject(path: string, elf: ElfFile, start: number, end: number, bias: number, debug?: ElfFile): void {
-    this.objects.push({
-      path, start, end, bias, elf: debug ?? elf, symbols: buildSymbolIndex(elf, debug), unwinder: buildUnwinder(elf, bias, debug),
-    });
+    this.objects.push({ path, start, end, bias, elf: debug ?? elf, ...(debug && { stripped: elf }) });
+  }
+
+  private symbolsOf(o: LoadedObject): SymbolIndex {
+    o.symbols ??= o.stripped ? buildSymbolIndex(o.stripped, o.elf) : buildSymbolIndex(o.elf);
+    return o.symbols;
+  }
+
+  private unwinderOf(o: LoadedObject): Unwinder {
+    o.unwinder ??= o.stripped ? buildUnwinder(o.stripped, o.bias, o.elf) : buildUnwinder(o.elf, o.bias);
+    return o.unwinder;
   }
 
   hasObjectAt(addr: number): boolean {
@@ -71,7 +82,7 @@ export class Symbolizer {
   /** The function at addr (its name demangled) and addr's offset into it. */
   private functionAt(addr: number): { name: string; offset: number } | undefined {
     const o = this.objectAt(addr);
-    const hit = o?.symbols.lookup(addr - o.bias);
+    const hit = o && this.symbolsOf(o).lookup(addr - o.bias);
     return hit && { name: demangle(hit.symbol.name) ?? hit.symbol.name, offset: hit.offset };
   }
 
@@ -86,7 +97,7 @@ export class Symbolizer {
    *  program before its libraries, as they were loaded). */
   addressOf(name: string): number | undefined {
     for (const o of this.objects) {
-      const s = o.symbols.byName(name);
+      const s = this.symbolsOf(o).byName(name);
       if (s) return s.addr + o.bias;
     }
     return undefined;
@@ -148,7 +159,7 @@ export class Symbolizer {
       const name = this.functionName(frames[frames.length - 1]!.ip);
       if (endAtMain && name && fnNameKind(name) !== 'normal') break;
       const o = this.objectAt(r.rip);
-      const step = o?.unwinder.unwindStep({ ...r, rip: frames.length === 1 ? r.rip : r.rip - 1 }, read);
+      const step = o && this.unwinderOf(o).unwindStep({ ...r, rip: frames.length === 1 ? r.rip : r.rip - 1 }, read);
       if (!step || step.rip <= 1) break;
       r = { rip: step.rip, rsp: step.rsp, rbp: step.rbp };
       frames.push({ ip: step.rip - 1, sp: step.rsp });

@@ -41,10 +41,8 @@ export function buildRuntime(o: RuntimeOptions): Uint8Array<ArrayBuffer> {
   const exp = (f: FunctionBuilder) => m.exportFunction(f.name, m.addFunction(f));
   exp(dispatcher(blockType, o.ripOffset));
   exp(missFunction());
-  const count = counter();
-  const countRef = m.addFunction(count);
-  exp(chain(blockType, countRef));
-  exp(leave(countRef));
+  exp(chain(blockType));
+  exp(leave());
   arithmetic(m);
   o.helpers.forEach((d, i) => {
     const sig = helperSignature(d);
@@ -89,14 +87,14 @@ function dispatcher(blockType: number, ripOffset: number): FunctionBuilder {
   return f;
 }
 
-/** count(slot, insns): one run of the block in `slot`, which began `insns` guest
- *  instructions (the interpreter counts in RunCounters.count). */
-function counter(): FunctionBuilder {
-  const f = new FunctionBuilder('count', ['i32', 'i32'], []);
+/** Counts one run of the block in slot (param `slot`), which began `insns` (param)
+ *  guest instructions, as RunCounters.count does for the interpreter. Inline in its two
+ *  users: a call per block would cost what the counting does. */
+function count(f: FunctionBuilder, slot: number, insns: number): void {
   f.i32(0).i32(0).op('f64.load', RUN_BLOCKS).op('f64.const', 0x3ff0000000000000n).op('f64.add').op('f64.store', RUN_BLOCKS);
-  f.i32(0).i32(0).op('f64.load', RUN_INSNS).get(1).op('f64.convert_i32_u').op('f64.add').op('f64.store', RUN_INSNS);
-  f.get(0).i32(2).op('i32.shl').tee(0).get(0).op('i32.load', RUN_COUNTS).i32(1).op('i32.add').op('i32.store', RUN_COUNTS);
-  return f;
+  f.i32(0).i32(0).op('f64.load', RUN_INSNS).get(insns).op('f64.convert_i32_u').op('f64.add').op('f64.store', RUN_INSNS);
+  const at = f.local('i32');
+  f.get(slot).i32(2).op('i32.shl').tee(at).get(at).op('i32.load', RUN_COUNTS).i32(1).op('i32.add').op('i32.store', RUN_COUNTS);
 }
 
 /**
@@ -105,11 +103,11 @@ function counter(): FunctionBuilder {
  * lookup cache has compiled code for the target, tail-calls it; else back to the
  * dispatcher, which stops (budget) or misses in turn.
  */
-function chain(blockType: number, count: FuncRef): FunctionBuilder {
+function chain(blockType: number): FunctionBuilder {
   const f = new FunctionBuilder('chain', ['i32', 'i32', 'i32', 'i64'], ['i32']);
   const [st, slot, insns, target] = [0, 1, 2, 3];
   const e = f.local('i32');
-  f.get(slot).get(insns).call(count);
+  count(f, slot, insns);
   f.i32(0).op('f64.load', RUN_BLOCKS).i32(0).op('f64.load', RUN_LIMIT).op('f64.lt').op('if');
   // fastIndex (run-area.ts): (a ^ (a >>> 16)) & (FAST_ENTRIES - 1), 16 bytes an entry.
   f.get(target).op('i32.wrap_i64').tee(e).get(e).i32(16).op('i32.shr_u').op('i32.xor');
@@ -122,9 +120,9 @@ function chain(blockType: number, count: FuncRef): FunctionBuilder {
 }
 
 /** leave(slot, insns, code): a block in `slot` stops with `code` for the run loop. */
-function leave(count: FuncRef): FunctionBuilder {
+function leave(): FunctionBuilder {
   const f = new FunctionBuilder('leave', ['i32', 'i32', 'i32'], ['i32']);
-  f.get(0).get(1).call(count);
+  count(f, 0, 1);
   f.i32(0).get(0).op('i32.store', EXIT_SLOT);
   f.get(2);
   return f;
