@@ -5,13 +5,16 @@
 // processes take from us). The code is measured from an esbuild bundle, as
 // bin/grindlab.js runs it: tsx's loader wraps every closure in a naming helper that
 // distorts allocation-heavy code. To compare two versions, run it in a checkout of each.
+// `--runs N` takes the best of N processes instead of 5, for a machine busy with other work.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { StageTimes } from './translate-timing.ts';
 
-const RUNS = 5;
+/** Processes per figure; `--runs N` for more where the machine is noisy. */
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 5;
 
 const bundle = join(import.meta.dirname, '..', 'node_modules', '.cache', 'grindlab', 'translate-timing.mjs');
 mkdirSync(dirname(bundle), { recursive: true });
@@ -21,7 +24,9 @@ buildSync({
 });
 
 function run(mode: string): StageTimes {
-  const r = spawnSync(process.execPath, [bundle, mode], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [bundle, mode], {
+    encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, GRINDLAB_ROOT: join(import.meta.dirname, '..') },
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout) as StageTimes;
 }

@@ -1,17 +1,18 @@
 // The measuring half of scripts/bench-translate.ts, run from an esbuild bundle as the CLI
 // runs the engine: `--cold` times the first 300 blocks of a fresh process (blocks at
-// glibc's function entries; no decoding sweep before them, so nothing is warm), `--warm`
-// 3,000 blocks of the optimise corpus (test/ir/corpus.ts) after one pass over all of it.
-// Prints one JSON line of ms per block per stage of the Machine's pipeline.
+// function entries of the static C++ sample, glibc's and libstdc++'s; no decoding sweep
+// before them, so nothing is warm), `--warm` 3,000 blocks of its part of the optimise
+// corpus (test/ir/corpus.ts) after one pass over all of it. Prints one JSON line of ms
+// per block per stage of the Machine's pipeline.
 import { readFileSync } from 'node:fs';
 import { parseElf } from '../src/engine/elf/elf.ts';
-import { sectionByName, sectionBytes } from '../src/engine/elf/sections.ts';
+import { sectionByName } from '../src/engine/elf/sections.ts';
 import { type CodeSource, liftSuperblock } from '../src/engine/guest/amd64/lift/block.ts';
 import { optimise } from '../src/engine/ir/opt/index.ts';
 import { instrumentMemcheck } from '../src/engine/tools/memcheck/instrument.ts';
-import { GUEST_OPTIONS, corpusCode, memcheckOptions } from '../test/ir/corpus.ts';
+import { CORPUS_BINARIES, GUEST_OPTIONS, codeSource, corpusCode, loadSegments, memcheckOptions } from '../test/ir/corpus.ts';
 
-const LIBC = '/lib/x86_64-linux-gnu/libc.so.6';
+const BINARY = CORPUS_BINARIES.find((p) => p.endsWith('cxx-static'))!;
 const COLD_BLOCKS = 300;
 const WARM_BLOCKS = 3000;
 
@@ -38,21 +39,16 @@ function translate(code: CodeSource, starts: readonly number[]): StageTimes {
 }
 
 if (process.argv.includes('--cold')) {
-  const elf = parseElf(new Uint8Array(readFileSync(LIBC)));
+  const elf = parseElf(new Uint8Array(readFileSync(BINARY)));
   const text = sectionByName(elf, '.text')!;
-  const bytes = sectionBytes(elf, text);
-  const fetch = (addr: number, max: number) => {
-    const off = addr - text.addr;
-    return off >= 0 && off < bytes.length ? bytes.subarray(off, Math.min(bytes.length, off + max)) : new Uint8Array(0);
-  };
-  const entries = [...new Set(elf.dynamicSymbols
+  const entries = [...new Set(elf.symbols
     .filter((s) => s.type === 'FUNC' && s.value >= text.addr && s.value < text.addr + text.size).map((s) => s.value))]
     .sort((a, b) => a - b);
   const step = Math.floor(entries.length / COLD_BLOCKS);
   const starts = Array.from({ length: COLD_BLOCKS }, (_, i) => entries[i * step]!);
-  console.log(JSON.stringify(translate({ fetch }, starts)));
+  console.log(JSON.stringify(translate(codeSource(loadSegments(elf)), starts)));
 } else if (process.argv.includes('--warm')) {
-  const { code, starts } = corpusCode(LIBC);
+  const { code, starts } = corpusCode(BINARY);
   translate(code, starts);
   console.log(JSON.stringify(translate(code, starts.slice(0, WARM_BLOCKS))));
 }

@@ -1,20 +1,27 @@
 // x86-64 instruction decoder: bytes in, `Instruction` out, driven by the opcode maps.
 // It never throws on guest bytes: anything it cannot decode becomes `(bad)` with the
 // bytes consumed so far, as objdump does, so a disassembly stays in step.
-import { FormFlag, formOf, usesModRM } from './forms.ts';
-import type { Entry, InstrForm, OpcodeMap, OperandSpec, PrefixTable, SizeCode } from './forms.ts';
+//
+// The disassembly text (the printed mnemonic and the words for unused prefixes) is made
+// only when something reads it: the lifter, which decodes every instruction it
+// translates, never does.
+import { FormFlag, formOf } from './forms.ts';
+import type { Entry, InstrForm, OpcodeMap, OperandSpec, PrefixTable, Selector, SizeCode } from './forms.ts';
 import type { GuestAddr, Instruction, MemOperand, Operand, Prefixes } from './instruction.ts';
 import type { Reg, RegClass } from './registers.ts';
 import { ONE_BYTE } from './opcodes/onebyte.ts';
 import { MAP_0F } from './opcodes/map0f.ts';
 import { MAP_0F38 } from './opcodes/map0f38.ts';
 import { MAP_0F3A } from './opcodes/map0f3a.ts';
-import { decodeEvex } from './evex.ts';
+import { decodeEvex, foldVpcmpPredicate } from './evex.ts';
 
 /** Architectural limit: a longer instruction raises #UD (objdump prints `(bad)`). */
 export const MAX_INSN_LEN = 15;
 
-const SEG_PREFIX: Record<number, number> = { 0x26: 0, 0x2e: 1, 0x36: 2, 0x3e: 3, 0x64: 4, 0x65: 5 };
+/** Segment override prefix byte -> segment number (es cs ss ds fs gs), -1 for others. */
+const SEG_PREFIX = new Int8Array(256).fill(-1);
+[0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65].forEach((b, seg) => { SEG_PREFIX[b] = seg; });
+const isSegPrefix = (b: number): boolean => SEG_PREFIX[b]! >= 0;
 
 class BadInsn {}
 const BAD = new BadInsn();
@@ -50,6 +57,12 @@ export class DecodeState {
   sibIndex = -1;
   /** EVEX embedded broadcast: the element size in bytes (set by evex.ts), or 0. */
   bcst = 0;
+  /** The form the text is made from (a `(bad)` x87 slot has one, but no Instruction.form). */
+  form?: InstrForm;
+  /** objdump's `{evex}`: an EVEX encoding of what VEX could have encoded (evex.ts). */
+  evexWord = false;
+  /** The opcode map the opcode indexes. */
+  map: OpcodeMap = ONE_BYTE;
 
   constructor(readonly code: Uint8Array, readonly start: number, readonly addr: GuestAddr) {
     this.p = start;
@@ -65,7 +78,7 @@ export class DecodeState {
   }
   le(n: number): number {
     let v = 0;
-    for (let i = 0; i < n; i++) v += this.byte() * 2 ** (8 * i);
+    for (let i = 0, scale = 1; i < n; i++, scale *= 256) v += this.byte() * scale;
     return v;
   }
   /** Little-endian unsigned value of n bytes, exact for 8-byte immediates and moffs. */
@@ -94,12 +107,22 @@ export class DecodeState {
   get rmReg(): number { return this.rmField | this.rexBit(1); }
 }
 
+/** Registers are shared, never changed once made: one object per register and width. */
+const GPRS = new Array<Reg | undefined>(33 * 32);
+const HIGH8S = new Array<Reg | undefined>(8);
+const VECS = new Array<Reg | undefined>(65 * 32);
+
+/** General register `num` (below 32) at `size` bytes (up to 32). */
+function gpr(num: number, size: number): Reg {
+  return GPRS[size * 32 + num] ??= { cls: 'gpr', num, size };
+}
+
 function gprOf(num: number, size: number, st: DecodeState): Reg {
   if (size === 1 && num >= 4 && num < 8) {
     if (st.pfx.rex) st.rexUsed |= 0x40; // REX turns ah..bh into spl..dil
-    else return { cls: 'gpr', num, size, high8: true };
+    else return HIGH8S[num] ??= { cls: 'gpr', num, size, high8: true };
   }
-  return { cls: 'gpr', num, size };
+  return gpr(num, size);
 }
 
 /** Parse ModRM's memory form (SIB, displacement); a register form is read through rmReg. */
@@ -121,7 +144,7 @@ function decodeModRM(st: DecodeState): void {
     const base = sib & 7;
     st.sibIndex = idx;
     mem.scale = scale;
-    if (idx !== 4) mem.index = { cls: 'gpr', num: idx, size: asz };
+    if (idx !== 4) mem.index = gpr(idx, asz);
     else mem.sibNoIndex = true;
     if (base === 5 && mod === 0) noBaseDisp32 = true;
     else baseNum = base | rexB(st);
@@ -131,7 +154,7 @@ function decodeModRM(st: DecodeState): void {
   } else {
     baseNum = rmf | rexB(st);
   }
-  if (baseNum >= 0) mem.base = { cls: 'gpr', num: baseNum, size: asz };
+  if (baseNum >= 0) mem.base = gpr(baseNum, asz);
   if (mod === 1) { mem.disp = st.s8(); mem.dispSize = 1; }
   else if (mod === 2 || noBaseDisp32 || mem.ripRel) { mem.disp = st.s32(); mem.dispSize = 4; }
   st.mem = mem;
@@ -199,7 +222,7 @@ function vecClass(size: number): RegClass {
 }
 
 function vec(num: number, size: number): Reg {
-  return { cls: vecClass(size), num, size };
+  return VECS[size * 32 + num] ??= { cls: vecClass(size), num, size };
 }
 
 function vvvv(st: DecodeState): number {
@@ -218,13 +241,11 @@ function needMem(st: DecodeState): void {
 }
 
 function imm(st: DecodeState, bytes: number, size: number, signed: boolean): Operand {
-  let v = st.leBig(bytes);
-  if (signed && bytes < size) {
-    const bits = BigInt(bytes * 8);
-    if (v >> (bits - 1n)) v -= 1n << bits;
-    v = BigInt.asUintN(size * 8, v);
-  }
-  return { kind: 'imm', size, value: v };
+  if (bytes > 4) return { kind: 'imm', size, value: st.leBig(bytes) };
+  // Up to four bytes: read and sign-extended as a number (exact), made a bigint once.
+  let v = st.le(bytes);
+  if (signed && bytes < size && v >= 2 ** (8 * bytes - 1)) v -= 2 ** (8 * bytes);
+  return { kind: 'imm', size, value: v < 0 ? BigInt.asUintN(size * 8, BigInt(v)) : BigInt(v) };
 }
 
 function decodeOperand(spec: OperandSpec, st: DecodeState, opcode: number): Operand | undefined {
@@ -245,7 +266,7 @@ function decodeOperand(spec: OperandSpec, st: DecodeState, opcode: number): Oper
     case 'Z':
       return { kind: 'reg', reg: gprOf((opcode & 7) | rexB(st), intSize(sz, st), st) };
     case 'B':
-      return { kind: 'reg', reg: { cls: 'gpr', num: vvvv(st), size: intSize(sz, st) } };
+      return { kind: 'reg', reg: gpr(vvvv(st), intSize(sz, st)) };
     case 'S': {
       const n = st.regField;
       if (n > 5) throw BAD;
@@ -279,7 +300,7 @@ function decodeOperand(spec: OperandSpec, st: DecodeState, opcode: number): Oper
     case 'X': case 'Y': {
       const size = intSize(sz, st);
       st.usedAdsize = true;
-      const reg: Reg = { cls: 'gpr', num: m === 'X' ? 6 : 7, size: st.adsize };
+      const reg = gpr(m === 'X' ? 6 : 7, st.adsize);
       const segNum = m === 'X' ? (st.pfx.seg ?? 3) : 0;
       if (m === 'X' && st.pfx.seg !== undefined) st.usedSeg = true;
       return { kind: 'mem', size, scale: 1, disp: 0, base: reg, seg: { cls: 'seg', num: segNum, size: 2 } };
@@ -338,12 +359,12 @@ function evexXHigh(st: DecodeState): number {
 
 function fixedOperand(name: string, st: DecodeState): Operand {
   switch (name) {
-    case 'AL': return { kind: 'reg', reg: { cls: 'gpr', num: 0, size: 1 } };
-    case 'CL': return { kind: 'reg', reg: { cls: 'gpr', num: 1, size: 1 } };
-    case 'DX': return { kind: 'reg', reg: { cls: 'gpr', num: 2, size: 2 } };
-    case 'AX': return { kind: 'reg', reg: { cls: 'gpr', num: 0, size: 2 } };
-    case 'rAX': return { kind: 'reg', reg: { cls: 'gpr', num: 0, size: intSize('v', st) } };
-    case 'eAX': return { kind: 'reg', reg: { cls: 'gpr', num: 0, size: intSize('z', st) } };
+    case 'AL': return { kind: 'reg', reg: gpr(0, 1) };
+    case 'CL': return { kind: 'reg', reg: gpr(1, 1) };
+    case 'DX': return { kind: 'reg', reg: gpr(2, 2) };
+    case 'AX': return { kind: 'reg', reg: gpr(0, 2) };
+    case 'rAX': return { kind: 'reg', reg: gpr(0, intSize('v', st)) };
+    case 'eAX': return { kind: 'reg', reg: gpr(0, intSize('z', st)) };
     case 'DXport': return { kind: 'port' };
     case 'XMM0': return { kind: 'reg', reg: { cls: 'xmm', num: 0, size: 16 } };
     case 'ST0': return { kind: 'reg', reg: { cls: 'st', num: 0, size: 10, stTop: true } };
@@ -352,7 +373,7 @@ function fixedOperand(name: string, st: DecodeState): Operand {
     case 'XLAT': {
       st.usedAdsize = true;
       if (st.pfx.seg !== undefined) st.usedSeg = true;
-      return { kind: 'mem', size: 1, scale: 1, disp: 0, base: { cls: 'gpr', num: 3, size: st.adsize },
+      return { kind: 'mem', size: 1, scale: 1, disp: 0, base: gpr(3, st.adsize),
         seg: { cls: 'seg', num: st.pfx.seg ?? 3, size: 2 } };
     }
     default: {
@@ -363,70 +384,88 @@ function fixedOperand(name: string, st: DecodeState): Operand {
   }
 }
 
-/** Walk selectors down to a form. */
-export function resolve(entry: Entry, st: DecodeState): InstrForm {
+/** A place an entry sits: an opcode map or a selector, and its key there. */
+type Slot = Record<number | string, Entry>;
+
+/**
+ * Walk selectors down from `holder[key]` to a form. A table string met on the way is
+ * parsed (formOf) and its slot then holds the form itself, so the next instruction with
+ * that opcode finds it without looking the string up.
+ */
+export function resolve(holder: Slot, key: number | string, st: DecodeState): InstrForm {
   for (;;) {
+    const entry = holder[key];
     if (entry === undefined) throw BAD;
-    if (typeof entry === 'string') return formOf(entry);
-    if (!('sel' in entry)) return entry;
-    switch (entry.sel) {
-      case 'reg': entry = entry.of[st.regField]; break;
-      case 'mod': entry = st.mod === 3 ? entry.reg : entry.mem; break;
-      case 'rm': entry = st.mod === 3 ? entry.of[st.rmField] : undefined; break;
-      case 'w': if (st.rexW) st.rexUsed |= 8; entry = vexW(st) ? entry.w1 : entry.w0; break;
+    if (typeof entry === 'string') return (holder[key] = formOf(entry));
+    // Not `'sel' in entry`: among the many shapes of selectors, a load is the cheaper test.
+    if ((entry as Partial<Selector>).sel === undefined) return entry as InstrForm;
+    const s = entry as Selector;
+    holder = s as unknown as Slot;
+    switch (s.sel) {
+      case 'reg': holder = s.of as unknown as Slot; key = st.regField; break;
+      case 'mod': key = st.mod === 3 ? 'reg' : 'mem'; break;
+      case 'rm':
+        if (st.mod !== 3) throw BAD;
+        holder = s.of as unknown as Slot;
+        key = st.rmField;
+        break;
+      case 'w': if (st.rexW) st.rexUsed |= 8; key = vexW(st) ? 'w1' : 'w0'; break;
       // EVEX.512 takes the wide (VEX.L1) side unless l2 is given: vmovddup zmm reads a
       // full vector as ymm does.
-      case 'l':
-        entry = st.vl === 16 ? entry.l0 : st.vl === 64 && entry.l2 !== undefined ? entry.l2 : entry.l1;
-        break;
+      case 'l': key = st.vl === 16 ? 'l0' : st.vl === 64 && s.l2 !== undefined ? 'l2' : 'l1'; break;
       case 'osize':
         useOpsize(st);
-        entry = st.opsize === 8 ? entry.o64 : st.opsize === 2 ? entry.o16 : entry.o32;
+        key = st.opsize === 8 ? 'o64' : st.opsize === 2 ? 'o16' : 'o32';
         break;
-      case 'asize': st.usedAdsize = true; entry = st.adsize === 4 ? entry.a32 : entry.a64; break;
-      case 'rexb': entry = st.rexBit(1) ? entry.b1 : entry.b0; break;
-      case 'enc': entry = st.encoding === 'legacy' ? entry.legacy : entry.vex; break;
-      case 'pfx': entry = selectByPrefix(entry, st); break;
+      case 'asize': st.usedAdsize = true; key = st.adsize === 4 ? 'a32' : 'a64'; break;
+      case 'rexb': key = st.rexBit(1) ? 'b1' : 'b0'; break;
+      case 'enc': key = st.encoding === 'legacy' ? 'legacy' : 'vex'; break;
+      case 'pfx': key = selectByPrefix(s, st); break;
     }
   }
 }
 
-function selectByPrefix(e: PrefixTable, st: DecodeState): Entry {
-  if (st.encoding !== 'legacy') {
-    const pp = st.pfx.vex?.pp ?? st.pfx.evex?.pp ?? 0;
-    return [e.none, e.p66, e.pf3, e.pf2][pp];
-  }
+const BY_PP = ['none', 'p66', 'pf3', 'pf2'] as const;
+
+/** The key of the form a mandatory prefix selects. */
+function selectByPrefix(e: PrefixTable, st: DecodeState): keyof PrefixTable {
+  if (st.encoding !== 'legacy') return BY_PP[st.pfx.vex?.pp ?? st.pfx.evex?.pp ?? 0]!;
   if (st.lastRep) {
-    const cand = st.lastRep === 0xf3 ? e.pf3 : e.pf2;
-    if (cand !== undefined) { st.usedRep = true; return cand; }
+    const key = st.lastRep === 0xf3 ? 'pf3' : 'pf2';
+    if (e[key] !== undefined) { st.usedRep = true; return key; }
     if (e.only) throw BAD;
   }
   if (st.pfx.opsize && e.p66 !== undefined) {
     st.used66 = true;
     st.mandatory66 = true;
     st.opsize = st.rexW ? 8 : 4;
-    return e.p66;
+    return 'p66';
   }
   if (st.pfx.opsize && e.only) throw BAD;
-  return e.none;
+  return 'none';
 }
 
-function opcodeEntry(st: DecodeState): { entry: Entry; opcode: number } {
+/** Reads the opcode (after any 0F escapes): sets st.map to the map it indexes. */
+function readOpcode(st: DecodeState): number {
   const b = st.byte();
   // An x87 escape's (bad) keeps its ModRM byte in objdump.
   st.opcodeEnd = st.p + (b >= 0xd8 && b <= 0xdf ? 1 : 0);
-  if (b !== 0x0f) return { entry: ONE_BYTE[b], opcode: b };
+  st.map = ONE_BYTE;
+  if (b !== 0x0f) return b;
   const b2 = st.byte();
   st.opcodeEnd = st.p;
-  if (b2 === 0x38) { const b3 = st.byte(); st.opcodeEnd = st.p; return { entry: MAP_0F38[b3], opcode: b3 }; }
-  if (b2 === 0x3a) { const b3 = st.byte(); st.opcodeEnd = st.p; return { entry: MAP_0F3A[b3], opcode: b3 }; }
-  return { entry: MAP_0F[b2], opcode: b2 };
+  st.map = b2 === 0x38 ? MAP_0F38 : b2 === 0x3a ? MAP_0F3A : MAP_0F;
+  if (b2 !== 0x38 && b2 !== 0x3a) return b2;
+  const b3 = st.byte();
+  st.opcodeEnd = st.p;
+  return b3;
 }
 
 const VEX_MAPS: Record<number, OpcodeMap> = { 1: MAP_0F, 2: MAP_0F38, 3: MAP_0F3A };
 
-/** C4/C5: the VEX prefix replaces REX, 66/F2/F3 and the 0F escape bytes. */
-function vexEntry(st: DecodeState, first: number): { entry: Entry; opcode: number } {
+/** C4/C5: the VEX prefix replaces REX, 66/F2/F3 and the 0F escape bytes. Reads the
+ *  opcode and sets st.map, as readOpcode does. */
+function readVexOpcode(st: DecodeState, first: number): number {
   if (st.pfx.opsize || st.lastRep || st.pfx.lock) throw BAD;
   // A REX before VEX is ignored by the CPU; objdump shows it as an unused prefix word.
   if (st.pfx.rex) st.prefixBytes.push(st.pfx.rex);
@@ -448,9 +487,10 @@ function vexEntry(st: DecodeState, first: number): { entry: Entry; opcode: numbe
   st.vl = st.pfx.vex.l ? 32 : 16;
   const table = VEX_MAPS[map];
   if (!table) throw BAD;
+  st.map = table;
   const opcode = st.byte();
   st.opcodeEnd = st.p;
-  return { entry: table[opcode], opcode };
+  return opcode;
 }
 
 function readPrefixes(st: DecodeState): void {
@@ -460,7 +500,7 @@ function readPrefixes(st: DecodeState): void {
     else if (b === 0xf2 || b === 0xf3) st.lastRep = b;
     else if (b === 0x66) st.pfx.opsize = true;
     else if (b === 0x67) st.pfx.adsize = true;
-    else if (b in SEG_PREFIX) st.pfx.seg = SEG_PREFIX[b];
+    else if (isSegPrefix(b)) st.pfx.seg = SEG_PREFIX[b];
     else if (b >= 0x40 && b <= 0x4f) {
       // REX counts only directly before the opcode; an earlier one is an unused prefix.
       st.byte();
@@ -497,7 +537,7 @@ function opcodeAfterFwait(st: DecodeState, last: boolean): number {
 }
 
 function isLegacyPrefix(b: number): boolean {
-  return b === 0xf0 || b === 0xf2 || b === 0xf3 || b === 0x66 || b === 0x67 || b in SEG_PREFIX;
+  return b === 0xf0 || b === 0xf2 || b === 0xf3 || b === 0x66 || b === 0x67 || isSegPrefix(b);
 }
 
 function checkForm(form: InstrForm, st: DecodeState): void {
@@ -523,42 +563,95 @@ function operandSize(form: InstrForm, st: DecodeState): number {
 export function decode(code: Uint8Array, offset: number, addr: GuestAddr): Instruction {
   const st = new DecodeState(code, offset, addr);
   try {
-    return decodeOrThrow(st);
+    const ins = decodeOrThrow(st);
+    // Making the text marks an imm8 that the mnemonic names (cmpltps) as not printed as
+    // an operand: for such forms make it now, so that the operands do not depend on
+    // whether the mnemonic was read first.
+    if (st.form && st.form.flags & FormFlag.FoldsImm) ins.makeText();
+    return ins;
   } catch (e) {
     if (e !== BAD) throw e;
-    return badInstruction(st);
+    const end = st.opcodeEnd || st.p;
+    return badInstruction(st, Math.max(1, Math.min(end - st.start, MAX_INSN_LEN, st.code.length - st.start)));
   }
 }
 
-function badInstruction(st: DecodeState): Instruction {
-  const end = st.opcodeEnd || st.p;
-  const len = Math.max(1, Math.min(end - st.start, MAX_INSN_LEN, st.code.length - st.start));
-  return {
-    addr: st.addr, len, mnemonic: '(bad)', prefixWords: [], operands: [], opsize: 4, adsize: 8,
-    prefixes: st.pfx,
-  };
+/** The printed text of an instruction. */
+interface InstructionText {
+  mnemonic: string;
+  prefixWords: readonly string[];
 }
 
-function decodeOrThrow(st: DecodeState): Instruction {
+const BAD_TEXT: InstructionText = { mnemonic: '(bad)', prefixWords: [] };
+
+/** What decode returns: the decoded facts as plain fields, and the disassembly text,
+ *  which only printers read, made from the decode state when first asked for. (Getters:
+ *  a copy by spreading or structuredClone has no text.) */
+class DecodedInstruction implements Instruction {
+  mask?: { k: number; zero: boolean } = undefined;
+  rounding?: string = undefined;
+  private text: InstructionText | undefined;
+  /** Until the text is made: what it is made from. */
+  private st: DecodeState | undefined;
+
+  constructor(
+    st: DecodeState | InstructionText,
+    readonly addr: GuestAddr,
+    readonly len: number,
+    readonly form: InstrForm | undefined,
+    readonly operands: Operand[],
+    readonly opsize: number,
+    readonly adsize: number,
+    readonly prefixes: Prefixes,
+  ) {
+    if (st instanceof DecodeState) this.st = st;
+    else this.text = st;
+  }
+
+  get mnemonic(): string {
+    return this.makeText().mnemonic;
+  }
+
+  get prefixWords(): readonly string[] {
+    return this.makeText().prefixWords;
+  }
+
+  makeText(): InstructionText {
+    if (!this.text) {
+      this.text = instructionText(this.st!, this.operands);
+      this.st = undefined;
+    }
+    return this.text;
+  }
+}
+
+export type { DecodedInstruction };
+
+/** objdump's `(bad)`: `len` bytes, no operands. */
+export function badInstruction(st: DecodeState, len: number): DecodedInstruction {
+  return new DecodedInstruction(BAD_TEXT, st.addr, len, undefined, [], 4, 8, st.pfx);
+}
+
+function decodeOrThrow(st: DecodeState): DecodedInstruction {
   readPrefixes(st);
   st.pfx.rep = st.lastRep === 0xf3;
   st.pfx.repne = st.lastRep === 0xf2;
   st.opsize = st.rexW ? 8 : st.pfx.opsize ? 2 : 4;
   st.adsize = st.pfx.adsize ? 4 : 8;
   const first = st.peek();
-  let sel: { entry: Entry; opcode: number };
-  if (first === 0xc4 || first === 0xc5) { st.byte(); sel = vexEntry(st, first); }
+  let opcode: number;
+  if (first === 0xc4 || first === 0xc5) { st.byte(); opcode = readVexOpcode(st, first); }
   else if (first === 0x62) { st.byte(); return decodeEvex(st); }
-  else sel = opcodeEntry(st);
-  const form = resolve(sel.entry, st);
-  return finishDecode(st, form, sel.opcode);
+  else opcode = readOpcode(st);
+  return finishDecode(st, resolve(st.map, opcode, st), opcode);
 }
 
 /** Operands, sizes and prefix bookkeeping for a resolved form (shared with EVEX). */
-export function finishDecode(st: DecodeState, form: InstrForm, opcode: number): Instruction {
+export function finishDecode(st: DecodeState, form: InstrForm, opcode: number): DecodedInstruction {
   checkForm(form, st);
+  st.form = form;
   st.opsize = operandSize(form, st);
-  if (form.ops.some(usesModRM) || (form.flags & FormFlag.ModRM) || st.modrm >= 0) decodeModRM(st);
+  if ((form.flags & FormFlag.ModRM) || st.modrm >= 0) decodeModRM(st);
   const operands: Operand[] = [];
   for (const spec of form.ops) {
     const op = decodeOperand(spec, st, opcode);
@@ -570,24 +663,22 @@ export function finishDecode(st: DecodeState, form: InstrForm, opcode: number): 
   }
   const len = st.p - st.start;
   if (st.rel) st.rel.op.target = st.addr + len + st.rel.disp;
-  const { mnemonic, prefixWords } = decorate(st, form, operands);
-  return {
-    // objdump's `(bad)` x87 memory forms (D9 /1 ...) take their address bytes but stay bad.
-    addr: st.addr, len, form: form.mnem === '(bad)' ? undefined : form, mnemonic, prefixWords, operands,
-    opsize: st.opsize, adsize: st.adsize, prefixes: st.pfx,
-  };
+  // objdump's `(bad)` x87 memory forms (D9 /1 ...) take their address bytes but stay bad.
+  return new DecodedInstruction(st, st.addr, len, form.mnem === '(bad)' ? undefined : form, operands, st.opsize, st.adsize, st.pfx);
 }
 
 export { BAD as DECODE_BAD };
 
 /** The printed mnemonic and the words for prefixes the instruction did not consume. */
-function decorate(st: DecodeState, form: InstrForm, ops: Operand[]): { mnemonic: string; prefixWords: string[] } {
+function instructionText(st: DecodeState, ops: Operand[]): InstructionText {
+  const form = st.form!;
   let mnem = form.mnem;
   if ((form.flags & FormFlag.Dual) && st.encoding === 'legacy') mnem = mnem.slice(1);
   if (mnem.includes('%R')) { useOpsize(st); mnem = mnem.replace('%R', SUFFIX[st.opsize]); }
   if (mnem.includes('%C')) mnem = foldPredicate(mnem, ops, st);
   if (mnem.includes('%P')) mnem = foldClmulSelector(mnem, ops);
   if (mnem.includes('%N')) mnem = mnem.replace('%N', st.pfx.fwait ? '' : 'n');
+  if (mnem.includes('%I')) mnem = foldVpcmpPredicate(mnem, ops);
   if (form.flags & FormFlag.AutoSuffix) {
     const mem = ops.find((o) => o.kind === 'mem');
     // A ymm/zmm destination also tells the source width (EVEX vcvtpd2ps zmm: no suffix),
@@ -600,7 +691,7 @@ function decorate(st: DecodeState, form: InstrForm, ops: Operand[]): { mnemonic:
   const bytes = st.prefixBytes;
   const last66 = bytes.lastIndexOf(0x66);
   const lastRepIdx = Math.max(bytes.lastIndexOf(0xf2), bytes.lastIndexOf(0xf3));
-  const lastSeg = bytes.reduce((acc, b, i) => (b in SEG_PREFIX ? i : acc), -1);
+  const lastSeg = bytes.reduce((acc, b, i) => (isSegPrefix(b) ? i : acc), -1);
   bytes.forEach((b, i) => {
     switch (b) {
       case 0xf0: words.push('lock'); break;
@@ -613,10 +704,10 @@ function decorate(st: DecodeState, form: InstrForm, ops: Operand[]): { mnemonic:
       case 0x66: if (!(i === last66 && st.used66)) words.push('data16'); break;
       case 0x67: if (!st.usedAdsize) words.push('addr32'); break;
       default:
-        if (b in SEG_PREFIX) {
+        if (isSegPrefix(b)) {
           if (i === lastSeg && st.usedSeg) break;
           if (b === 0x3e && i === lastSeg && (form.flags & FormFlag.NoTrack)) { words.push('notrack'); break; }
-          words.push(['es', 'cs', 'ss', 'ds', 'fs', 'gs'][SEG_PREFIX[b]]);
+          words.push(['es', 'cs', 'ss', 'ds', 'fs', 'gs'][SEG_PREFIX[b]!]!);
         } else {
           words.push(rexWord(b));
         }
@@ -626,6 +717,8 @@ function decorate(st: DecodeState, form: InstrForm, ops: Operand[]): { mnemonic:
   if (rex && st.encoding === 'legacy' && (((rex & 0xf) & ~st.rexUsed) || (rex === 0x40 && !(st.rexUsed & 0x40)))) {
     words.push(rexWord(rex));
   }
+  // objdump marks an EVEX encoding that VEX could have expressed as well.
+  if (st.evexWord) words.push('{evex}');
   return { mnemonic: mnem, prefixWords: words };
 }
 

@@ -9,9 +9,9 @@
 // the memory access (one element when broadcasting).
 import { FormFlag } from './forms.ts';
 import type { InstrForm, OpcodeMap } from './forms.ts';
-import type { Instruction, Operand } from './instruction.ts';
-import { DECODE_BAD, finishDecode, resolve } from './decoder.ts';
-import type { DecodeState } from './decoder.ts';
+import type { Operand } from './instruction.ts';
+import { DECODE_BAD, badInstruction, finishDecode, resolve } from './decoder.ts';
+import type { DecodeState, DecodedInstruction } from './decoder.ts';
 import { MAP_0F } from './opcodes/map0f.ts';
 import { MAP_0F38 } from './opcodes/map0f38.ts';
 import { MAP_0F3A } from './opcodes/map0f3a.ts';
@@ -34,7 +34,7 @@ const VPCMP_PREDICATES = ['eq', 'lt', 'le', undefined, 'neq', 'nlt', 'nle', unde
 const VVVV_METHODS = new Set(['H', 'B', 'KV']);
 
 /** Decode from just after the 62 byte. */
-export function decodeEvex(st: DecodeState): Instruction {
+export function decodeEvex(st: DecodeState): DecodedInstruction {
   // A REX before 62 is no part of the instruction: objdump prints it as an unused prefix.
   if (st.pfx.rex) st.prefixBytes.push(st.pfx.rex);
   const p0 = st.byte();
@@ -61,10 +61,10 @@ export function decodeEvex(st: DecodeState): Instruction {
   let features: number;
   let viaVex = false;
   try {
-    form = resolve(evexMap[opcode], st);
+    form = resolve(evexMap, opcode, st);
     features = form.flags;
     if (form.mnem === SAME_AS_VEX) {
-      form = resolve(vexMap![opcode], st);
+      form = resolve(vexMap!, opcode, st);
       if (!(form.flags & (FormFlag.Dual | FormFlag.VexOnly))) throw DECODE_BAD;
       viaVex = true;
     }
@@ -87,10 +87,9 @@ export function decodeEvex(st: DecodeState): Instruction {
       : `${ROUNDING[e.ll]}-bad`;
   }
   if (e.aaa) ins.mask = { k: e.aaa, zero: e.z };
-  if (ins.mnemonic.includes('%I')) ins.mnemonic = foldVpcmpPredicate(ins.mnemonic, ins.operands);
   // objdump marks an EVEX encoding that VEX could have expressed as well.
   const vexToo = viaVex || (form.flags & FormFlag.VexOnly) !== 0;
-  if (vexToo && st.vl < 64 && !e.aaa && !e.b && !ins.operands.some(isHighVector)) ins.prefixWords.push('{evex}');
+  st.evexWord = vexToo && st.vl < 64 && !e.aaa && !e.b && !ins.operands.some(isHighVector);
   return ins;
 }
 
@@ -102,18 +101,17 @@ function fail(st: DecodeState, end: number): never {
 /** An opcode that the EVEX maps do not define (with vvvv = 1111, else it is a plain (bad)):
  *  objdump prints (bad) with the rounding and opmask decorations it has already decoded,
  *  and resumes after the opcode byte. */
-function tableBad(st: DecodeState, rounding: boolean): Instruction {
+function tableBad(st: DecodeState, rounding: boolean): DecodedInstruction {
   const e = st.pfx.evex!;
-  return {
-    addr: st.addr, len: st.opcodeEnd - st.start, mnemonic: '(bad)', prefixWords: [], operands: [],
-    opsize: 4, adsize: 8, prefixes: st.pfx,
-    mask: e.aaa ? { k: e.aaa, zero: e.z } : undefined,
-    rounding: rounding ? `${ROUNDING[e.ll]}-bad` : undefined,
-  };
+  const ins = badInstruction(st, st.opcodeEnd - st.start);
+  if (e.aaa) ins.mask = { k: e.aaa, zero: e.z };
+  if (rounding) ins.rounding = `${ROUNDING[e.ll]}-bad`;
+  return ins;
 }
 
-/** `%I`: objdump names vpcmp's predicate in the mnemonic (vpcmpltub) and drops the imm8. */
-function foldVpcmpPredicate(mnem: string, ops: Operand[]): string {
+/** `%I`: objdump names vpcmp's predicate in the mnemonic (vpcmpltub) and drops the imm8
+ *  (the decoder's text). */
+export function foldVpcmpPredicate(mnem: string, ops: Operand[]): string {
   const imm = ops[ops.length - 1];
   if (imm.kind !== 'imm') throw new Error(`decoder: %I needs a trailing imm8 (${mnem})`);
   const name = VPCMP_PREDICATES[Number(imm.value)];

@@ -53,7 +53,8 @@ export const enum FormFlag {
   NoTrack = 1 << 8,
   RegOnly = 1 << 9,
   MemOnly = 1 << 10,
-  /** The opcode needs a ModRM byte even though no operand names it (e.g. nop Ev). */
+  /** The form reads a ModRM byte: parseForm sets it when an operand names ModRM, the
+   *  table's `modrm` where none does. */
   ModRM = 1 << 11,
   /** AT&T keeps the Intel operand order (enter). */
   KeepOrder = 1 << 12,
@@ -65,9 +66,14 @@ export const enum FormFlag {
   Sae = 1 << 15,
   /** The broadcast element is 16 bits (AVX512-FP16 ph sources), not 32/64 by EVEX.W. */
   Bcst16 = 1 << 16,
+  /** The mnemonic may name the trailing imm8 (`%C`, `%P`, `%I`), which is then not printed. */
+  FoldsImm = 1 << 17,
 }
 
 export interface InstrForm {
+  /** A small number of its own (forms are numbered as they are made), for tables indexed
+   *  by form. */
+  id: number;
   /** The table text the form was built from, for diagnostics. */
   text: string;
   /** Mnemonic template without the `(v)` and `*` markers. */
@@ -149,7 +155,16 @@ export function parseForm(text: string): InstrForm {
     if (f === undefined) throw new Error(`opcode table: bad flag '${word}' in "${text}"`);
     flags |= f;
   }
-  return { text, mnem, ops, flags };
+  if (ops.some(usesModRM)) flags |= FormFlag.ModRM;
+  if (/%[CPI]/.test(mnem)) flags |= FormFlag.FoldsImm;
+  return newForm(text, mnem, ops, flags);
+}
+
+let formsMade = 0;
+
+/** A form, numbered (parseForm's, or one a table builds itself). */
+export function newForm(text: string, mnem: string, ops: OperandSpec[], flags: number): InstrForm {
+  return { id: formsMade++, text, mnem, ops, flags };
 }
 
 const compiled = new Map<string, InstrForm>();

@@ -64,10 +64,11 @@ export interface Instruction {
   len: number;
   /** The table entry that matched; undefined for an undecodable byte sequence. */
   form?: InstrForm;
-  /** Mnemonic as printed (suffix and legacy/VEX spelling resolved), without prefixes. */
-  mnemonic: string;
+  /** Mnemonic as printed (suffix and legacy/VEX spelling resolved), without prefixes.
+   *  The decoder makes it, and prefixWords, when first read. */
+  readonly mnemonic: string;
   /** Prefix words printed before the mnemonic (rep, lock, data16, cs, rex.W ...). */
-  prefixWords: string[];
+  readonly prefixWords: readonly string[];
   /** Operands in Intel order (destination first). */
   operands: Operand[];
   /** Effective operand size in bytes (2, 4 or 8) for forms sized by prefixes. */

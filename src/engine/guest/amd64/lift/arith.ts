@@ -4,7 +4,7 @@ import { binop, c64, c8, ite, unop } from '../../../ir/builder.ts';
 import type { IRExpr } from '../../../ir/types.ts';
 import { CcOpFamily } from '../flags.ts';
 import type { Reg } from '../registers.ts';
-import { type Handler, type InsnLifter, Unlifted, opN, unN } from './context.ts';
+import { type Handler, type InsnLifter, Unlifted, irOp, opN, unN } from './context.ts';
 
 const RAX: Reg = { cls: 'gpr', num: 0, size: 8 };
 const RDX: Reg = { cls: 'gpr', num: 2, size: 8 };
@@ -197,13 +197,13 @@ function mulWide(signed: boolean): Handler {
     const size = src.kind === 'reg' ? src.reg.size : src.kind === 'mem' ? src.size : 0;
     const y = l.read(src);
     const x = l.assign(l.getReg(reg(0, size)));
-    const full = l.assign(binop(`Mull${signed ? 'S' : 'U'}${size * 8}` as never, x, y));
+    const full = l.assign(binop(irOp(`Mull${signed ? 'S' : 'U'}${size * 8}`), x, y));
     if (size === 1) {
       l.putReg(reg(0, 2), full);
     } else {
       const half = size * 8;
-      const lo = l.assign(unop(`${half * 2}to${half}` as never, full));
-      const hi = l.assign(unop(`${half * 2}HIto${half}` as never, full));
+      const lo = l.assign(unop(irOp(`${half * 2}to${half}`), full));
+      const hi = l.assign(unop(irOp(`${half * 2}HIto${half}`), full));
       l.putReg(reg(0, size), lo);
       l.putReg(reg(2, size), hi);
     }
@@ -220,7 +220,7 @@ function divide(signed: boolean): Handler {
     const y = l.read(src);
     if (size === 8) {
       const dividend = l.assign(binop('64HLto128', l.gpr64(2), l.gpr64(0)));
-      const qr = l.assign(binop(`DivMod${s}128to64`, dividend, y));
+      const qr = l.assign(binop(irOp(`DivMod${s}128to64`), dividend, y));
       l.putReg(RAX, unop('128to64', qr));
       l.putReg(RDX, unop('128HIto64', qr));
       return;
@@ -232,7 +232,7 @@ function divide(signed: boolean): Handler {
       : size === 2
         ? l.assign(l.convert(l.assign(binop('16HLto32', l.getReg(reg(2, 2)), l.getReg(reg(0, 2)))), 4, 8, signed))
         : l.assign(l.convert(l.getReg(reg(0, 2)), 2, 8, signed));
-    const qr = l.assign(binop(`DivMod${s}64to32`, dividend, l.convert(y, size, 4, signed)));
+    const qr = l.assign(binop(irOp(`DivMod${s}64to32`), dividend, l.convert(y, size, 4, signed)));
     const q = l.assign(l.convert(l.assign(unop('64to32', qr)), 4, size));
     const r = l.assign(l.convert(l.assign(unop('64HIto32', qr)), 4, size));
     if (size === 1) {

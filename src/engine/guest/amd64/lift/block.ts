@@ -28,8 +28,17 @@ export const MAX_INSNS_PER_BLOCK = 50;
  *  Map: an object this large is a dictionary, slow to index while the code is cold.) */
 const HANDLERS = new Map<string, Handler>(Object.entries({ ...ARITH, ...MOVE, ...CONTROL, ...BITS, ...STRING, ...SYSTEM, ...SSE, ...X87 }));
 
+/** HANDLERS by form id, filled as forms are met (null: none): an array index instead of
+ *  hashing the mnemonic for every instruction. */
+let byForm = new Array<Handler | null | undefined>(4096);
+
 export function handlerFor(ins: Instruction): Handler | undefined {
-  return ins.form ? HANDLERS.get(ins.form.mnem) : undefined;
+  const form = ins.form;
+  if (!form) return undefined;
+  if (form.id >= byForm.length) byForm = byForm.concat(new Array<undefined>(form.id + 1));
+  let h = byForm[form.id];
+  if (h === undefined) h = byForm[form.id] = HANDLERS.get(form.mnem) ?? null;
+  return h ?? undefined;
 }
 
 export interface LiftedBlock {

@@ -2,7 +2,7 @@
 // lazy-flags thunk and condition evaluation, in VEX's idiom, so each instruction's
 // semantics (in the family modules beside this one) reads as a few lines of IR.
 import { IRSBBuilder, binop, c64, c8, ccall, constant, get, ite, load, unop } from '../../../ir/builder.ts';
-import type { BinaryOp, UnaryOp } from '../../../ir/ops.ts';
+import { ALL_OPS, type BinaryOp, type IROp, type UnaryOp } from '../../../ir/ops.ts';
 import type { IRExpr, IRJumpKind, IRType, RdTmp } from '../../../ir/types.ts';
 import type { Instruction, MemOperand, Operand } from '../instruction.ts';
 import type { Reg } from '../registers.ts';
@@ -25,9 +25,34 @@ export function intTy(size: number): IRType {
   throw new Error(`lifter: no integer type of ${size} bytes`);
 }
 
-/** `Add` + 32 -> 'Add32': op names parameterised by width, checked against ops.ts at run time. */
-export const opN = (base: string, size: number): BinaryOp => `${base}${size * 8}` as BinaryOp;
-export const unN = (base: string, size: number): UnaryOp => `${base}${size * 8}` as UnaryOp;
+/** Each op's name as the op table spells it. */
+const OP_NAMES = new Map<string, IROp>(ALL_OPS.map((op) => [op, op]));
+
+/** The op named `name`, checked against ops.ts, as the op table's own string. A name put
+ *  together at run time is a new string every time, which each later lookup (the op's
+ *  signature, the interpreter's and the folder's tables) must hash again and each
+ *  comparison must read through; the table's string is interned and knows its hash. */
+export function irOp<T extends IROp = IROp>(name: string): T {
+  const op = OP_NAMES.get(name);
+  if (op === undefined) throw new Error(`lifter: no IR op ${name}`);
+  return op as T;
+}
+
+/** Ops by base name and operand width in bytes, found once. */
+const BY_WIDTH = new Map<string, IROp[]>();
+
+function sized(base: string, size: number): IROp {
+  let ops = BY_WIDTH.get(base);
+  if (!ops) BY_WIDTH.set(base, (ops = []));
+  return (ops[size] ??= irOp(`${base}${size * 8}`));
+}
+
+/** `Add` + 4 bytes -> 'Add32': op names parameterised by width. */
+export const opN = (base: string, size: number): BinaryOp => sized(base, size) as BinaryOp;
+export const unN = (base: string, size: number): UnaryOp => sized(base, size) as UnaryOp;
+
+/** The widening or narrowing ops by (from, to, signed), found once. */
+const CONVERSIONS = new Array<UnaryOp | undefined>(2 * 64 * 64);
 
 /** Guest-state offset of a register operand (ah..bh live one byte into rax..rbx). */
 export function regOffset(r: Reg): number {
@@ -44,8 +69,17 @@ export interface BlockEnd {
   jk: IRJumpKind;
 }
 
-/** Raised by a family handler for an instruction form it does not implement. */
-export class Unlifted extends Error {}
+/** Raised by a family handler for an instruction form it does not implement. It ends a
+ *  block and is no failure, so it carries no stack trace: capturing one took longer than
+ *  lifting a whole block (glibc's AVX2 string functions raise it at every ymm form). */
+export class Unlifted extends Error {
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
 
 export class InsnLifter {
   end?: BlockEnd;
@@ -72,8 +106,10 @@ export class InsnLifter {
   /** Zero- or sign-extend (or narrow) an integer expression of `from` bytes to `to` bytes. */
   convert(e: IRExpr, from: number, to: number, signed = false): IRExpr {
     if (from === to) return e;
-    if (to > from) return unop(`${from * 8}${signed ? 'S' : 'U'}to${to * 8}` as UnaryOp, e);
-    return unop(`${from * 8}to${to * 8}` as UnaryOp, e);
+    const key = (from * 64 + to) * 2 + (signed && to > from ? 1 : 0);
+    const op = CONVERSIONS[key] ??= irOp<UnaryOp>(
+      to > from ? `${from * 8}${signed ? 'S' : 'U'}to${to * 8}` : `${from * 8}to${to * 8}`);
+    return unop(op, e);
   }
 
   widen64(e: IRExpr, from: number, signed = false): IRExpr {

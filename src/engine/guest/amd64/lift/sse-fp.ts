@@ -4,7 +4,7 @@
 import { binop, c32, c64, ite, triop, unop } from '../../../ir/builder.ts';
 import type { BinaryOp, TernaryOp } from '../../../ir/ops.ts';
 import type { IRExpr, RdTmp } from '../../../ir/types.ts';
-import { type Handler, type InsnLifter, Unlifted } from './context.ts';
+import { type Handler, type InsnLifter, Unlifted, irOp } from './context.ts';
 import {
   atom, binary, getLane, immValue, isVex, isXmm, join32, join64, mergeLane0, notEvex, putX, readScalar, readX,
   sources, split32, split64, sseRound, xmmReg,
@@ -95,7 +95,7 @@ function cmpPacked(lanes: '32Fx4' | '64Fx2'): Handler {
   return (l) => {
     const { base, negate } = predicate(l);
     binary((_, a, b) => {
-      const r = binop(`Cmp${base}${lanes}` as BinaryOp, a, b);
+      const r = binop(irOp<BinaryOp>(`Cmp${base}${lanes}`), a, b);
       return negate ? unop('NotV128', r) : r;
     })(l);
   };

@@ -11,7 +11,7 @@
 // div/divr names against Intel's: DC E0+i `fsub %st,%st(i)` is Intel FSUBR ST(i),ST(0),
 // st(i) = st(0) - st(i), and DC E8+i `fsubr %st,%st(i)` is Intel FSUB, st(i) = st(i) - st(0);
 // likewise fdiv/fdivr (DC F0/F8) and fsubp/fsubrp/fdivp/fdivrp (DE E0-FF). D8 is not swapped.
-import { grp, mod, pfx, rm } from '../forms.ts';
+import { grp, mod, newForm, pfx, rm } from '../forms.ts';
 import type { Entry, InstrForm, OpcodeMap } from '../forms.ts';
 
 /** D8 m32fp and DC m64fp (suffix s/l), DA m32int and DE m16int (fi...l / fi...s), by ModRM.reg. */
@@ -27,7 +27,7 @@ const arithReg = (p: string, ops: string, r2: Entry, r3: Entry): Entry =>
 const image = (mnem: string): Entry => pfx({ none: `${mnem} M`, p66: `${mnem}s M` });
 
 /** The 8087/287-only DB E0-E5 forms, whose objdump names hold a space, so no table text. */
-const legacy287 = (mnem: string): InstrForm => ({ text: mnem, mnem, ops: [], flags: 0 });
+const legacy287 = (mnem: string): InstrForm => newForm(mnem, mnem, [], 0);
 
 export const X87: OpcodeMap = {
   0xd8: mod(arithMem('f', 's', 'Md'), arithReg('', 'ST0,STi', 'fcom STi', 'fcomp STi')),
