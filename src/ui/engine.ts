@@ -4,14 +4,14 @@
 // terminating the worker, which works even while it waits for terminal input.
 import * as Comlink from 'comlink';
 import type {
-  BlockDetail, BlockInfo, EngineApi, ErrorRecord, HeapBlockInfo, IRStepView, RunEvents, ShadowBits, SharedViews,
+  BlockDetail, BlockInfo, EngineApi, ErrorRecord, HeapBlockInfo, HeapBlockStacks, IRStepView, RunEvents, ShadowBits, SharedViews,
   StartRequest,
 } from '../workers/protocol.ts';
 import { StdinWriter } from '../workers/stdin-ring.ts';
 import { type GuestRegisters, type RegisterVBits, liveBytes, liveRegisters, liveRegisterVBits } from '../workers/guest-views.ts';
 
 export type {
-  BackendKind, BlockDetail, BlockInfo, ErrorRecord, HeapBlockInfo, IRStepView, ShadowBits, StackFrame, RunConfig, RunEvents, RunStatus, SharedViews, StartRequest, StopReason,
+  BackendKind, BlockDetail, BlockInfo, ErrorRecord, HeapBlockInfo, HeapBlockStacks, IRStepView, ShadowBits, StackFrame, RunConfig, RunEvents, RunStatus, SharedViews, StartRequest, StopReason,
 } from '../workers/protocol.ts';
 export { GPR_NAMES, USER_SELECTORS, flagNames, type GprName, type GuestRegisters, type RegisterVBits } from '../workers/guest-views.ts';
 
@@ -82,6 +82,7 @@ export const shadow = (addr: number, len: number): Promise<ShadowBits | undefine
 export const errors = (): Promise<ErrorRecord[]> => call((api) => api.errors(), []);
 /** The tool's client heap: live blocks, then freed ones still queued. */
 export const heapBlocks = (): Promise<HeapBlockInfo[]> => call((api) => api.heapBlocks(), []);
+export const heapBlockStacks = (addr: number): Promise<HeapBlockStacks | undefined> => call((api) => api.heapBlockStacks(addr), undefined);
 
 async function call<T>(f: (api: Comlink.Remote<EngineApi>) => Promise<T> | T, none: T): Promise<T> {
   return current ? await f(current.api) : none;

@@ -3,7 +3,7 @@
 // Panels read it and call its actions; only this module talks to the engine client.
 import * as engine from './engine.ts';
 import type {
-  BackendKind, BlockDetail, BlockInfo, ErrorRecord, HeapBlockInfo, IRStepView, RegisterVBits, RunConfig, RunStatus, SharedViews, StackFrame,
+  BackendKind, BlockDetail, BlockInfo, ErrorRecord, HeapBlockInfo, HeapBlockStacks, IRStepView, RegisterVBits, RunConfig, RunStatus, SharedViews, StackFrame,
 } from './engine.ts';
 import { joinWords, splitWords } from './argv.ts';
 import { type Program, checkUpload } from './program.ts';
@@ -67,6 +67,8 @@ class Playground {
   errors = $state.raw<ErrorRecord[]>([]);
   heap = $state.raw<HeapBlockInfo[]>([]);
   selectedHeap = $state<number | undefined>();
+  /** The selected heap block's stacks, fetched when it is picked (and on each refresh). */
+  heapStacks = $state.raw<HeapBlockStacks | undefined>();
   /** The registers' V bits at the last stop (memcheck), undefined without a shadow. */
   registerVBits = $state.raw<RegisterVBits | undefined>();
   /** A request to the memory view to follow an address (a heap block); `seq` tells repeats apart. */
@@ -293,14 +295,25 @@ class Playground {
     }
   }
 
+  /** Whether a refresh is under way: polls wait for it rather than queue up behind the
+   *  running guest (each is a round trip to the busy worker). */
+  private refreshing = false;
+
   async refreshBlocks(): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
     const id = this.runId;
-    const [blocks, maps, errors, heap] = await Promise.all([engine.blocks(), engine.maps(), engine.errors(), engine.heapBlocks()]);
-    if (id !== this.runId) return;
-    this.blocks = blocks;
-    this.maps = maps;
-    this.errors = errors;
-    this.heap = heap;
+    try {
+      const [blocks, maps, errors, heap] = await Promise.all([engine.blocks(), engine.maps(), engine.errors(), engine.heapBlocks()]);
+      if (id !== this.runId) return;
+      this.blocks = blocks;
+      this.maps = maps;
+      this.errors = errors;
+      this.heap = heap;
+      if (this.selectedHeap !== undefined) this.heapStacks = await engine.heapBlockStacks(this.selectedHeap);
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   /** Whether a frame is in the source shown (same file name), so clicking it can open the line. */
@@ -319,7 +332,9 @@ class Playground {
   /** A heap block picked in the heap list: its stacks show, and memory follows it. */
   selectHeapBlock(addr: number): void {
     this.selectedHeap = addr;
+    this.heapStacks = undefined;
     this.memoryJump = { addr, seq: ++this.seq };
+    void engine.heapBlockStacks(addr).then((stacks) => { if (this.selectedHeap === addr) this.heapStacks = stacks; });
   }
 
   private onStatus(s: RunStatus): void {
@@ -362,6 +377,7 @@ class Playground {
     this.errors = [];
     this.heap = [];
     this.selectedHeap = undefined;
+    this.heapStacks = undefined;
     this.registerVBits = undefined;
     this.terminal?.clear();
   }

@@ -24,6 +24,7 @@ const api: EngineApi = {
   shadow: async (addr, len) => session?.shadow(addr, len),
   errors: async () => session?.errors() ?? [],
   heapBlocks: async () => session?.heapBlocks() ?? [],
+  heapBlockStacks: async (addr) => session?.heapBlockStacks(addr),
 };
 
 Comlink.expose(api);

@@ -101,11 +101,16 @@ export interface ErrorRecord {
 }
 
 /** A block of the tool's client heap (memcheck): live, or freed and waiting in the
- *  freed-blocks queue (--freelist-vol). */
+ *  freed-blocks queue (--freelist-vol). The list carries no stacks (a big heap has
+ *  thousands of blocks); heapBlockStacks gives one block's. */
 export interface HeapBlockInfo {
   addr: number;
   size: number;
   state: 'live' | 'freed';
+}
+
+/** Where a heap block was allocated and, if freed, freed. */
+export interface HeapBlockStacks {
   allocStack: StackFrame[];
   freeStack?: StackFrame[];
 }
@@ -149,4 +154,5 @@ export interface EngineApi {
   errors(): Promise<ErrorRecord[]>;
   /** The tool's heap blocks, live then freed ([] without a tool that tracks a heap). */
   heapBlocks(): Promise<HeapBlockInfo[]>;
+  heapBlockStacks(addr: number): Promise<HeapBlockStacks | undefined>;
 }

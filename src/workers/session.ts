@@ -12,7 +12,7 @@ import { memcheckTool } from '../engine/tools/memcheck/index.ts';
 import { SHADOW_STATE_OFFSET } from '../engine/tools/memcheck/shadow-state.ts';
 import { Kdb, resolveAddress } from '../engine/debug/kdb.ts';
 import type { OutputStream, StdStream, TerminalHost } from '../engine/kernel/vfs/index.ts';
-import type { ErrorRecord, HeapBlockInfo, RunEvents, RunStatus, ShadowBits, SharedViews, StackFrame, StartRequest } from './protocol.ts';
+import type { ErrorRecord, HeapBlockInfo, HeapBlockStacks, RunEvents, RunStatus, ShadowBits, SharedViews, StackFrame, StartRequest } from './protocol.ts';
 import { StdinReader, createStdinRing } from './stdin-ring.ts';
 
 /** How long a slice runs before the worker looks at its messages: short enough that
@@ -226,12 +226,16 @@ export class EngineSession {
   }
 
   heapBlocks(): HeapBlockInfo[] {
+    const blocks = this.dbg?.machine.tools.tool.inspect?.heapBlocks?.() ?? [];
+    return blocks.map((b) => ({ addr: b.addr, size: b.size, state: b.state }));
+  }
+
+  heapBlockStacks(addr: number): HeapBlockStacks | undefined {
     const m = this.dbg?.machine;
-    const blocks = m?.tools.tool.inspect?.heapBlocks?.() ?? [];
+    const b = m?.tools.tool.inspect?.heapBlocks?.().find((x) => x.addr === addr);
+    if (!b) return undefined;
     const frames = (ips: number[]) => m!.tools.errors.formatFrames(ips).map(parseFrame);
-    return blocks.map((b) => ({
-      addr: b.addr, size: b.size, state: b.state, allocStack: frames(b.allocIps), ...(b.freeIps && { freeStack: frames(b.freeIps) }),
-    }));
+    return { allocStack: frames(b.allocIps), ...(b.freeIps && { freeStack: frames(b.freeIps) }) };
   }
 
   private schedule(): void {

@@ -82,8 +82,8 @@ describe('engine session under memcheck', () => {
     expect([...sh.v.subarray(16, 40)]).toEqual(Array(24).fill(0xff));
     const blocks = r.s.heapBlocks();
     const mine = blocks.find((b) => b.addr === rax)!;
-    expect(mine).toMatchObject({ state: 'live', size: 24 });
-    expect(mine.allocStack.map((f) => f.fn)).toEqual(expect.arrayContaining(['malloc', 'login', 'main']));
+    expect(mine).toEqual({ addr: rax, state: 'live', size: 24 });
+    expect(r.s.heapBlockStacks(rax)!.allocStack.map((f) => f.fn)).toEqual(expect.arrayContaining(['malloc', 'login', 'main']));
     // The shadow registers live in the shared memory: rax, malloc's result, is defined.
     const shadow = new DataView(r.s.views.memory.buffer, r.s.views.shadowStateAddr!);
     expect(shadow.getBigUint64(OFFSET_GPR(0), true)).toBe(0n);
@@ -92,7 +92,8 @@ describe('engine session under memcheck', () => {
     await r.until('exited');
     const blocks2 = r.s.heapBlocks().filter((b) => b.state === 'freed' && b.size === 24);
     expect(blocks2).toHaveLength(2);
-    expect(blocks2[0]!.freeStack!.map((f) => f.fn)).toContain('main');
+    expect(r.s.heapBlockStacks(blocks2[0]!.addr)!.freeStack!.map((f) => f.fn)).toContain('main');
+    expect(r.s.heapBlockStacks(0x1000)).toBeUndefined();
     expect([...r.s.shadow(blocks2[0]!.addr, 24)!.a]).toEqual(Array(24).fill(0));
   });
 
