@@ -2,15 +2,18 @@
 // reserved.ts) so that generated code keeps it as the interpreter does: blocks and guest
 // instructions executed, each translation's run count, the block budget, how the last
 // block left, a scratch area for values that cross into JavaScript, and the fast lookup
-// cache from guest address to translation. Counts are f64 (exact to 2^53) so that both
-// JavaScript and wasm update them cheaply.
+// cache from guest address to translation. Totals are f64 (exact to 2^53) so that both
+// JavaScript and wasm update them cheaply. Compiled code counts its blocks by taking
+// them from the budget (one decrement does both); the blocks of a dispatch are added to
+// the total when it ends, and are in `blocks` while it runs.
 import { JIT_AREA, JIT_AREA_SIZE } from '../memory/reserved.ts';
 
 /** f64: blocks run, and guest instructions begun, since the machine started. */
 export const RUN_BLOCKS = JIT_AREA;
 export const RUN_INSNS = JIT_AREA + 8;
-/** f64: compiled code goes back to the run loop once RUN_BLOCKS reaches this. */
-export const RUN_LIMIT = JIT_AREA + 16;
+/** i32: blocks compiled code may still run in this dispatch; it goes back to the run
+ *  loop when none are left. */
+export const RUN_BUDGET = JIT_AREA + 16;
 /** i32: the slot of the block whose exit went back to the run loop. */
 export const EXIT_SLOT = JIT_AREA + 24;
 /** i32: nonzero once a helper called from compiled code has faulted (its fault is kept
@@ -48,15 +51,19 @@ if (RUN_COUNTS + 4 * MAX_SLOTS > FAST_CACHE || FAST_CACHE + FAST_ENTRIES * FAST_
 /** The counters, as the run loop and the interpreter read and update them. */
 export class RunCounters {
   private readonly f64: Float64Array;
+  private readonly i32: Int32Array;
   private readonly runs: Int32Array;
+  /** The budget a dispatch under way started with (0: none under way). */
+  private dispatching = 0;
 
   constructor(buffer: ArrayBufferLike) {
-    this.f64 = new Float64Array(buffer, RUN_BLOCKS, 3);
+    this.f64 = new Float64Array(buffer, RUN_BLOCKS, 2);
+    this.i32 = new Int32Array(buffer, RUN_BUDGET, 1);
     this.runs = new Int32Array(buffer, RUN_COUNTS, MAX_SLOTS);
   }
 
   get blocks(): number {
-    return this.f64[0]!;
+    return this.f64[0]! + (this.dispatching ? this.dispatching - this.i32[0]! : 0);
   }
 
   get insns(): number {
@@ -79,7 +86,17 @@ export class RunCounters {
     this.runs[slot] = 0;
   }
 
-  set limit(blocks: number) {
-    this.f64[2] = blocks;
+  /** Compiled code may run `budget` blocks (at least 1) from now. */
+  startDispatch(budget: number): void {
+    this.dispatching = budget;
+    this.i32[0] = budget;
+  }
+
+  /** The dispatch is over: its blocks join the total; returns how many ran. */
+  endDispatch(): number {
+    const ran = this.dispatching - this.i32[0]!;
+    this.f64[0]! += ran;
+    this.dispatching = 0;
+    return ran;
   }
 }

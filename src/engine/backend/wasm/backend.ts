@@ -39,7 +39,8 @@ export interface WasmBackendOptions {
   as: AddressSpace;
   /** Whether compiled code may go on into `t` by itself (not at a breakpoint). */
   linkable: (t: Translation) => boolean;
-  /** Runs in the interpreter before compiling (default 2); 0 compiles on the first run. */
+  /** Runs in the interpreter before compiling (default 5: docs/design.md); 0 compiles on
+   *  the first run. */
   threshold?: number;
   /** Translations per module (default 64). */
   batch?: number;
@@ -70,7 +71,7 @@ export class WasmBackend implements Backend {
   readonly stats = { modules: 0, blocks: 0, bytes: 0, compileMs: 0, jsCalls: 0 };
 
   constructor(private readonly o: WasmBackendOptions) {
-    this.threshold = o.threshold ?? 2;
+    this.threshold = o.threshold ?? 5;
     this.batch = o.batch ?? 64;
     this.helperList = [...o.helpers.all()];
     this.helperList.forEach((d, i) => this.helperIndex.set(d.name, i));
@@ -97,11 +98,16 @@ export class WasmBackend implements Backend {
       return ran;
     }
     const counters = this.o.counters;
-    const before = counters.blocks;
-    counters.limit = before + Math.min(budget, 2 ** 52);
+    counters.startDispatch(Math.max(1, Math.min(budget, 2 ** 30)));
     if (this.o.linkable(t)) this.link(t);
-    const code = this.run$(this.o.stateAddr, t.slot);
-    const blocks = counters.blocks - before;
+    let code = 0;
+    let blocks = 0;
+    try {
+      code = this.run$(this.o.stateAddr, t.slot);
+    } finally {
+      // A helper may throw (the tool ran out of memory): the blocks before it still ran.
+      blocks = counters.endDispatch();
+    }
     return { blocks, last: t, exit: this.exitOf(code) };
   }
 

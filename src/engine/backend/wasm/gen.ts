@@ -16,11 +16,12 @@ import { PERM_R, PERM_W } from '../../memory/types.ts';
 import type { FuncRef, FunctionBuilder, ValType } from '../../wasm/index.ts';
 import { isPlainJump } from '../backend.ts';
 import {
-  EXIT_FAULT, EXIT_OP, FAST_CACHE, FAST_ENTRY_SIZE, RUN_BLOCKS, RUN_COUNTS, RUN_INSNS, RUN_LIMIT, SCRATCH, SCRATCH_RESULT,
+  EXIT_FAULT, EXIT_OP, FAST_CACHE, FAST_ENTRY_SIZE, SCRATCH, SCRATCH_RESULT,
   SCRATCH_SLOT, fastIndex,
 } from '../run-area.ts';
 import { EXIT_FAULT_CODE, EXIT_TRAP_CODE, exitCode, jumpExitKind } from './exits.ts';
 import { lowering } from './ops/index.ts';
+import { countRun } from './runtime.ts';
 import { type Operand, accessOps, constOperand, localOperand, wasmTypes } from './values.ts';
 
 /** Runtime functions (runtime.ts) that lowered ops call. */
@@ -107,15 +108,6 @@ export class BlockGen {
 
   // ------------------------------------------------------------------ exits
 
-  /** The run counters, inline (the loop back to the block's own start). */
-  private count(insns: number): void {
-    const f = this.f;
-    f.i32(0).i32(0).op('f64.load', RUN_BLOCKS).op('f64.const', F64_ONE).op('f64.add').op('f64.store', RUN_BLOCKS);
-    if (insns) f.i32(0).i32(0).op('f64.load', RUN_INSNS).op('f64.const', f64Bits(insns)).op('f64.add').op('f64.store', RUN_INSNS);
-    const runs = RUN_COUNTS + 4 * this.slot;
-    f.i32(0).i32(0).op('i32.load', runs).i32(1).op('i32.add').op('i32.store', runs);
-  }
-
   /** Leaves the block with `code` for the dispatcher: the runtime's `leave` counts the run
    *  (`insns` guest instructions begun) and records the slot. */
   private leave(code: number, stmtIndex: number): void {
@@ -140,8 +132,9 @@ export class BlockGen {
     const insns = this.insns[this.stmtIndex]!;
     if (typeof to === 'bigint' && Number(to) === this.addr) {
       const e = FAST_CACHE + fastIndex(this.addr) * FAST_ENTRY_SIZE;
-      this.count(insns);
-      f.i32(0).op('f64.load', RUN_BLOCKS).i32(0).op('f64.load', RUN_LIMIT).op('f64.lt');
+      const left = this.tmp('i32');
+      countRun(f, () => f.i32(this.slot), () => f.op('f64.const', f64Bits(insns)), left);
+      f.get(left).i32(0).op('i32.gt_s');
       f.i32(0).op('i32.load', e + 8).i32(this.slot).op('i32.eq').op('i32.and');
       f.i32(0).op('i64.load', e).i64(to).op('i64.eq').op('i32.and');
       f.op('br_if', f.nesting - this.loopNesting);
@@ -419,8 +412,6 @@ export class BlockGen {
 function byteSize(ty: IRType): number {
   return ty === 'I1' ? 1 : accessOps(ty).size * wasmTypes(ty).length;
 }
-
-const F64_ONE = 0x3ff0000000000000n;
 
 function f64Bits(x: number): bigint {
   const b = new DataView(new ArrayBuffer(8));

@@ -6,7 +6,7 @@
 import type { HelperDecl, HelperSet } from '../helpers.ts';
 import { irTypeOf } from '../../ir/helpers.ts';
 import { type FuncRef, FunctionBuilder, ModuleBuilder, type ValType } from '../../wasm/index.ts';
-import { EXIT_SLOT, FAST_CACHE, FAST_ENTRIES, MAX_SLOTS, RUN_BLOCKS, RUN_COUNTS, RUN_INSNS, RUN_LIMIT } from '../run-area.ts';
+import { EXIT_SLOT, FAST_CACHE, FAST_ENTRIES, MAX_SLOTS, RUN_BUDGET, RUN_COUNTS, RUN_INSNS } from '../run-area.ts';
 import { STOP_BUDGET, STOP_MISS } from './exits.ts';
 import { RESULT_SLOT, argSlot } from './scratch.ts';
 import { accessOps, wasmTypes } from './values.ts';
@@ -72,7 +72,7 @@ function dispatcher(blockType: number, ripOffset: number): FunctionBuilder {
   const code = f.local('i32');
   f.get(st).get(first).callIndirect(blockType).tee(code).op('if').get(code).op('return').op('end');
   f.op('loop');
-  f.i32(0).op('f64.load', RUN_BLOCKS).i32(0).op('f64.load', RUN_LIMIT).op('f64.ge');
+  f.i32(0).op('i32.load', RUN_BUDGET).i32(0).op('i32.le_s');
   f.op('if').i32(STOP_BUDGET).op('return').op('end');
   f.get(st).op('i64.load', ripOffset).set(rip);
   // fastIndex (run-area.ts): (a ^ (a >>> 16)) & (FAST_ENTRIES - 1), 16 bytes an entry.
@@ -87,28 +87,33 @@ function dispatcher(blockType: number, ripOffset: number): FunctionBuilder {
   return f;
 }
 
-/** Counts one run of the block in slot (param `slot`), which began `insns` (param)
- *  guest instructions, as RunCounters.count does for the interpreter. Inline in its two
- *  users: a call per block would cost what the counting does. */
-function count(f: FunctionBuilder, slot: number, insns: number): void {
-  f.i32(0).i32(0).op('f64.load', RUN_BLOCKS).op('f64.const', 0x3ff0000000000000n).op('f64.add').op('f64.store', RUN_BLOCKS);
-  f.i32(0).i32(0).op('f64.load', RUN_INSNS).get(insns).op('f64.convert_i32_u').op('f64.add').op('f64.store', RUN_INSNS);
+/** Counts one run of the block in the slot `slot` pushes, which began the guest
+ *  instructions `insns` pushes (an f64), as RunCounters.count does for the interpreter,
+ *  and takes the block from the budget, leaving what remains in the local `left`. Inline
+ *  wherever a block ends: a call per block would cost what the counting does. */
+export function countRun(f: FunctionBuilder, slot: () => void, insns: () => void, left: number): void {
+  f.i32(0).i32(0).op('f64.load', RUN_INSNS);
+  insns();
+  f.op('f64.add').op('f64.store', RUN_INSNS);
   const at = f.local('i32');
-  f.get(slot).i32(2).op('i32.shl').tee(at).get(at).op('i32.load', RUN_COUNTS).i32(1).op('i32.add').op('i32.store', RUN_COUNTS);
+  slot();
+  f.i32(2).op('i32.shl').tee(at).get(at).op('i32.load', RUN_COUNTS).i32(1).op('i32.add').op('i32.store', RUN_COUNTS);
+  f.i32(0).i32(0).op('i32.load', RUN_BUDGET).i32(1).op('i32.sub').tee(left).op('i32.store', RUN_BUDGET);
 }
 
 /**
- * chain(st, slot, insns, target): a block in `slot` ends with a plain jump to `target`
- * (rip already written). Counts the run, then, while the block budget lasts and the fast
- * lookup cache has compiled code for the target, tail-calls it; else back to the
- * dispatcher, which stops (budget) or misses in turn.
+ * chain(st, slot, insns, target): a block in `slot` ends with a plain jump to a target
+ * it computed (a return, an indirect jump or call; rip already written). Counts the run,
+ * then, while the block budget lasts and the fast lookup cache has compiled code for the
+ * target, tail-calls it; else back to the dispatcher, which stops (budget) or misses.
  */
 function chain(blockType: number): FunctionBuilder {
   const f = new FunctionBuilder('chain', ['i32', 'i32', 'i32', 'i64'], ['i32']);
   const [st, slot, insns, target] = [0, 1, 2, 3];
   const e = f.local('i32');
-  count(f, slot, insns);
-  f.i32(0).op('f64.load', RUN_BLOCKS).i32(0).op('f64.load', RUN_LIMIT).op('f64.lt').op('if');
+  const left = f.local('i32');
+  countRun(f, () => f.get(slot), () => f.get(insns).op('f64.convert_i32_u'), left);
+  f.get(left).i32(0).op('i32.gt_s').op('if');
   // fastIndex (run-area.ts): (a ^ (a >>> 16)) & (FAST_ENTRIES - 1), 16 bytes an entry.
   f.get(target).op('i32.wrap_i64').tee(e).get(e).i32(16).op('i32.shr_u').op('i32.xor');
   f.i32(FAST_ENTRIES - 1).op('i32.and').i32(4).op('i32.shl').tee(e);
@@ -122,7 +127,7 @@ function chain(blockType: number): FunctionBuilder {
 /** leave(slot, insns, code): a block in `slot` stops with `code` for the run loop. */
 function leave(): FunctionBuilder {
   const f = new FunctionBuilder('leave', ['i32', 'i32', 'i32'], ['i32']);
-  count(f, 0, 1);
+  countRun(f, () => f.get(0), () => f.get(1).op('f64.convert_i32_u'), f.local('i32'));
   f.i32(0).get(0).op('i32.store', EXIT_SLOT);
   f.get(2);
   return f;
