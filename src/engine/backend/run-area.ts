@@ -34,7 +34,8 @@ export const MAX_SLOTS = 0x1_0000;
 /** i32 per slot: how many times the translation in it has run. */
 export const RUN_COUNTS = JIT_AREA + 0x1000;
 
-/** The fast lookup cache: FAST_ENTRIES entries of 16 bytes, {guest address i64, slot i32}. */
+/** The fast lookup cache: FAST_ENTRIES entries of 16 bytes, {guest address i64, slot i32,
+ *  serial i32} (the serial: the JIT's number for the compiled code now in the slot). */
 export const FAST_CACHE = JIT_AREA + 0x10_0000;
 export const FAST_ENTRIES = 0x1_0000;
 export const FAST_ENTRY_SIZE = 16;

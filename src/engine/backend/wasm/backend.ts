@@ -20,7 +20,7 @@ import {
   EXIT_FAULT, EXIT_OP, EXIT_SLOT, FAST_CACHE, FAST_ENTRY_SIZE, MAX_SLOTS, type RunCounters, fastIndex,
 } from '../run-area.ts';
 import { STOP_BUDGET, STOP_MISS, decodeExit } from './exits.ts';
-import { BlockGen, type GenContext, type RuntimeFn } from './gen.ts';
+import { BlockGen, type GenContext, type RuntimeFn, type Sibling } from './gen.ts';
 import { BLOCK_PARAMS, BLOCK_RESULTS, buildRuntime, helperExportName, helperSignature } from './runtime.ts';
 import { RESULT_SLOT, argSlot, readScratch, writeScratch } from './scratch.ts';
 
@@ -63,6 +63,9 @@ export class WasmBackend implements Backend {
    *  slot is taken again, so that a block dropped while it ran still maps its exit). */
   private readonly bySlot: (Translation | undefined)[] = [];
   private readonly compiled = new Set<Translation>();
+  /** Each compiled translation's serial number (for the fast lookup cache), and the last. */
+  private readonly serials = new WeakMap<Translation, number>();
+  private serial = 0;
   private readonly queue = new Set<Translation>();
   private pendingFault: unknown;
   private readonly threshold: number;
@@ -151,6 +154,7 @@ export class WasmBackend implements Backend {
     const e = fastIndex(t.addr) * FAST_ENTRY_SIZE;
     this.fast.setBigUint64(e, BigInt(t.addr), true);
     this.fast.setInt32(e + 8, t.slot, true);
+    this.fast.setInt32(e + 12, this.serials.get(t)!, true);
   }
 
   // ------------------------------------------------------------------ compiling
@@ -173,12 +177,17 @@ export class WasmBackend implements Backend {
     const batch = [...this.queue];
     this.queue.clear();
     const m = new ModuleBuilder();
-    const ctx = this.context(m);
-    batch.forEach((t, i) => {
+    const siblings = new Map<number, Sibling>();
+    const fns = batch.map((t, i) => {
       const f = new FunctionBuilder(`b${i}`, BLOCK_PARAMS, BLOCK_RESULTS);
-      new BlockGen(f, t.sb, t.addr, t.slot, t.insns, ctx).compile();
-      m.exportFunction(f.name, m.addFunction(f));
+      const ref = m.addFunction(f);
+      m.exportFunction(f.name, ref);
+      this.serials.set(t, ++this.serial);
+      siblings.set(t.addr, { ref, serial: this.serial });
+      return f;
     });
+    const ctx = this.context(m, siblings);
+    batch.forEach((t, i) => new BlockGen(fns[i]!, t.sb, t.addr, t.slot, t.insns, ctx).compile());
     const bytes = m.encode();
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
       e: { mem: this.o.memory, memslow: this.memSlow, opcall: this.opCall },
@@ -197,7 +206,7 @@ export class WasmBackend implements Backend {
   }
 
   /** The imports a block module may use, added to m as code asks for them. */
-  private context(m: ModuleBuilder): GenContext {
+  private context(m: ModuleBuilder, siblings?: ReadonlyMap<number, Sibling>): GenContext {
     // No table: blocks reach other blocks through the runtime's chain (importing a table
     // of MAX_SLOTS entries costs every instance milliseconds).
     m.importMemory({ module: 'e', name: 'mem', min: 0x1_0000, max: 0x1_0000, shared: true });
@@ -228,6 +237,7 @@ export class WasmBackend implements Backend {
         return ref;
       },
       opIndex: (op) => OP_INDEX.get(op)!,
+      sibling: (addr) => siblings?.get(addr),
     };
   }
 

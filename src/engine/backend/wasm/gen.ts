@@ -39,6 +39,16 @@ export interface GenContext {
   runtime(name: RuntimeFn): FuncRef;
   /** The op's index for opCall. */
   opIndex(op: IROp): number;
+  /** The block at guest address `addr` compiled into the same module, if there is one:
+   *  a jump to it may call it directly (while the fast lookup cache still holds it). */
+  sibling(addr: number): Sibling | undefined;
+}
+
+/** A block of the same module: its function, and the serial number that the fast lookup
+ *  cache holds for it while it is the current translation of its address. */
+export interface Sibling {
+  ref: FuncRef;
+  serial: number;
 }
 
 const ST = 0; // the guest state pointer parameter
@@ -138,6 +148,20 @@ export class BlockGen {
       f.i32(0).op('i32.load', e + 8).i32(this.slot).op('i32.eq').op('i32.and');
       f.i32(0).op('i64.load', e).i64(to).op('i64.eq').op('i32.and');
       f.op('br_if', f.nesting - this.loopNesting);
+      f.i32(0).op('return');
+      return;
+    }
+    const sibling = typeof to === 'bigint' ? this.ctx.sibling(Number(to)) : undefined;
+    if (sibling) {
+      // As chain does, with the entry known now; the serial (not the slot, which a new
+      // translation of the address may take again) shows the sibling is still current.
+      const e = FAST_CACHE + fastIndex(Number(to)) * FAST_ENTRY_SIZE;
+      const left = this.tmp('i32');
+      countRun(f, () => f.i32(this.slot), () => f.op('f64.const', f64Bits(insns)), left);
+      f.get(left).i32(0).op('i32.gt_s');
+      f.i32(0).op('i32.load', e + 12).i32(sibling.serial).op('i32.eq').op('i32.and');
+      f.i32(0).op('i64.load', e).i64(to as bigint).op('i64.eq').op('i32.and');
+      f.op('if').get(ST).call(sibling.ref, true).op('end');
       f.i32(0).op('return');
       return;
     }

@@ -1,7 +1,8 @@
 // Guest state forwarding within a block, in two sweeps.
 //
 // Forwards: a GET of guest state whose value the block already holds in an atom — from an
-// earlier `PUT(off) = atom`, or an earlier `tN = GET(off)` — becomes that atom. A GET of
+// earlier `PUT(off) = atom` (a PUT of a larger expression is first split into a temp and
+// a PUT of it), or an earlier `tN = GET(off)` — becomes that atom. A GET of
 // part of what was PUT becomes a narrowing of the PUT value when the part has an op
 // (GET:I32 of an I64 PUT at the same offset is 64to32 of it); other overlaps keep the GET.
 // A PUT, a PUTI into the array, or a Dirty helper's declared write forgets what it overlaps.
@@ -20,9 +21,9 @@ import { unop } from '../builder.ts';
 import { opMayTrap, type UnaryOp } from '../ops.ts';
 import { typeOfIRExpr } from '../typing.ts';
 import {
-  GUEST_WORD, sizeofIRType, type Get, type IRAtom, type IRExpr, type IRRegArray, type IRSB, type IRStmt, type IRTemp, type IRType, type Put,
+  GUEST_WORD, irTemp, sizeofIRType, type Get, type IRAtom, type IRExpr, type IRRegArray, type IRSB, type IRStmt, type IRTemp, type IRType, type Put,
 } from '../types.ts';
-import { exprMayFault, forEachStmtExpr, isAtom, mapNodes, mapStmtExprs } from '../walk.ts';
+import { exprMayFault, forEachStmtExpr, isAtom, mapNodes, mapStmtExprs, someNode } from '../walk.ts';
 
 export interface GuestRange {
   offset: number;
@@ -127,16 +128,27 @@ function forwardGets(sb: IRSB): IRSB {
   const known = new KnownSlices();
   const lookup = (g: Get) => known.lookup(g) ?? g;
   const forwardExpr = (e: IRExpr) => (known.empty ? e : mapNodes(e, 'Get', lookup));
+  let tyenv = sb.tyenv;
+  let lastGets: LastGets | undefined;
   try {
     let stmts: IRStmt[] | undefined;
     for (let i = 0; i < sb.stmts.length; i++) {
       const original = sb.stmts[i]!;
-      const s = mapStmtExprs(original, forwardExpr);
+      let s = mapStmtExprs(original, forwardExpr);
+      if (s.tag === 'Put' && !isAtom(s.data) && (lastGets ??= lastGetOf(sb)).readAfter(s.offset, bytesOf(typeOfIRExpr(sb.tyenv, s.data)), i)) {
+        // `PUT(off) = e` becomes `tN = e; PUT(off) = tN`, evaluated where it was, so that
+        // the GETs of off after it can be forwarded to tN.
+        if (tyenv === sb.tyenv) tyenv = sb.tyenv.slice();
+        const tmp = irTemp(tyenv.push(typeOfIRExpr(sb.tyenv, s.data)) - 1);
+        stmts ??= sb.stmts.slice(0, i);
+        stmts.push({ tag: 'WrTmp', tmp, data: s.data });
+        s = { ...s, data: { tag: 'RdTmp', tmp } };
+      }
       if (s !== original) stmts ??= sb.stmts.slice(0, i);
       stmts?.push(s);
       switch (s.tag) {
         case 'Put': {
-          const ty = typeOfIRExpr(sb.tyenv, s.data);
+          const ty = typeOfIRExpr(tyenv, s.data);
           known.forget(s.offset, bytesOf(ty));
           if (isAtom(s.data)) known.remember(s.offset, ty, s.data);
           break;
@@ -153,10 +165,37 @@ function forwardGets(sb: IRSB): IRSB {
       }
     }
     const next = forwardExpr(sb.next);
-    return stmts || next !== sb.next ? { ...sb, stmts: stmts ?? sb.stmts, next } : sb;
+    return stmts || next !== sb.next ? { ...sb, tyenv, stmts: stmts ?? sb.stmts, next } : sb;
   } finally {
     known.clear();
   }
+}
+
+/** Where each guest state offset is last read by a GET (the block's `next` counting as
+ *  the statement after the last). */
+class LastGets {
+  private readonly at = new Map<number, number>();
+
+  note(offset: number, stmt: number): void { this.at.set(offset, stmt); }
+
+  /** Whether a GET starting in the `size` bytes at `offset` comes after statement `stmt`. */
+  readAfter(offset: number, size: number, stmt: number): boolean {
+    for (let b = offset; b < offset + size; b++) if ((this.at.get(b) ?? -1) > stmt) return true;
+    return false;
+  }
+}
+
+function lastGetOf(sb: IRSB): LastGets {
+  const last = new LastGets();
+  let stmt = 0;
+  const note = (e: IRExpr) => {
+    if (e.tag === 'Get') last.note(e.offset, stmt);
+    return false;
+  };
+  const visit = (e: IRExpr) => { someNode(e, note); };
+  for (; stmt < sb.stmts.length; stmt++) forEachStmtExpr(sb.stmts[stmt]!, visit, undefined);
+  visit(sb.next);
+  return last;
 }
 
 const arraySize = (d: IRRegArray) => d.nElems * bytesOf(d.elemTy);
