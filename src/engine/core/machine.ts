@@ -13,7 +13,7 @@ import type { FileMapped } from '../kernel/syscalls/files.ts';
 import { amd64Helpers } from '../guest/amd64/helpers.ts';
 import { specialiseFlagHelpers } from '../guest/amd64/spechelper.ts';
 import { cpuid } from '../guest/amd64/cpuid.ts';
-import { type CodeSource, type LiftedBlock, MAX_INSNS_PER_BLOCK, liftSuperblock } from '../guest/amd64/lift/block.ts';
+import { type ChasePolicy, type CodeSource, type LiftedBlock, MAX_INSNS_PER_BLOCK, liftSuperblock } from '../guest/amd64/lift/block.ts';
 import {
   GUEST_STATE_SIZE, OFFSET_DFLAG, OFFSET_FC3210,
   OFFSET_FPROUND, OFFSET_FTOP, OFFSET_GPR, OFFSET_IP_AT_SYSCALL, OFFSET_RIP, OFFSET_RSP, OFFSET_SSEROUND,
@@ -28,7 +28,7 @@ import { Process, SIG, SIG_DFL, SIG_IGN, type SigAction } from '../kernel/proces
 import { Kernel, type KernelOptions } from '../kernel/kernel.ts';
 import { SyscallArgs, type SyscallOutcome } from '../kernel/syscalls/spec.ts';
 import type { TerminalHost } from '../kernel/vfs/index.ts';
-import { AddressSpace, MemoryFault, PAGE_SIZE, PERM_X, pageDown } from '../memory/index.ts';
+import { AddressSpace, MemoryFault, PAGE_SIZE, PERM_W, PERM_X, pageDown } from '../memory/index.ts';
 import { THREAD_STATES } from '../memory/reserved.ts';
 import { SeededRandom, VirtualClock } from './determinism.ts';
 import { CheckedMemory } from './memory-port.ts';
@@ -289,6 +289,14 @@ export class Machine {
     },
   };
 
+  /** A block goes on through a direct jump or call unless the target is a replaced
+   *  function (its block is the replacement), the program's entry (reaching it is an event
+   *  for the debugger, seen at block starts) or on a writable page: a store there must not
+   *  change code further on in the block that made it. (mprotect of a page with code drops
+   *  its translations, so a page that becomes writable takes its chasers with it.) */
+  private readonly mayChase: ChasePolicy = (target) =>
+    target !== this.programEntry && !this.tools.isRedirected(target) && this.as.check(target, 1, PERM_W) !== null;
+
   /** Translates the block at addr; with `maxInsns`, a short one that is not cached (single-stepping). */
   private translate(addr: number, maxInsns?: number): Translation {
     const t0 = performance.now();
@@ -300,7 +308,7 @@ export class Machine {
 
   private translateBlock(addr: number, maxInsns?: number): Translation {
     const redirected = this.tools.redirectedBlock(addr);
-    const lifted = redirected ? { sb: redirected, instrs: [] } : liftSuperblock(this.code, addr, maxInsns ?? MAX_INSNS_PER_BLOCK, this.breakAt);
+    const lifted = redirected ? { sb: redirected, instrs: [] } : liftSuperblock(this.code, addr, maxInsns ?? MAX_INSNS_PER_BLOCK, this.breakAt, this.mayChase);
     const n = this.translations++;
     const tracing = this.trace.ir && n >= (this.trace.notBelow ?? 0);
     if (tracing) this.o.log(traceHeader(n, addr, this.symbols.whereIs(addr)));

@@ -84,6 +84,11 @@ export class ToolRuntime {
     }
   }
 
+  /** Whether a tool replaces the function at addr. */
+  isRedirected(addr: number): boolean {
+    return this.redirector?.isRedirected(addr) ?? false;
+  }
+
   /** The synthesised block of a redirected address, or undefined. */
   redirectedBlock(addr: number): IRSB | undefined {
     return this.redirector?.isRedirected(addr) ? this.redirector.block(addr) : undefined;

@@ -9,6 +9,8 @@ export const GUEST_STATE_SIZE = 928;
 export const OFFSET_GPR = (num: number): number => 16 + 8 * num;
 export const OFFSET_RAX = 16;
 export const OFFSET_RSP = 48;
+/** The System V red zone: the 128 bytes below %rsp that leaf code may use unannounced. */
+export const STACK_REDZONE = 128;
 
 /** The lazy-flags thunk: CC_OP says how to compute O S Z A C P from DEP1, DEP2, NDEP. */
 export const OFFSET_CC_OP = 144;

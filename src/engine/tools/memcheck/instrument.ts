@@ -30,7 +30,7 @@ import {
 import {
   OFFSET_CC_NDEP, OFFSET_CC_OP, OFFSET_CMLEN, OFFSET_CMSTART, OFFSET_DFLAG, OFFSET_EMNOTE, OFFSET_FC3210,
   OFFSET_FPROUND, OFFSET_FPTAG, OFFSET_FS_BASE, OFFSET_FTOP, OFFSET_GPR, OFFSET_IDFLAG, OFFSET_IP_AT_SYSCALL,
-  OFFSET_RIP, OFFSET_RSP, OFFSET_SC_CLASS, OFFSET_SSEROUND, OFFSET_YMM,
+  OFFSET_RIP, OFFSET_RSP, OFFSET_SC_CLASS, OFFSET_SSEROUND, OFFSET_YMM, STACK_REDZONE,
 } from '../../guest/amd64/state.ts';
 import { ORIGIN_STATE_OFFSET, SHADOW_STATE_OFFSET } from './shadow-state.ts';
 import { binopV, definedOf, lazy, pcast, shadowType, triopV, unopV, uifu, type Detail } from './vbits.ts';
@@ -83,8 +83,6 @@ function originArray(d: IRRegArray): IRRegArray | undefined {
   return sizeofIRType(d.elemTy) === 8 ? { base: d.base + ORIGIN_STATE_OFFSET, elemTy: 'I64', nElems: d.nElems } : undefined;
 }
 
-/** amd64's red zone below %rsp (VG_STACK_REDZONE_SZB). */
-const STACK_REDZONE = 128;
 
 /** The otag of a value nobody gave an origin: constants, defined inputs. */
 const NO_OTAG = c32(0);
@@ -123,13 +121,14 @@ class Instrumenter {
   run(): IRSB {
     for (const s of this.sb.stmts) this.stmt(s);
     if (this.sb.next.tag !== 'Const') this.complain(this.sb.next);
-    if ((this.sb.jumpkind === 'Call' || this.sb.jumpkind === 'Ret') && !this.sb.stmts.some((s) => s.tag === 'AbiHint')) {
+    if ((this.sb.jumpkind === 'Call' || this.sb.jumpkind === 'Ret') && !lastInstructionHasAbiHint(this.sb)) {
       this.redZoneHint(this.sb.next);
     }
     return this.b.finish(this.sb.next, this.sb.jumpkind);
   }
 
-  /** VEX's amd64 front end ends a call and a return with AbiHint(%rsp-128, 128, nia): the
+  /** VEX's amd64 front end ends a call and a return with AbiHint(%rsp-128, 128, nia) (ours
+   *  only a call it chases, in the middle of a block): the
    *  red zone below the new stack pointer holds nothing defined, and its origin is a stack
    *  allocation at nia — so a callee's locals are "created" at its entry. A block lifted
    *  without the hint gets it here, after the last PUT to %rsp (hint included, so the
@@ -564,4 +563,15 @@ function hasBogusLiterals(sb: IRSB): boolean {
   look(sb.next);
   for (const s of sb.stmts) stmtExprs(s).forEach(look);
   return found;
+}
+
+/** Whether the block's last instruction (its statements after the last IMark) has an
+ *  AbiHint: a block instrumented twice, or printed IR read back. */
+function lastInstructionHasAbiHint(sb: IRSB): boolean {
+  for (let i = sb.stmts.length - 1; i >= 0; i--) {
+    const s = sb.stmts[i]!;
+    if (s.tag === 'AbiHint') return true;
+    if (s.tag === 'IMark') return false;
+  }
+  return false;
 }

@@ -7,6 +7,7 @@
 // values of backend/helpers.ts (numbers up to 32 bits, bigint for 64, words beyond).
 
 import { type HelperDecl, dirtyHelper } from '../../backend/helpers.ts';
+import { STACK_REDZONE } from '../../guest/amd64/state.ts';
 import type { Vec } from '../../memory/port.ts';
 import type { OriginMemory } from './origin-memory.ts';
 import type { OriginSource } from './origins.ts';
@@ -78,8 +79,6 @@ export const MAKE_STACK_UNINIT_W_O = 'MC_helperc_MAKE_STACK_UNINIT_w_o';
 /** SP_UPDATE, the new stack area's origin being a stack allocation at pc: (old, new, pc). */
 export const SP_UPDATE_W_O = 'MC_helperc_SP_update_w_o';
 
-/** amd64's red zone: the 128 bytes below %rsp stay addressable (VG_STACK_REDZONE_SZB). */
-const STACK_REDZONE = 128;
 /** A bigger move is a switch to another stack, not a push or pop (--max-stackframe). */
 const MAX_STACK_FRAME = 2_000_000;
 

@@ -1,9 +1,11 @@
 // Lifting a superblock: decode and lift guest instructions from `addr` until one
-// transfers control, the block is long enough, or an instruction cannot be lifted.
+// transfers control, the block is long enough, or an instruction cannot be lifted. Like
+// VEX, the block follows up to two direct jumps and calls to their targets.
 import { IRSBBuilder, c64 } from '../../../ir/builder.ts';
 import type { IRSB } from '../../../ir/types.ts';
 import { decode } from '../decoder.ts';
 import type { GuestAddr, Instruction } from '../instruction.ts';
+import { PAGE_SHIFT } from '../../../memory/layout.ts';
 import { OFFSET_RIP } from '../state.ts';
 import { ARITH } from './arith.ts';
 import { BITS } from './bits.ts';
@@ -49,14 +51,35 @@ export interface LiftedBlock {
   noDecode?: { addr: GuestAddr; bytes: Uint8Array; reason: string; report: string[] };
 }
 
+/** Where a block may go on at the target of a direct jmp or call instead of ending (VEX's
+ *  "chasing"): besides executable code that is no breakpoint, what the caller allows (not
+ *  a redirected function, whose code must not run; no writable page, see below). */
+export type ChasePolicy = (target: GuestAddr) => boolean;
+
+/** Jumps and calls a block follows at most: VEX's three extents of guest code. */
+const MAX_CHASES = 2;
+
 /** `stopBefore`: addresses the block must not run through (a debugger's breakpoints),
- *  so that each one starts a block. */
+ *  so that each one starts a block. `mayChase`: see ChasePolicy; without it, every jmp
+ *  and call ends the block. */
 export function liftSuperblock(
-  code: CodeSource, addr: GuestAddr, maxInsns = MAX_INSNS_PER_BLOCK, stopBefore?: ReadonlySet<GuestAddr>,
+  code: CodeSource, addr: GuestAddr, maxInsns = MAX_INSNS_PER_BLOCK, stopBefore?: ReadonlySet<GuestAddr>, mayChase?: ChasePolicy,
 ): LiftedBlock {
   const b = new IRSBBuilder({ offsIP: OFFSET_RIP });
   const instrs: Instruction[] = [];
   let pc = addr;
+  let chases = 0;
+  let allowedPage = -1;
+  const onPagesAllowed = (first: GuestAddr, last: GuestAddr) => {
+    for (const a of [first, last]) {
+      if (a >>> PAGE_SHIFT === allowedPage) continue;
+      if (!mayChase!(a)) return false;
+      allowedPage = a >>> PAGE_SHIFT;
+    }
+    return true;
+  };
+  const chase = (target: GuestAddr) =>
+    chases < MAX_CHASES && instrs.length + 1 < maxInsns && !stopBefore?.has(target) && code.fetch(target, 1).length > 0 && mayChase!(target);
   for (let n = 0; n < maxInsns; n++) {
     if (n > 0 && stopBefore?.has(pc)) break;
     const bytes = code.fetch(pc, 15);
@@ -71,13 +94,17 @@ export function liftSuperblock(
       return { sb: b.finish(c64(pc + CLIENT_REQUEST.length), 'ClientReq'), instrs };
     }
     const ins = decode(bytes, 0, pc);
+    // A chased extent asks the policy about every page it enters: code the block did not
+    // start in must be code no store can change while the block lives (self-modifying
+    // code patches a function, then calls it, in one block).
+    if (chases > 0 && !onPagesAllowed(pc, pc + ins.len - 1)) break;
     const handler = handlerFor(ins);
     const mark = b.stmts.length;
     const reason = ins.form === undefined || ins.len > bytes.length ? 'undecodable' : handler ? '' : 'not lifted';
     b.imark(pc, ins.len);
     let l: InsnLifter | undefined;
     if (!reason) {
-      l = new InsnLifter(b, ins);
+      l = new InsnLifter(b, ins, mayChase ? chase : undefined);
       try {
         handler!(l);
       } catch (e) {
@@ -96,7 +123,8 @@ export function liftSuperblock(
     }
     instrs.push(ins);
     if (l.end) return { sb: b.finish(l.end.next, l.end.jk), instrs };
-    pc = ins.addr + ins.len;
+    if (l.resteer !== undefined) chases++;
+    pc = l.resteer ?? ins.addr + ins.len;
   }
   return { sb: b.finish(c64(pc), 'Boring'), instrs };
 }

@@ -4,7 +4,7 @@
 import { IRSBBuilder, binop, c64, c8, ccall, constant, get, ite, load, unop } from '../../../ir/builder.ts';
 import { ALL_OPS, type BinaryOp, type IROp, type UnaryOp } from '../../../ir/ops.ts';
 import type { IRExpr, IRJumpKind, IRType, RdTmp } from '../../../ir/types.ts';
-import type { Instruction, MemOperand, Operand } from '../instruction.ts';
+import type { GuestAddr, Instruction, MemOperand, Operand } from '../instruction.ts';
 import type { Reg } from '../registers.ts';
 import { CcOpFamily, type Cond, ccOp } from '../flags.ts';
 import {
@@ -83,8 +83,11 @@ export class Unlifted extends Error {
 
 export class InsnLifter {
   end?: BlockEnd;
+  /** Where the block goes on after this instruction, when it chased a direct jump. */
+  resteer?: GuestAddr;
 
-  constructor(readonly b: IRSBBuilder, readonly ins: Instruction) {}
+  /** `mayChase`: whether the block may go on at a jump's target (see liftSuperblock). */
+  constructor(readonly b: IRSBBuilder, readonly ins: Instruction, private readonly mayChase?: (target: GuestAddr) => boolean) {}
 
   /** Address of the following instruction. */
   get next(): number {
@@ -243,6 +246,14 @@ export class InsnLifter {
   /** End the block after this instruction, going to `next`. */
   jump(next: IRExpr, jk: IRJumpKind = 'Boring'): void {
     this.end = { next, jk };
+  }
+
+  /** A direct jump or call to `target` that the block follows instead of ending, as
+   *  VEX's front end chases them; false if it may not (the caller then ends the block). */
+  chase(target: GuestAddr): boolean {
+    if (!this.mayChase?.(target)) return false;
+    this.resteer = target;
+    return true;
   }
 
   /** A side exit taken when `guard` holds. */

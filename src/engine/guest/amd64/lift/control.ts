@@ -1,13 +1,15 @@
 // Control transfer: jumps, conditional jumps, calls, returns and the rcx loops. Each ends
-// the superblock; the block's `next` and jump kind tell the run loop where to go.
+// the superblock (the block's `next` and jump kind tell the run loop where to go), except
+// a direct jmp or call that the lifter chases: the block goes on at its target.
 import { binop, c64, unop } from '../../../ir/builder.ts';
 import type { Cond } from '../flags.ts';
 import { CONDITIONS } from '../opcodes/onebyte.ts';
-import { OFFSET_RSP } from '../state.ts';
+import { OFFSET_RSP, STACK_REDZONE } from '../state.ts';
 import { type Handler, Unlifted } from './context.ts';
 
 const jmp: Handler = (l) => {
   const t = l.op(0);
+  if (t.kind === 'rel' && l.chase(t.target)) return;
   l.jump(t.kind === 'rel' ? c64(t.target) : l.read(t, 8));
 };
 
@@ -20,13 +22,19 @@ function jcc(c: Cond): Handler {
   };
 }
 
-/** call: the target is read before the return address is pushed (call *(%rsp) works). */
+/** call: the target is read before the return address is pushed (call *(%rsp) works).
+ *  A chased call marks the red zone below the new %rsp as a call's end would (AbiHint),
+ *  for memcheck. */
 const call: Handler = (l) => {
   const t = l.op(0);
   const target = t.kind === 'rel' ? c64(t.target) : l.read(t, 8);
   const rsp = l.assign(binop('Sub64', l.gpr64(4), c64(8)));
   l.b.put(OFFSET_RSP, rsp);
   l.b.store(rsp, c64(l.next));
+  if (t.kind === 'rel' && l.chase(t.target)) {
+    l.b.abiHint(l.assign(binop('Sub64', rsp, c64(STACK_REDZONE))), STACK_REDZONE, target);
+    return;
+  }
   l.jump(target, 'Call');
 };
 
