@@ -71,7 +71,7 @@ export function runProgram(o: RunOptions): number {
       cwd: o.sandbox ? undefined : resolve('.'),
       mountHost: o.sandbox ? undefined : (system) => mountHostView(system, resolve('.')),
       sysroot: o.sandbox && isDynamic(bytes) ? sandboxSysroot() : undefined,
-      tool: selectTool(o), toolOptions: toolRunOptions(o, xml), backend: o.backend,
+      tool: selectTool(o), toolOptions: toolRunOptions(o, xml), backend: o.backend, optimiseWhenHot: true,
     });
   } catch (e) {
     if (e instanceof ElfError || e instanceof ExecError) {

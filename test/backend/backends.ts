@@ -38,8 +38,10 @@ function runOn(backend: BackendKind, tool: 'none' | 'memcheck', exe: string, arg
     program: new Uint8Array(readFileSync(exe)), path: exe, args, env: ['PATH=/usr/bin:/bin', 'LANG=C'], seed: 1,
     log: (t) => { report += t; }, terminal, cwd: root, mountHost: (system) => mountHostView(system, root),
     tool: tool === 'memcheck' ? memcheckTool(defaultToolCommandOptions().memcheck) : NONE_TOOL, backend,
-    // Every block that runs is queued for compiling, so that the JIT runs all it can.
-    jit: { threshold: 1 },
+    // Every block that runs is queued for compiling, so that the JIT runs all it can; its
+    // first run is in the interpreter as lifted and instrumented, not yet optimised (as
+    // the CLI runs), the interpreter backend's on optimised IR.
+    jit: { threshold: 1 }, optimiseWhenHot: true,
   });
   const end = m.run();
   if (end.kind !== 'running') m.finish(end);

@@ -97,6 +97,17 @@ export class TranslationCache {
     }
   }
 
+  /** Puts `next` (the same block, its IR optimised further) in `t`'s place and slot. */
+  replace(t: Translation, next: Translation): void {
+    if (this.byAddr.get(t.addr) !== t) return;
+    this.byAddr.set(t.addr, next);
+    for (const page of codePages(t)) {
+      const set = this.byPage.get(page)!;
+      set.delete(t);
+      set.add(next);
+    }
+  }
+
   drop(t: Translation): void {
     if (this.byAddr.get(t.addr) !== t) return;
     this.byAddr.delete(t.addr);

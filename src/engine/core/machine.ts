@@ -21,7 +21,7 @@ import {
 } from '../guest/amd64/state.ts';
 import { readRflags, writeRflags } from '../guest/amd64/rflags.ts';
 import { type SigInfo, popSignalFrame, pushSignalFrame } from './signal-frame.ts';
-import { assertSaneIRSB, optimise } from '../ir/index.ts';
+import { type IRSB, type OptimiseOptions, assertSaneIRSB, optimise } from '../ir/index.ts';
 import { traceFrontEnd, traceHeader, traceOptimised } from './trace.ts';
 import { loadExecutable, loadExtent } from '../kernel/loader.ts';
 import { Process, SIG, SIG_DFL, SIG_IGN, type SigAction } from '../kernel/process.ts';
@@ -80,6 +80,14 @@ export interface MachineOptions {
   backend?: BackendKind;
   /** The JIT's tiering (default: WasmBackend's), for measuring other choices. */
   jit?: { threshold?: number; batch?: number };
+  /** With the JIT and a tool that instruments: the interpreter runs a new block before
+   *  the optimisation of its instrumentation, which the block gets when it is compiled.
+   *  Most blocks run a few times (ld.so's start-up), and optimising them costs more than
+   *  it saves; but then the IR of a block that is not hot is not what a reader expects as
+   *  optimised IR, so the page keeps this off. (The optimisation before instrumenting
+   *  stays: it decides which guest registers are up to date where an access faults, which
+   *  a signal handler sees.) */
+  optimiseWhenHot?: boolean;
 }
 
 /** Where a run stands after `run()` returns. */
@@ -170,6 +178,7 @@ export class Machine {
       ? new WasmBackend({
         memory: this.as.memory.wasmMemory, helpers: this.helpers, env: this.env, counters: this.counters, interp: this.interp,
         ...o.jit, stateAddr: STATE_ADDR, ripOffset: OFFSET_RIP, as: this.as, linkable: (t: CachedTranslation) => !this.breakAt.has(t.addr) && (t.addr !== this.programEntry || this.atEntry !== undefined),
+        optimised: (t) => this.optimised(t as Translation),
       })
       : this.interp;
   }
@@ -314,22 +323,39 @@ export class Machine {
     if (tracing) this.o.log(traceHeader(n, addr, this.symbols.whereIs(addr)));
     if (tracing && this.trace.ir !== 'after') this.o.log(traceFrontEnd(lifted));
     if (this.o.checkIR) assertSaneIRSB(lifted.sb, { guestStateSize: GUEST_STATE_SIZE }, `lifted at 0x${addr.toString(16)}`);
-    const opt = { guestStateSize: GUEST_STATE_SIZE, specialise: specialiseFlagHelpers, verify: this.o.checkIR, preciseOffsets: PRECISE_AT_MEMORY_ACCESS };
-    let sb = optimise(lifted.sb, opt);
-    // As in Valgrind: optimise, hand the block to the tool, optimise its instrumentation.
+    const cached = maxInsns === undefined;
+    // As in Valgrind: optimise, hand the block to the tool, optimise its instrumentation
+    // (which may wait until the block is hot: optimiseWhenHot).
+    let sb = optimise(lifted.sb, { ...this.optimiseOptions, guestStateSize: GUEST_STATE_SIZE });
     const instrumented = this.tools.instrument(sb);
-    if (instrumented) sb = optimise(instrumented, { ...opt, guestStateSize: this.stateSize });
+    const finishLater = instrumented && cached && this.o.optimiseWhenHot && this.backend !== this.interp && !tracing && !this.o.checkIR;
+    if (instrumented) sb = finishLater ? instrumented : optimise(instrumented, this.optimiseOptions);
     if (tracing && this.trace.ir !== 'before') this.o.log(traceOptimised(sb));
     if (this.o.checkIR) assertSaneIRSB(sb, { guestStateSize: this.stateSize, helpers: this.helpers.signature }, `translated at 0x${addr.toString(16)}`);
-    // Guest instructions begun by the time statement i ends the block: its IMarks up to i.
-    const insns = new Int32Array(sb.stmts.length + 1);
-    sb.stmts.forEach((st, i) => { insns[i + 1] = insns[i]! + (st.tag === 'IMark' ? 1 : 0); });
-    for (let i = 0; i < sb.stmts.length; i++) insns[i] = insns[i + 1]!;
-    const cached = maxInsns === undefined;
-    const t: Translation = { addr, lifted, sb, insns, slot: cached ? this.cache.takeSlot() : 0 };
+    const t: Translation = { addr, lifted, sb, insns: insnsBegun(sb), slot: cached ? this.cache.takeSlot() : 0 };
     if (lifted.noDecode) this.noDecode.set(addr, lifted.noDecode.report);
     if (cached) this.cache.add(t);
+    if (finishLater) this.unoptimised.add(t);
     return t;
+  }
+
+  private get optimiseOptions(): OptimiseOptions {
+    return { guestStateSize: this.stateSize, specialise: specialiseFlagHelpers, verify: this.o.checkIR, preciseOffsets: PRECISE_AT_MEMORY_ACCESS };
+  }
+
+  /** Translations whose last optimisation waits until they are compiled. */
+  private readonly unoptimised = new WeakSet<Translation>();
+
+  /** `t` with all its optimisation: itself, or a translation that replaces it in the cache
+   *  (same slot) with the optimised IR. */
+  private optimised(t: Translation): Translation {
+    if (!this.unoptimised.has(t)) return t;
+    const t0 = performance.now();
+    const sb = optimise(t.sb, this.optimiseOptions);
+    const done: Translation = { ...t, sb, insns: insnsBegun(sb) };
+    this.cache.replace(t, done);
+    this.translateMs += performance.now() - t0;
+    return done;
   }
 
   /** VEX's report lines for blocks that are one untranslatable instruction. */
@@ -611,6 +637,15 @@ export class Machine {
 /** A translated block, with the guest instructions it was lifted from. */
 export interface Translation extends CachedTranslation {
   readonly lifted: LiftedBlock;
+}
+
+/** Guest instructions begun by the time statement i ends the block: its IMarks up to i
+ *  (and all of them at i = stmts.length, the final jump). */
+function insnsBegun(sb: IRSB): Int32Array {
+  const insns = new Int32Array(sb.stmts.length + 1);
+  sb.stmts.forEach((st, i) => { insns[i + 1] = insns[i]! + (st.tag === 'IMark' ? 1 : 0); });
+  for (let i = 0; i < sb.stmts.length; i++) insns[i] = insns[i + 1]!;
+  return insns;
 }
 
 const NR_RT_SIGRETURN = 15;

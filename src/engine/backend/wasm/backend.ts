@@ -44,6 +44,9 @@ export interface WasmBackendOptions {
   threshold?: number;
   /** Translations per module (default 64). */
   batch?: number;
+  /** The translation to compile for `t` once it is hot: `t` with its IR fully optimised
+   *  (see MachineOptions.optimiseWhenHot), or `t` itself. */
+  optimised?: (t: Translation) => Translation;
 }
 
 /** Runs after which a queued translation is compiled without waiting for a full batch. */
@@ -94,10 +97,13 @@ export class WasmBackend implements Backend {
   // ------------------------------------------------------------------ running
 
   run(t: Translation, budget: number): Ran {
-    if (!this.compiled.has(t) && this.threshold === 0 && t.slot) this.compileNow([t]);
+    if (!this.compiled.has(t) && this.threshold === 0 && t.slot) {
+      t = this.hot(t);
+      this.compileNow([t]);
+    }
     if (!this.compiled.has(t)) {
       const ran = this.o.interp.run(t);
-      if (t.slot && this.o.counters.runsOf(t.slot) >= this.threshold) this.enqueue(t);
+      if (t.slot && this.o.counters.runsOf(t.slot) >= this.threshold) this.enqueue(this.hot(t));
       return ran;
     }
     const counters = this.o.counters;
@@ -158,6 +164,11 @@ export class WasmBackend implements Backend {
   }
 
   // ------------------------------------------------------------------ compiling
+
+  /** What to compile for `t`. */
+  private hot(t: Translation): Translation {
+    return this.o.optimised?.(t) ?? t;
+  }
 
   private enqueue(t: Translation): void {
     this.queue.add(t);
