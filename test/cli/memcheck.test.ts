@@ -102,6 +102,29 @@ int main(void) {
   return 0;
 }
 `,
+  // The copy and compare functions on good bytes (their fast paths) and where those must
+  // give way to the byte loops: unaddressable bytes at or past the point they stop at.
+  copyAndCompare: `#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+int main(void) {
+  char *a = malloc(16), *b = malloc(16), *u = malloc(16);
+  strcpy(a, "same prefix");
+  strcpy(b, "same prefiX");
+  memcpy(u, "same", 4);              /* u[4..] undefined */
+  printf("%d %d\\n", strcmp(a, b) < 0, strncmp(a, b, 10));
+  printf("%d %d\\n", memcmp(a, b, 12) > 0, memcmp(a, u, 4));
+  printf("%zu\\n", strlen(a) + strnlen(u, 4));
+  memmove(a + 2, a, 8);
+  memset(u + 10, 0, 8);              /* 2 bytes past u's end */
+  strncpy(b, "pad", 18);             /* pads past b's end */
+  char *s = malloc(4);
+  memcpy(s, "abcd", 4);              /* no NUL */
+  printf("%d %zu\\n", strcmp(s, "abcd") != 0, strlen(s));   /* read past the block */
+  free(a); free(b); free(u); free(s);
+  return 0;
+}
+`,
   clientRequests: `#include <stdlib.h>
 #include <valgrind/memcheck.h>
 int main(void) {
@@ -204,6 +227,8 @@ describe('memcheck matches valgrind', () => {
   }, 240_000);
   it('strcasecmp, strncasecmp, strstr, strspn, strcspn, strpbrk, strcasestr, memrchr', () =>
     compareMemcheck('caseAndSearch', build('caseAndSearch', PROGRAMS.caseAndSearch), []), 120_000);
+  it('strcmp, strncmp, memcmp, strlen, memmove, memset, strncpy on good bytes and past a block', () =>
+    compareMemcheck('copyAndCompare', build('copyAndCompare', PROGRAMS.copyAndCompare), []), 120_000);
   it('client requests', () => compareMemcheck('clientRequests', build('clientRequests', PROGRAMS.clientRequests), []), 120_000);
   it('VALGRIND_PRINTF and VALGRIND_PRINTF_BACKTRACE', () =>
     compareMemcheck('clientPrintf', build('clientPrintf', PROGRAMS.clientPrintf), []), 120_000);

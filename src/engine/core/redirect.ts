@@ -18,6 +18,10 @@ import { OFFSET_GPR, OFFSET_RIP, OFFSET_RSP } from '../guest/amd64/state.ts';
 export interface ReplacementCall {
   /** Integer argument i: rdi, rsi, rdx, rcx, r8, r9. */
   arg(i: number): bigint;
+  /** Bits 0-31 and 32-63 of argument i, as numbers: pointers and sizes without a bigint
+   *  (the string functions run millions of times). */
+  low(i: number): number;
+  high(i: number): number;
   /** The address that was called (the redirected symbol). */
   readonly pc: number;
   /** The name of the replaced function as the call's first frame shows it. */
@@ -30,8 +34,8 @@ export interface Replacement {
   /** Symbol names (mangled, as in the symbol table). Where aliases share an address
    *  (libc's strchr and index), frames show the one listed first, as Valgrind does. */
   names: string[];
-  /** Runs instead of the function; the result goes to rax. */
-  run(call: ReplacementCall): bigint | undefined;
+  /** Runs instead of the function; the result (a number: an integer) goes to rax. */
+  run(call: ReplacementCall): bigint | number | undefined;
 }
 
 interface Redirect {
@@ -104,11 +108,33 @@ export class Redirector {
     return [dirtyHelper(REDIRECT_HELPER, 'Word -> none', { state: true }, (env, pc: number) => {
       const r = this.at.get(pc)!;
       const state = env.state;
-      const result = r.replacement.run({ arg: (i) => state.getBigUint64(OFFSET_GPR(ARG_REGS[i]!), true), pc, fn: r.fn });
-      if (result !== undefined) state.setBigUint64(OFFSET_GPR(0), BigInt.asUintN(64, result), true);
+      const result = r.replacement.run(new RegisterArgs(state, pc, r.fn));
+      if (typeof result === 'number' && result >>> 0 === result) {
+        state.setUint32(OFFSET_GPR(0), result, true);
+        state.setUint32(OFFSET_GPR(0) + 4, 0, true);
+      } else if (result !== undefined) {
+        state.setBigUint64(OFFSET_GPR(0), BigInt.asUintN(64, BigInt(result)), true);
+      }
       this.returned?.(state);
       return undefined;
     })];
+  }
+}
+
+/** A replacement's arguments, in the guest state's registers. */
+class RegisterArgs implements ReplacementCall {
+  constructor(private readonly state: DataView, readonly pc: number, readonly fn: string) {}
+
+  arg(i: number): bigint {
+    return this.state.getBigUint64(OFFSET_GPR(ARG_REGS[i]!), true);
+  }
+
+  low(i: number): number {
+    return this.state.getUint32(OFFSET_GPR(ARG_REGS[i]!), true);
+  }
+
+  high(i: number): number {
+    return this.state.getUint32(OFFSET_GPR(ARG_REGS[i]!) + 4, true);
   }
 }
 

@@ -83,7 +83,17 @@ export class Symbolizer {
   private functionAt(addr: number): { name: string; offset: number } | undefined {
     const o = this.objectAt(addr);
     const hit = o && this.symbolsOf(o).lookup(addr - o.bias);
-    return hit && { name: demangle(hit.symbol.name) ?? hit.symbol.name, offset: hit.offset };
+    return hit && { name: this.demangled(hit.symbol.name), offset: hit.offset };
+  }
+
+  /** Demangled symbol names, as they are asked for: memcheck unwinds the stack at every
+   *  malloc and free, and the unwinder looks at each frame's function name. */
+  private readonly names = new Map<string, string>();
+
+  private demangled(symbol: string): string {
+    let name = this.names.get(symbol);
+    if (name === undefined) this.names.set(symbol, name = demangle(symbol) ?? symbol);
+    return name;
   }
 
   /** `name+0xoff` as debuggers spell an address (kdb, gdb), or undefined outside any

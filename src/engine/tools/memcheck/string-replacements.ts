@@ -11,16 +11,40 @@ import { addrError, condError, overlapError } from './reports.ts';
 const LIBC = ['libc.so*'];
 const LIBC_AND_LDSO = ['libc.so*', 'ld-linux-x86-64.so.2'];
 
-/** One call's view of guest memory: each access checked once per kind of error. */
-class Access {
-  private reported = new Set<string>();
+/** Bytes a fast path scans for a string's end before it leaves the string to the byte loop. */
+const SCAN_LIMIT = 1 << 20;
 
-  constructor(private readonly c: MemcheckContext, private readonly call: ReplacementCall) {}
+/** One call's view of guest memory: each access checked once per kind of error.
+ *
+ *  The functions are written as byte loops, which say exactly what is checked and in
+ *  which order errors are reported. Where the bytes a loop would touch are all
+ *  addressable (and, where it tests them, defined), it would report nothing; then the
+ *  same result is computed on the raw bytes at once (`bytes`, the whole window). */
+class Access {
+  private reported: Set<string> | undefined;
+
+  constructor(private readonly c: MemcheckContext, private readonly call: ReplacementCall, private readonly bytes: Uint8Array) {}
 
   private once(key: string, report: () => void): void {
+    this.reported ??= new Set();
     if (this.reported.has(key)) return;
     this.reported.add(key);
     report();
+  }
+
+  /** Whether the n bytes at addr are addressable and fully defined. */
+  private clean(addr: number, n: number): boolean {
+    return this.c.shadow.checkDefined(addr, n) === undefined;
+  }
+
+  /** Whether the n bytes at addr are addressable. */
+  private addressable(addr: number, n: number): boolean {
+    return this.c.shadow.firstUnaddressable(addr, n) < 0;
+  }
+
+  /** How many bytes from addr a scan may look at without leaving the window. */
+  private scannable(addr: number, max: number): number {
+    return Math.max(0, Math.min(max, SCAN_LIMIT, this.bytes.length - addr));
   }
 
   /** A byte the function reads; `decides`: its value is compared (strlen's NUL test). */
@@ -39,9 +63,11 @@ class Access {
 
   /** Copies n bytes with their V bits (src and dst checked byte by byte). */
   copy(dst: number, src: number, n: number): void {
-    for (let i = 0; i < n; i++) {
-      this.read(src + i, false);
-      this.writable(dst + i);
+    if (!this.addressable(src, n) || !this.addressable(dst, n)) {
+      for (let i = 0; i < n; i++) {
+        this.read(src + i, false);
+        this.writable(dst + i);
+      }
     }
     this.c.core.as.memory.copy(dst, src, n);
     this.c.shadow.copy(src, dst, n);
@@ -52,11 +78,36 @@ class Access {
     if (!c.shadow.addressable(addr)) this.once(`w${addr}`, () => c.report(addrError(c.stack(call.pc), 1, true, c.describe(addr))));
   }
 
+  /** n bytes the function writes, checked byte by byte. */
+  writableRange(addr: number, n: number): void {
+    if (this.addressable(addr, n)) return;
+    for (let i = 0; i < n; i++) this.writable(addr + i);
+  }
+
   /** The length of the NUL-terminated string at s (at most max), reading as the loop would. */
   strlen(s: number, max = Infinity): number {
+    const span = this.scannable(s, max);
+    const nul = this.bytes.subarray(s, s + span).indexOf(0);
+    if (nul >= 0 ? this.clean(s, nul + 1) : span === max && this.clean(s, span)) return nul >= 0 ? nul : span;
     let n = 0;
     while (n < max && this.read(s + n) !== 0) n++;
     return n;
+  }
+
+  /** The first i < n where the bytes at x and y differ, or (`nulStops`) both are NUL:
+   *  [i, x[i], y[i]], or [n, 0, 0]; as a loop reading x[i] then y[i] would. */
+  compare(x: number, y: number, n: number, nulStops: boolean): [number, number, number] {
+    const span = Math.min(this.scannable(x, n), this.scannable(y, n));
+    const b = this.bytes;
+    let i = 0;
+    while (i < span && b[x + i] === b[y + i] && !(nulStops && b[x + i] === 0)) i++;
+    const seen = i < span ? i + 1 : span;
+    if ((i < span || span === n) && this.clean(x, seen) && this.clean(y, seen)) return i < span ? [i, b[x + i]!, b[y + i]!] : [n, 0, 0];
+    for (i = 0; i < n; i++) {
+      const [p, q] = [this.read(x + i), this.read(y + i)];
+      if (p !== q || (nulStops && p === 0)) return [i, p, q];
+    }
+    return [n, 0, 0];
   }
 
   overlap(fn: string, dst: number, src: number, dstLen: number, srcLen: number, len?: number): void {
@@ -69,14 +120,16 @@ class Access {
 const lower = (x: number) => (x >= 0x41 && x <= 0x5a ? x + 0x20 : x);
 
 export function stringReplacements(c: MemcheckContext): Replacement[] {
+  let bytes: Uint8Array | undefined;
   const fn = (sonames: string[], names: string[], run: (m: Access, a: (i: number) => number, call: ReplacementCall) => bigint | number) => ({
     sonames, names,
     run: (call: ReplacementCall) => {
-      const r = run(new Access(c, call), (i) => Number(BigInt.asUintN(64, call.arg(i)) & 0xffff_ffffn), call);
-      return BigInt(r);
+      bytes ??= c.core.as.memory.view(0, c.core.as.memory.size);
+      return run(new Access(c, call, bytes), (i) => call.low(i), call);
     },
   });
-  const size = (call: ReplacementCall, i: number) => Number(call.arg(i) > 0xffff_ffffn ? 0xffff_ffffn : call.arg(i));
+  /** A size argument: above 4 GiB, as much as there can be. */
+  const size = (call: ReplacementCall, i: number) => (call.high(i) ? 0xffff_ffff : call.low(i));
   const cmp = (x: number, y: number) => (x < y ? -1n : x > y ? 1n : 0n);
   const signed = (v: bigint) => BigInt.asUintN(64, v);
 
@@ -95,7 +148,7 @@ export function stringReplacements(c: MemcheckContext): Replacement[] {
       const len = m.strlen(src, n);
       const copied = Math.min(n, len + 1);
       m.copy(dst, src, copied);
-      for (let i = copied; i < n; i++) m.writable(dst + i);
+      m.writableRange(dst + copied, n - copied);
       c.core.as.memory.fill(dst + copied, n - copied, 0);
       c.shadow.makeDefined(dst + copied, n - copied);
       m.overlap('strncpy', dst, src, n, copied, n);
@@ -133,26 +186,18 @@ export function stringReplacements(c: MemcheckContext): Replacement[] {
     }),
     fn(LIBC_AND_LDSO, ['memset'], (m, a, call) => {
       const [dst, n] = [a(0), size(call, 2)];
-      for (let i = 0; i < n; i++) m.writable(dst + i);
+      m.writableRange(dst, n);
       c.core.as.memory.fill(dst, n, a(1) & 0xff);
       c.shadow.makeDefined(dst, n);
       return dst;
     }),
     fn(LIBC_AND_LDSO, ['memcmp', 'bcmp'], (m, a, call) => {
-      const n = size(call, 2);
-      for (let i = 0; i < n; i++) {
-        const [x, y] = [m.read(a(0) + i), m.read(a(1) + i)];
-        if (x !== y) return signed(BigInt(x - y));
-      }
-      return 0;
+      const [, x, y] = m.compare(a(0), a(1), size(call, 2), false);
+      return signed(BigInt(x - y));
     }),
     fn(LIBC_AND_LDSO, ['strcmp', 'strncmp'], (m, a, call) => {
-      const n = call.fn === 'strncmp' ? size(call, 2) : Infinity;
-      for (let i = 0; i < n; i++) {
-        const [x, y] = [m.read(a(0) + i), m.read(a(1) + i)];
-        if (x !== y || x === 0) return signed(cmp(x, y));
-      }
-      return 0;
+      const [, x, y] = m.compare(a(0), a(1), call.fn === 'strncmp' ? size(call, 2) : Infinity, true);
+      return signed(cmp(x, y));
     }),
     fn(LIBC_AND_LDSO, ['index', 'strchr', 'strchrnul'], (m, a, call) => {
       const ch = a(1) & 0xff;
