@@ -33,6 +33,7 @@ export type GuestAddr = number;
 
 export const CHUNK_BITS = 16;
 const CHUNK_SIZE = 1 << CHUNK_BITS;
+const NONE_PARTIAL: readonly (readonly [number, number])[] = [];
 const CHUNK_MASK = CHUNK_SIZE - 1;
 const N_CHUNKS = 1 << (32 - CHUNK_BITS);
 const SPACE_END = 2 ** 32;
@@ -125,6 +126,10 @@ export class ShadowMemory {
   copy(src: GuestAddr, dst: GuestAddr, len: number): void {
     len = Math.min(len, SPACE_END - src, SPACE_END - dst);
     if (len <= 0 || src === dst) return;
+    if (len <= CHUNK_SIZE - (src & CHUNK_MASK) && len <= CHUNK_SIZE - (dst & CHUNK_MASK)) {
+      this.copyInChunks(src, dst, len);
+      return;
+    }
     // Segments that stay within one chunk on both sides, in the order that never
     // overwrites a source byte before it is read.
     const segs: [number, number][] = [];
@@ -288,20 +293,23 @@ export class ShadowMemory {
     const aligned = ((lo ^ dlo) & 3) === 0;
     const head = aligned ? Math.min(n, (4 - (lo & 3)) & 3) : n;
     const tail = aligned ? (n - head) & 3 : 0;
-    const ragged: number[] = [];
-    for (let i = 0; i < head; i++) ragged.push(i);
-    for (let i = n - tail; i < n; i++) ragged.push(i);
-    const codes = ragged.map((i) => codeAt(this.u8, from, lo + i));
+    const codes = this.codes;
+    for (let i = 0; i < head; i++) codes[i] = codeAt(this.u8, from, lo + i);
+    for (let i = n - tail; i < n; i++) codes[i] = codeAt(this.u8, from, lo + i);
     if (head + tail < n) this.u8.copyWithin(to + ((dlo + head) >> 2), from + ((lo + head) >> 2), from + ((lo + n - tail) >> 2));
-    ragged.forEach((i, k) => putCode(this.u8, to, dlo + i, codes[k]!));
+    for (let i = 0; i < head; i++) putCode(this.u8, to, dlo + i, codes[i]!);
+    for (let i = n - tail; i < n; i++) putCode(this.u8, to, dlo + i, codes[i]!);
     for (const [i, v] of partial) this.setPartial(dst + i, v);
   }
 
+  /** copyInChunks' byte codes, read before any is written (a chunk's worth). */
+  private readonly codes = new Uint8Array(CHUNK_SIZE);
+
   /** The partially defined bytes among n from addr (within one chunk, secondary `sec`):
    *  their index and V bits. */
-  private partials(addr: GuestAddr, sec: number, n: number): [number, number][] {
+  private partials(addr: GuestAddr, sec: number, n: number): readonly (readonly [number, number])[] {
+    if (this.secV.size === 0) return NONE_PARTIAL;
     const found: [number, number][] = [];
-    if (this.secV.size === 0) return found;
     const lo = addr & CHUNK_MASK;
     for (let off = lo & ~3; off < lo + n; off += 4) {
       const b = this.u8[sec + (off >> 2)]!;
