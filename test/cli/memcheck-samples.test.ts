@@ -44,10 +44,16 @@ describe('memcheck samples match valgrind', () => {
       expect(third[third.length - 1]).toBe('   by 0x…: main (kvm-pit.c:69)');
     }, 120_000);
     // Natively /dev/kvm is absent or a real KVM: the ioctl errors are there only with one.
-    it.skipIf(!existsSync('/dev/kvm'))(`${s.name}: valgrind's report up to its ioctl errors`, () => {
+    it(`${s.name}: valgrind's report up to its ioctl errors (without /dev/kvm: no ioctl at all)`, () => {
       const { vg, ours } = runMemcheck(exeOf(s.name), s.toolOptions ?? [], s.stdin);
       const vgReport = normaliseReport(vg.stderr);
       const oursReport = normaliseReport(ours.stderr);
+      if (!existsSync('/dev/kvm')) {
+        // The open fails and the program stops before its first ioctl, with a clean report.
+        expect(vg.status).toBe(1);
+        expect(reportErrors(vgReport)).toEqual([]);
+        return;
+      }
       const lastIoctl = vgReport.lastIndexOf(IOCTL_ERROR);
       expect(vgReport.filter((l) => l === IOCTL_ERROR)).toHaveLength(2);
       const end = vgReport.indexOf('', lastIoctl) + 1;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSymbolIndex, demangle } from '../../src/engine/elf/index.ts';
 import { cxxfilt, have, installedDebugFile, LIBSTDCXX, loadElf, PROGRAMS, tempDir } from './support.ts';
+import { lacking } from '../support/requires.ts';
 
 let dir: ReturnType<typeof tempDir>;
 beforeAll(() => {
@@ -21,7 +22,7 @@ function libstdcxxNames(): string[] {
 }
 
 describe('demangle', () => {
-  it.skipIf(!have('c++filt'))('matches c++filt on every mangled symbol of libstdc++.so.6', () => {
+  it.skipIf(lacking(have('c++filt')))('matches c++filt on every mangled symbol of libstdc++.so.6', () => {
     const names = libstdcxxNames();
     expect(names.length).toBeGreaterThan(4000);
     const want = cxxfilt(names);
@@ -84,7 +85,7 @@ describe('demangle', () => {
     expect(demangle(`_Z${'P'.repeat(5000)}i`)).toBeUndefined(); // too deep to print, not a stack overflow
   });
 
-  it.skipIf(!have('valgrind') || !have('g++'))('names C++ functions as native memcheck prints them', () => {
+  it.skipIf(lacking(have('valgrind') && have('g++')))('names C++ functions as native memcheck prints them', () => {
     const prog = join(dir.path, 'names');
     spawnSync('g++', ['-g', '-O0', join(PROGRAMS, 'names.cc'), '-o', prog], { stdio: 'pipe' });
     const r = spawnSync('valgrind', [prog], { maxBuffer: 1 << 26 });

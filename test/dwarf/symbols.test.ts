@@ -8,6 +8,7 @@ import { buildInlineIndex, buildLineIndex, buildSymbolIndex, fnNameKind, framesA
 import {
   addr2line, gcc, have, installedDebugFile, instructions, LIBC, loadElf, nmFunctions, PROGRAMS, tempDir, ValgrindOracle,
 } from './support.ts';
+import { lacking } from '../support/requires.ts';
 
 const SOURCES = [join(PROGRAMS, 'lines.c'), join(PROGRAMS, 'lines-other.c')];
 const FUNCTIONS = ['main', 'sum_list', 'classify', 'average', 'push', 'clamp', 'other_sum', 'other_fold'];
@@ -31,7 +32,7 @@ describe('preferName', () => {
     expect(preferName('abc', 'abd')).toBe(true);
   });
 
-  it.skipIf(!VALGRIND)("agrees with every choice Valgrind's --trace-symtab reports for libc", () => {
+  it.skipIf(lacking(VALGRIND))("agrees with every choice Valgrind's --trace-symtab reports for libc", () => {
     const prog = gcc(dir.path, 'hello', [join(PROGRAMS, 'lines-other.c')], ['-O1', '-Dother_sum=main']);
     const r = spawnSync('valgrind', ['--tool=none', '--trace-symtab=yes', '--trace-symtab-patt=*libc.so*', prog], {
       maxBuffer: 1 << 28,
@@ -106,7 +107,7 @@ describe('fnNameKind', () => {
   });
 });
 
-describe.skipIf(!VALGRIND)('against native Valgrind (vgdb v.info location)', () => {
+describe.skipIf(lacking(VALGRIND))('against native Valgrind (vgdb v.info location)', () => {
   const stats: string[] = [];
   afterAll(() => console.log(`symbols and lines vs Valgrind:\n  ${stats.join('\n  ')}`));
 

@@ -8,6 +8,7 @@ import {
   buildInlineIndex, buildLineIndex, buildSymbolIndex, buildUnwinder, parseElf, type ElfFile,
 } from '../../src/engine/elf/index.ts';
 import { installedDebugFile, LIBC } from './support.ts';
+import { lacking } from '../support/requires.ts';
 
 const PRINTF_STATIC = join(import.meta.dirname, '../../public/samples/printf/printf-static');
 
@@ -38,7 +39,7 @@ function measure(label: string, elf: ElfFile, debug?: ElfFile): number {
 }
 
 describe('index build times', () => {
-  it.skipIf(!existsSync(PRINTF_STATIC))('public/samples/printf/printf-static', () => {
+  it.skipIf(lacking(existsSync(PRINTF_STATIC)))('public/samples/printf/printf-static', () => {
     const elf = parseElf(new Uint8Array(readFileSync(PRINTF_STATIC)));
     expect(measure('printf-static', elf)).toBeLessThan(5000);
   });

@@ -9,6 +9,7 @@ import { buildUnwinder, combineUnwinders, parseElf, type ReadU64, type Unwinder,
 import { parseEhFrameHdr, parseFrameSection } from '../../src/engine/elf/dwarf/cfi.ts';
 import { evaluate } from '../../src/engine/elf/dwarf/expr.ts';
 import { gcc, gdbBacktrace, have, LIBC, loadElf, PROGRAMS, tempDir } from './support.ts';
+import { lacking } from '../support/requires.ts';
 
 const GDB = have('gdb');
 const MODES = ['chain', 'qsort', 'signal', 'vla'] as const;
@@ -80,7 +81,7 @@ function unwindAll(u: Unwinder, dump: Dump, fallbacks: boolean): Array<{ rip: nu
 const dedupe = (pcs: string[]): string[] => pcs.filter((p, i) => i === 0 || p !== pcs[i - 1]);
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
-describe.skipIf(!GDB)('unwinding agrees with gdb backtraces', () => {
+describe.skipIf(lacking(GDB))('unwinding agrees with gdb backtraces', () => {
   const stats: string[] = [];
   afterAll(() => console.log(`unwinder vs gdb:\n  ${stats.join('\n  ')}`));
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseElf, type ElfFile } from '../../src/engine/elf/index.ts';
 import { compileC, expectMatchesReadelf, makeTempDir, readelf } from '../support/elf-tools.ts';
+import { lacking } from '../support/requires.ts';
 
 const SOURCE = `
 #include <math.h>
@@ -62,7 +63,7 @@ describe('parseElf on real binaries matches readelf', () => {
     expectMain(elf);
   });
 
-  it.skipIf(!existsSync(MUSL_GCC))(`musl-gcc -static (skipped when ${MUSL_GCC} is not installed)`, () => {
+  it.skipIf(lacking(existsSync(MUSL_GCC)))(`musl-gcc -static (skipped when ${MUSL_GCC} is not installed)`, () => {
     const elf = parseAndCompare(compileC(dir.path, 'musl', SOURCE, MUSL_GCC, ['-O1', '-static', '-lm']));
     expect(elf.header.type).toBe('EXEC');
     expect(elf.needed).toEqual([]);
