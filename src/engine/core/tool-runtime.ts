@@ -91,7 +91,7 @@ export class ToolRuntime {
 
   /** The synthesised block of a redirected address, or undefined. */
   redirectedBlock(addr: number): IRSB | undefined {
-    return this.redirector?.isRedirected(addr) ? this.redirector.block(addr) : undefined;
+    return this.isRedirected(addr) ? this.redirector!.block(addr) : undefined;
   }
 
   /** Start-up: every mapping the loader made is the guest's, defined. */

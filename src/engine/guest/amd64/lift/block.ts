@@ -70,12 +70,10 @@ export function liftSuperblock(
   let pc = addr;
   let chases = 0;
   let allowedPage = -1;
-  const onPagesAllowed = (first: GuestAddr, last: GuestAddr) => {
-    for (const a of [first, last]) {
-      if (a >>> PAGE_SHIFT === allowedPage) continue;
-      if (!mayChase!(a)) return false;
-      allowedPage = a >>> PAGE_SHIFT;
-    }
+  const onAllowedPage = (a: GuestAddr) => {
+    if (a >>> PAGE_SHIFT === allowedPage) return true;
+    if (!mayChase!(a)) return false;
+    allowedPage = a >>> PAGE_SHIFT;
     return true;
   };
   const chase = (target: GuestAddr) =>
@@ -97,7 +95,7 @@ export function liftSuperblock(
     // A chased extent asks the policy about every page it enters: code the block did not
     // start in must be code no store can change while the block lives (self-modifying
     // code patches a function, then calls it, in one block).
-    if (chases > 0 && !onPagesAllowed(pc, pc + ins.len - 1)) break;
+    if (chases > 0 && !(onAllowedPage(pc) && onAllowedPage(pc + ins.len - 1))) break;
     const handler = handlerFor(ins);
     const mark = b.stmts.length;
     const reason = ins.form === undefined || ins.len > bytes.length ? 'undecodable' : handler ? '' : 'not lifted';
