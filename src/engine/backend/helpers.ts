@@ -33,10 +33,16 @@ export interface HelperEffects {
   readonly memory?: boolean;
 }
 
+/** What a fast path may know of the machine: where the running thread's guest state
+ *  is (a Dirty helper with state effects reads and writes it there, as env.state). */
+export interface WasmFastPathEnv {
+  readonly state: number;
+}
+
 /** Emits a fast path's body; `slow` is the JavaScript implementation as a wasm function
  *  of the same signature. Memory accesses in the body are the engine's own (shadow
- *  maps in the reserved region), unchecked. */
-export type WasmFastPath = (f: FunctionBuilder, slow: FuncRef) => void;
+ *  maps in the reserved region, the guest state), unchecked. */
+export type WasmFastPath = (f: FunctionBuilder, slow: FuncRef, env: WasmFastPathEnv) => void;
 
 type PureImpl = (...args: never[]) => HelperValue;
 type DirtyImpl = (env: HelperEnv, ...args: never[]) => HelperValue | undefined;

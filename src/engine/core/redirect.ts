@@ -8,7 +8,7 @@
 // symbol so that none of the variants runs; here the resolver itself is replaced by one
 // that answers `resolver + 1`, an address that is itself redirected to the replacement
 // (it never holds an instruction start, so no guest code is shadowed).
-import { type HelperDecl, dirtyHelper } from '../backend/helpers.ts';
+import { type HelperDecl, type HelperEnv, type WasmFastPath, dirtyHelper } from '../backend/helpers.ts';
 import { type ElfFile, demangle } from '../elf/index.ts';
 import { IRSBBuilder, binop, c64, get, load } from '../ir/builder.ts';
 import type { IRSB } from '../ir/index.ts';
@@ -36,6 +36,10 @@ export interface Replacement {
   names: string[];
   /** Runs instead of the function; the result (a number: an integer) goes to rax. */
   run(call: ReplacementCall): bigint | number | undefined;
+  /** Optionally, the same in WebAssembly for the calls it can finish alone (`slow` runs
+   *  `run`): it reads the arguments from, and writes rax (and what `returned` would) to,
+   *  the guest state at `env.state`. Its helper takes the called address. */
+  wasm?: WasmFastPath;
 }
 
 interface Redirect {
@@ -47,7 +51,11 @@ interface Redirect {
 }
 
 const ARG_REGS = [7, 6, 2, 1, 8, 9];
-export const REDIRECT_HELPER = 'grindlab_redirect';
+const REDIRECT_HELPER = 'grindlab_redirect';
+
+/** The helper a redirected block calls: the common one, or its replacement's own where it
+ *  has a fast path (grindlab_redirect_memcmp). */
+const helperName = (r: Replacement) => (r.wasm ? `${REDIRECT_HELPER}_${r.names[0]}` : REDIRECT_HELPER);
 
 function globMatch(glob: string, s: string): boolean {
   return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(s);
@@ -93,7 +101,7 @@ export class Redirector {
     const b = new IRSBBuilder({ offsIP: OFFSET_RIP });
     b.imark(addr, 1);
     b.dirty({
-      callee: { name: REDIRECT_HELPER }, args: [c64(addr)],
+      callee: { name: helperName(this.at.get(addr)!.replacement) }, args: [c64(addr)],
       // The replacement reports errors with a stack unwound from rsp; it writes rax itself.
       fxState: [{ fx: 'Read', offset: OFFSET_RSP, size: 8 }, { fx: 'Read', offset: OFFSET_GPR(5), size: 8 }],
     });
@@ -105,7 +113,7 @@ export class Redirector {
 
   helpers(): HelperDecl[] {
     // The replacement reads its arguments and writes rax in the guest state.
-    return [dirtyHelper(REDIRECT_HELPER, 'Word -> none', { state: true }, (env, pc: number) => {
+    const run = (env: HelperEnv, pc: number) => {
       const r = this.at.get(pc)!;
       const state = env.state;
       const result = r.replacement.run(new RegisterArgs(state, pc, r.fn));
@@ -117,7 +125,11 @@ export class Redirector {
       }
       this.returned?.(state);
       return undefined;
-    })];
+    };
+    return [
+      dirtyHelper(REDIRECT_HELPER, 'Word -> none', { state: true }, run),
+      ...this.replacements.filter((r) => r.wasm).map((r) => dirtyHelper(helperName(r), 'Word -> none', { state: true }, run, r.wasm)),
+    ];
   }
 }
 

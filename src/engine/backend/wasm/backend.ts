@@ -84,7 +84,7 @@ export class WasmBackend implements Backend {
     this.dv = new DataView(o.memory.buffer);
     this.fast = new DataView(o.memory.buffer, FAST_CACHE);
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: MAX_SLOTS });
-    const module = new WebAssembly.Module(buildRuntime({ helpers: this.helperList, ripOffset: o.ripOffset }));
+    const module = new WebAssembly.Module(buildRuntime({ helpers: this.helperList, ripOffset: o.ripOffset, stateAddr: o.stateAddr }));
     this.runtime = new WebAssembly.Instance(module, {
       e: { mem: o.memory, table: this.table, helper: (i: number) => this.callHelper(i) },
     });

@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   helpers: readonly HelperDecl[];
   /** Where rip lives in the guest state. */
   ripOffset: number;
+  /** The running thread's guest state, for helpers' fast paths. */
+  stateAddr: number;
 }
 
 export function buildRuntime(o: RuntimeOptions): Uint8Array<ArrayBuffer> {
@@ -53,7 +55,7 @@ export function buildRuntime(o: RuntimeOptions): Uint8Array<ArrayBuffer> {
       return;
     }
     const fast = new FunctionBuilder(helperExportName(i), sig.params, sig.results);
-    d.wasm(fast, slowRef);
+    d.wasm(fast, slowRef, { state: o.stateAddr });
     exp(fast);
   });
   return m.encode();

@@ -162,22 +162,29 @@ export function storeVFastPath(size: number): WasmFastPath {
 }
 
 /**
- * Emits: if [start, start + len) (i32 locals) is whole VA bytes (4-aligned, a multiple of 4
- * long, not empty) inside one chunk with a real secondary, fill its VA bits with `code`
- * repeated and return; otherwise fall through. Bytes this marks unaddressable or undefined
- * lose any V bits of their own, as shadow-memory.ts's marks do.
+ * Emits: if [start, start + len) (i32 locals, changed) is whole VA bytes (4-aligned, a
+ * multiple of 4 long, not empty) in chunks with real secondaries, fill its VA bits with
+ * `code` repeated and return; otherwise fall through, having filled the chunks before the
+ * first that is not real (a mark is idempotent: the slow path does it all again). A stack
+ * frame may straddle a chunk boundary, and then does so on every call. Bytes this marks
+ * unaddressable or undefined lose any V bits of their own, as shadow-memory.ts's marks do.
  */
 function fillVA(f: FunctionBuilder, start: number, len: number, code: number): void {
-  const sec = f.local('i32');
+  const [sec, piece] = [f.local('i32'), f.local('i32')];
   f.get(start).get(len).op('i32.or').i32(3).op('i32.and').op('i32.eqz');
   f.get(len).i32(0).op('i32.ne').op('i32.and');
-  f.get(start).i32(0xffff).op('i32.and').get(len).op('i32.add').i32(0x1_0000).op('i32.le_u').op('i32.and');
-  f.op('if');
+  f.op('if').op('block').op('loop');
+  // The part of the range in start's chunk.
+  f.i32(0x1_0000).get(start).i32(0xffff).op('i32.and').op('i32.sub').tee(piece);
+  f.get(len).get(piece).get(len).op('i32.lt_u').op('select').set(piece);
   f.get(start).i32(16).op('i32.shr_u').i32(2).op('i32.shl').op('i32.load', PRIMARY_MAP).tee(sec);
-  f.i32(FIRST_SECONDARY).op('i32.ge_u').op('if');
+  f.i32(FIRST_SECONDARY).op('i32.lt_u').op('br_if', 1);
   f.get(sec).get(start).i32(0xffff).op('i32.and').i32(2).op('i32.shr_u').op('i32.add');
-  f.i32(code * 0x55).get(len).i32(2).op('i32.shr_u').op('memory.fill');
-  f.op('return').op('end').op('end');
+  f.i32(code * 0x55).get(piece).i32(2).op('i32.shr_u').op('memory.fill');
+  f.get(start).get(piece).op('i32.add').set(start);
+  f.get(len).get(piece).op('i32.sub').tee(len).op('i32.eqz').op('if').op('return').op('end');
+  f.op('br', 0);
+  f.op('end').op('end').op('end');
 }
 
 /** Memcheck's red zone below %rsp and its largest ordinary stack frame (shadow-helpers.ts). */

@@ -4,9 +4,11 @@
 // program's bug: an unaddressable byte is an invalid read or write of size 1, an
 // undefined one decides a branch (a conditional jump error), copies carry V bits, and
 // copies between overlapping buffers are reported.
+import type { WasmFastPath } from '../../backend/helpers.ts';
 import type { Replacement, ReplacementCall } from '../../core/redirect.ts';
 import type { MemcheckContext } from './context.ts';
 import { addrError, condError, overlapError } from './reports.ts';
+import { memcmpFastPath, memmoveFastPath, strlenFastPath } from './string-wasm.ts';
 
 const LIBC = ['libc.so*'];
 const LIBC_AND_LDSO = ['libc.so*', 'ld-linux-x86-64.so.2'];
@@ -121,12 +123,15 @@ const lower = (x: number) => (x >= 0x41 && x <= 0x5a ? x + 0x20 : x);
 
 export function stringReplacements(c: MemcheckContext): Replacement[] {
   let bytes: Uint8Array | undefined;
-  const fn = (sonames: string[], names: string[], run: (m: Access, a: (i: number) => number, call: ReplacementCall) => bigint | number) => ({
+  const fn = (
+    sonames: string[], names: string[], run: (m: Access, a: (i: number) => number, call: ReplacementCall) => bigint | number, wasm?: WasmFastPath,
+  ): Replacement => ({
     sonames, names,
     run: (call: ReplacementCall) => {
       bytes ??= c.core.as.memory.view(0, c.core.as.memory.size);
       return run(new Access(c, call, bytes), (i) => call.low(i), call);
     },
+    ...(wasm && { wasm }),
   });
   /** A size argument: above 4 GiB, as much as there can be. */
   const size = (call: ReplacementCall, i: number) => (call.high(i) ? 0xffff_ffff : call.low(i));
@@ -134,7 +139,7 @@ export function stringReplacements(c: MemcheckContext): Replacement[] {
   const signed = (v: bigint) => BigInt.asUintN(64, v);
 
   return [
-    fn(LIBC_AND_LDSO, ['strlen'], (m, a) => m.strlen(a(0))),
+    fn(LIBC_AND_LDSO, ['strlen'], (m, a) => m.strlen(a(0)), strlenFastPath),
     fn(LIBC, ['strnlen'], (m, a, call) => m.strlen(a(0), size(call, 1))),
     fn(LIBC, ['strcpy', 'stpcpy'], (m, a, call) => {
       const [dst, src] = [a(0), a(1)];
@@ -179,10 +184,14 @@ export function stringReplacements(c: MemcheckContext): Replacement[] {
       m.copy(dst, src, n);
       return call.fn === 'mempcpy' ? dst + n : dst;
     }),
-    fn(LIBC, ['memmove', 'memcpy', 'bcopy'], (m, a, call) => {
-      const [dst, src] = call.fn === 'bcopy' ? [a(1), a(0)] : [a(0), a(1)];
-      m.copy(dst, src, size(call, 2));
-      return dst;
+    // A copy's fast path leaves origins alone: with --track-origins, copies carry them too.
+    fn(LIBC, ['memmove', 'memcpy'], (m, a, call) => {
+      m.copy(a(0), a(1), size(call, 2));
+      return a(0);
+    }, c.origins ? undefined : memmoveFastPath),
+    fn(LIBC, ['bcopy'], (m, a, call) => {
+      m.copy(a(1), a(0), size(call, 2));
+      return a(1);
     }),
     fn(LIBC_AND_LDSO, ['memset'], (m, a, call) => {
       const [dst, n] = [a(0), size(call, 2)];
@@ -194,7 +203,7 @@ export function stringReplacements(c: MemcheckContext): Replacement[] {
     fn(LIBC_AND_LDSO, ['memcmp', 'bcmp'], (m, a, call) => {
       const [, x, y] = m.compare(a(0), a(1), size(call, 2), false);
       return signed(BigInt(x - y));
-    }),
+    }, memcmpFastPath),
     fn(LIBC_AND_LDSO, ['strcmp', 'strncmp'], (m, a, call) => {
       const [, x, y] = m.compare(a(0), a(1), call.fn === 'strncmp' ? size(call, 2) : Infinity, true);
       return signed(cmp(x, y));
