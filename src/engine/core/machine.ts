@@ -16,8 +16,7 @@ import { cpuid } from '../guest/amd64/cpuid.ts';
 import { type ChasePolicy, type CodeSource, type LiftedBlock, MAX_INSNS_PER_BLOCK, liftSuperblock } from '../guest/amd64/lift/block.ts';
 import {
   GUEST_STATE_SIZE, OFFSET_DFLAG, OFFSET_FC3210,
-  OFFSET_FPROUND, OFFSET_FTOP, OFFSET_GPR, OFFSET_IP_AT_SYSCALL, OFFSET_RIP, OFFSET_RSP, OFFSET_SSEROUND,
-  PRECISE_AT_MEMORY_ACCESS,
+  OFFSET_FPROUND, OFFSET_FTOP, OFFSET_GPR, OFFSET_IP_AT_SYSCALL, OFFSET_RIP, OFFSET_RSP, OFFSET_SSEROUND, PRECISE_AT_MEMORY_ACCESS,
 } from '../guest/amd64/state.ts';
 import { readRflags, writeRflags } from '../guest/amd64/rflags.ts';
 import { type SigInfo, popSignalFrame, pushSignalFrame } from './signal-frame.ts';
@@ -80,13 +79,12 @@ export interface MachineOptions {
   backend?: BackendKind;
   /** The JIT's tiering (default: WasmBackend's), for measuring other choices. */
   jit?: { threshold?: number; batch?: number };
-  /** With the JIT and a tool that instruments: the interpreter runs a new block before
-   *  the optimisation of its instrumentation, which the block gets when it is compiled.
-   *  Most blocks run a few times (ld.so's start-up), and optimising them costs more than
-   *  it saves; but then the IR of a block that is not hot is not what a reader expects as
-   *  optimised IR, so the page keeps this off. (The optimisation before instrumenting
-   *  stays: it decides which guest registers are up to date where an access faults, which
-   *  a signal handler sees.) */
+  /** With the JIT: the interpreter runs a new block before its last optimisation (of the
+   *  tool's instrumentation; with no tool instrumenting, the only one), which the block
+   *  gets when it is compiled. Most blocks run a few times (ld.so's start-up), and
+   *  optimising them costs more than it saves; as every guest register is exact where an
+   *  access may fault, nobody can tell the tiers apart. But the IR of a block that is not
+   *  hot is then not what a reader expects as optimised IR, so the page keeps this off. */
   optimiseWhenHot?: boolean;
 }
 
@@ -324,11 +322,12 @@ export class Machine {
     if (tracing && this.trace.ir !== 'after') this.o.log(traceFrontEnd(lifted));
     if (this.o.checkIR) assertSaneIRSB(lifted.sb, { guestStateSize: GUEST_STATE_SIZE }, `lifted at 0x${addr.toString(16)}`);
     const cached = maxInsns === undefined;
-    // As in Valgrind: optimise, hand the block to the tool, optimise its instrumentation
-    // (which may wait until the block is hot: optimiseWhenHot).
-    let sb = optimise(lifted.sb, { ...this.optimiseOptions, guestStateSize: GUEST_STATE_SIZE });
+    // As in Valgrind: optimise, hand the block to the tool, optimise its instrumentation.
+    // The last optimisation (the only one when no tool instruments) may wait until the
+    // block is compiled: optimiseWhenHot.
+    const finishLater = cached && this.o.optimiseWhenHot && this.backend !== this.interp && !tracing && !this.o.checkIR;
+    let sb = finishLater && !this.tools.instruments ? lifted.sb : optimise(lifted.sb, { ...this.optimiseOptions, guestStateSize: GUEST_STATE_SIZE });
     const instrumented = this.tools.instrument(sb);
-    const finishLater = instrumented && cached && this.o.optimiseWhenHot && this.backend !== this.interp && !tracing && !this.o.checkIR;
     if (instrumented) sb = finishLater ? instrumented : optimise(instrumented, this.optimiseOptions);
     if (tracing && this.trace.ir !== 'before') this.o.log(traceOptimised(sb));
     if (this.o.checkIR) assertSaneIRSB(sb, { guestStateSize: this.stateSize, helpers: this.helpers.signature }, `translated at 0x${addr.toString(16)}`);

@@ -103,6 +103,11 @@ export class ToolRuntime {
     this.tool.memDefined?.(addr, len);
   }
 
+  /** Whether the tool instruments blocks at all. */
+  get instruments(): boolean {
+    return this.tool.instrument !== undefined;
+  }
+
   instrument(sb: IRSB): IRSB | undefined {
     return this.tool.instrument?.(sb);
   }

@@ -45,9 +45,9 @@ export const OFFSET_GS_BASE = 904;
 /** rip of the last syscall instruction, for restarting interrupted syscalls. */
 export const OFFSET_IP_AT_SYSCALL = 912;
 
-/** What must be exact in the guest state where a statement may fault: rsp, rbp and rip,
- *  as under Valgrind's default --vex-iropt-register-updates=unwindregs-at-mem-access.
- *  Other registers may lag in a signal handler's context, exactly as under valgrind. */
-export const PRECISE_AT_MEMORY_ACCESS = [
-  { offset: OFFSET_RSP, size: 8 }, { offset: OFFSET_GPR(5), size: 8 }, { offset: OFFSET_RIP, size: 8 },
-] as const;
+/** What must be exact in the guest state where a statement may fault: all of the guest's
+ *  registers, as under valgrind --vex-iropt-register-updates=allregs-at-mem-access (not a
+ *  tool's shadow of them, which follows the guest state). A signal handler sees the
+ *  registers the CPU would show it; and the optimiser becomes invisible wherever a block
+ *  may stop, so a block may run unoptimised until it is hot (docs/design.md). */
+export const PRECISE_AT_MEMORY_ACCESS = [{ offset: 0, size: GUEST_STATE_SIZE }] as const;
