@@ -122,7 +122,7 @@ export class EngineSession {
       machine = new Machine({
         program: req.program, path: req.path, args: req.args, env: [...DEFAULT_ENV, ...req.env], seed: req.seed,
         log: (t) => this.out.add('report', t), terminal: this.terminal, sysroot: req.sysroot,
-        tool, toolOptions: toolRunOptions(t, []), backend: req.backend,
+        tool, toolOptions: toolRunOptions(t, []), backend: req.backend, optimiseWhenHot: true,
       });
     } catch (e) {
       // Nothing to run: the page still gets views (of an empty memory) and the reason.

@@ -45,7 +45,9 @@ export interface BlockSummary {
   executions: number;
   guestInsns: number;
   guestBytes: number;
-  irStmts: number;
+  /** Statements of its optimised IR; absent while it runs unoptimised in the interpreter
+   *  (optimiseWhenHot: until it is compiled or shown). */
+  irStmts?: number;
 }
 
 /** A translation's views. The IR texts are ppIRSB's; `imark*[i]` is the guest
@@ -212,14 +214,15 @@ export class Debugger {
       executions: this.machine.runsOf(t),
       guestInsns: t.lifted.instrs.length,
       guestBytes: t.lifted.instrs.reduce((n, i) => n + i.len, 0),
-      irStmts: t.sb.stmts.length,
+      ...(this.machine.isOptimised(t) && { irStmts: t.sb.stmts.length }),
     }));
   }
 
   /** The translation at addr (a cached one: the block list's), or undefined. */
   block(addr: number): BlockText | undefined {
-    const t = [...this.machine.translated()].find((x) => x.addr === addr);
-    if (!t) return undefined;
+    const found = [...this.machine.translated()].find((x) => x.addr === addr);
+    if (!found) return undefined;
+    const t = this.machine.optimised(found);
     const before = irText(t.lifted.sb);
     const after = irText(t.sb);
     const code = this.machine.wasmCode(t);

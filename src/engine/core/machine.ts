@@ -81,10 +81,10 @@ export interface MachineOptions {
   jit?: { threshold?: number; batch?: number };
   /** With the JIT: the interpreter runs a new block before its last optimisation (of the
    *  tool's instrumentation; with no tool instrumenting, the only one), which the block
-   *  gets when it is compiled. Most blocks run a few times (ld.so's start-up), and
-   *  optimising them costs more than it saves; as every guest register is exact where an
-   *  access may fault, nobody can tell the tiers apart. But the IR of a block that is not
-   *  hot is then not what a reader expects as optimised IR, so the page keeps this off. */
+   *  gets when it is compiled, or when a debugger view shows or steps it (`optimised`).
+   *  Most blocks run a few times (ld.so's start-up), and optimising them costs more than
+   *  it saves; as every guest register is exact where an access may fault, nobody can
+   *  tell the tiers apart. */
   optimiseWhenHot?: boolean;
 }
 
@@ -345,9 +345,14 @@ export class Machine {
   /** Translations whose last optimisation waits until they are compiled. */
   private readonly unoptimised = new WeakSet<Translation>();
 
+  /** Whether `t` has had all its optimisation (see optimiseWhenHot). */
+  isOptimised(t: Translation): boolean {
+    return !this.unoptimised.has(t);
+  }
+
   /** `t` with all its optimisation: itself, or a translation that replaces it in the cache
    *  (same slot) with the optimised IR. */
-  private optimised(t: Translation): Translation {
+  optimised(t: Translation): Translation {
     if (!this.unoptimised.has(t)) return t;
     const t0 = performance.now();
     const sb = optimise(t.sb, this.optimiseOptions);
@@ -421,9 +426,9 @@ export class Machine {
     return t.slot ? this.counters.runsOf(t.slot) : 0;
   }
 
-  /** The block at addr's translation, made (and cached) if there is none. */
+  /** The block at addr's translation, made (and cached) if there is none, optimised. */
   translation(addr: number): Translation {
-    return (this.cache.get(addr) as Translation | undefined) ?? this.translate(addr);
+    return this.optimised((this.cache.get(addr) as Translation | undefined) ?? this.translate(addr));
   }
 
   /** The one instruction at addr as a block of its own, not cached. */
