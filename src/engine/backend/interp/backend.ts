@@ -1,12 +1,15 @@
 // The interpreter as a Backend: each translation compiled once into closures (on its
-// first run), run one block per call, its runs counted in the shared run area as
-// generated code counts them.
+// second run), run one block per call, its runs counted in the shared run area as
+// generated code counts them. A block's first run walks its IR directly (the stepper):
+// most of ld.so's blocks run once, and their closures would cost more to make, and to
+// keep (~12 KB a block), than the walk.
 import type { Backend, Ran } from '../backend.ts';
 import type { Translation } from '../cache.ts';
 import type { HelperSet } from '../helpers.ts';
 import type { RunCounters } from '../run-area.ts';
 import { type CompiledBlock, compile } from './compile.ts';
 import type { ExecEnv } from './env.ts';
+import { IRStepper } from './stepper.ts';
 
 export class InterpBackend implements Backend {
   readonly kind = 'interp';
@@ -24,7 +27,8 @@ export class InterpBackend implements Backend {
   }
 
   run(t: Translation): Ran {
-    const exit = this.compiled(t).run(this.env);
+    const first = !this.code[t.slot] && this.counters.runsOf(t.slot) === 0;
+    const exit = first ? new IRStepper(t.sb, this.helpers, this.env).run() : this.compiled(t).run(this.env);
     this.counters.count(t.slot, t.insns[exit.stmtIndex]!);
     return { blocks: 1, last: t, exit };
   }
