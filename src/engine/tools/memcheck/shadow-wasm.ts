@@ -170,7 +170,7 @@ export function storeVFastPath(size: number): WasmFastPath {
  * unaddressable or undefined lose any V bits of their own, as shadow-memory.ts's marks do.
  */
 function fillVA(f: FunctionBuilder, start: number, len: number, code: number): void {
-  const [sec, piece] = [f.local('i32'), f.local('i32')];
+  const [sec, piece, at, n] = [f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32')];
   f.get(start).get(len).op('i32.or').i32(3).op('i32.and').op('i32.eqz');
   f.get(len).i32(0).op('i32.ne').op('i32.and');
   f.op('if').op('block').op('loop');
@@ -179,12 +179,32 @@ function fillVA(f: FunctionBuilder, start: number, len: number, code: number): v
   f.get(len).get(piece).get(len).op('i32.lt_u').op('select').set(piece);
   f.get(start).i32(16).op('i32.shr_u').i32(2).op('i32.shl').op('i32.load', PRIMARY_MAP).tee(sec);
   f.i32(FIRST_SECONDARY).op('i32.lt_u').op('br_if', 1);
-  f.get(sec).get(start).i32(0xffff).op('i32.and').i32(2).op('i32.shr_u').op('i32.add');
-  f.i32(code * 0x55).get(piece).i32(2).op('i32.shr_u').op('memory.fill');
+  f.get(sec).get(start).i32(0xffff).op('i32.and').i32(2).op('i32.shr_u').op('i32.add').set(at);
+  f.get(piece).i32(2).op('i32.shr_u').set(n);
+  storeVA(f, at, n, code * 0x55);
   f.get(start).get(piece).op('i32.add').set(start);
   f.get(len).get(piece).op('i32.sub').tee(len).op('i32.eqz').op('if').op('return').op('end');
   f.op('br', 0);
   f.op('end').op('end').op('end');
+}
+
+/** Emits: the `n` VA bytes at `at` (i32 locals, changed) := `byte`, by plain stores, eight
+ *  bytes at a time: the fills here are a few bytes (a push is 2), where memory.fill's call
+ *  costs more than the stores. */
+function storeVA(f: FunctionBuilder, at: number, n: number, byte: number): void {
+  f.op('block').op('loop');
+  f.get(n).i32(8).op('i32.lt_u').op('br_if', 1);
+  f.get(at).i64(BigInt(byte) * 0x0101010101010101n).op('i64.store');
+  f.get(at).i32(8).op('i32.add').set(at);
+  f.get(n).i32(8).op('i32.sub').set(n);
+  f.op('br', 0);
+  f.op('end').op('end');
+  for (const [bit, store, v] of [[4, 'i32.store', byte * 0x01010101], [2, 'i32.store16', byte * 0x0101], [1, 'i32.store8', byte]] as const) {
+    f.get(n).i32(bit).op('i32.and').op('if');
+    f.get(at).i32(v | 0).op(store);
+    f.get(at).i32(bit).op('i32.add').set(at);
+    f.op('end');
+  }
 }
 
 /** Memcheck's red zone below %rsp and its largest ordinary stack frame (shadow-helpers.ts). */
