@@ -49,12 +49,13 @@ export function findLeaks(c: MemcheckContext): LeakResult {
   const mem = c.core.as.memory;
   /** Each defined, 8-aligned word of [start, end) that points into a block. */
   const pointersIn = (start: number, end: number, each: (m: Marked, atStart: boolean) => void) => {
+    // The value first (most words point nowhere), then its A and V bits.
     for (let a = Math.ceil(start / 8) * 8; a + 8 <= end; a += 8) {
-      if (c.shadow.firstUnaddressable(a, 8) >= 0 || c.shadow.loadV(a, 8) !== 0n) continue;
-      const v = mem.readU64(a);
-      if (v > 0xffff_ffffn) continue;
-      const m = find(Number(v));
-      if (m) each(m, Number(v) === m.block.addr);
+      if (mem.readU32(a + 4) !== 0) continue;
+      const v = mem.readU32(a);
+      const m = find(v);
+      if (!m || c.shadow.firstUnaddressable(a, 8) >= 0 || c.shadow.loadV(a, 8) !== 0n) continue;
+      each(m, v === m.block.addr);
     }
   };
 
