@@ -30,15 +30,18 @@ function bundleIsFresh() {
 if (!bundleIsFresh()) {
   const { buildSync } = await import('esbuild');
   mkdirSync(dirname(bundle), { recursive: true });
+  // The source map beside the bundle, not inline: every start would read and parse it.
   const out = buildSync({
     entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', format: 'esm',
-    target: 'node20', outfile: bundle, sourcemap: 'inline', logLevel: 'error', write: false,
+    target: 'node20', outfile: bundle, sourcemap: 'linked', logLevel: 'error', write: false,
   });
   // Written aside and renamed into place: processes started together (a test run) each
   // see a whole bundle, never one another's half-written file.
-  const tmp = `${bundle}.${process.pid}.tmp`;
-  writeFileSync(tmp, out.outputFiles[0].contents);
-  renameSync(tmp, bundle);
+  for (const file of [...out.outputFiles].sort((a) => (a.path.endsWith('.map') ? -1 : 1))) {
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, file.contents);
+    renameSync(tmp, file.path);
+  }
 }
 const { main } = await import(pathToFileURL(bundle).href);
 process.exitCode = main(process.argv.slice(2));

@@ -123,8 +123,8 @@ export function firstDifference(got: string, want: string): string {
 }
 
 /**
- * The CLI as bin/grindlab.js runs it (src/cli/main.ts bundled by esbuild, with an inline
- * source map), bundled once into a file of our own: every cell of a benchmark then runs
+ * The CLI as bin/grindlab.js runs it (src/cli/main.ts bundled by esbuild, its source map
+ * beside it), bundled once into a file of our own: every cell of a benchmark then runs
  * the same engine, even while the sources change under it, and no cell pays for a rebuild.
  */
 export function grindlabSnapshot(root: string): string {
@@ -135,7 +135,7 @@ export function grindlabSnapshot(root: string): string {
       contents: "import { main } from './src/cli/main.ts';\nprocess.exitCode = main(process.argv.slice(2));\n",
       resolveDir: root, sourcefile: 'bench-cli.ts', loader: 'ts',
     },
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, sourcemap: 'inline', logLevel: 'error',
+    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, sourcemap: 'linked', logLevel: 'error',
   });
   return out;
 }

@@ -5,18 +5,21 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { HelperDecl } from '../src/engine/backend/helpers.ts';
 import { buildRuntime } from '../src/engine/backend/wasm/runtime.ts';
 import { amd64Helpers } from '../src/engine/guest/amd64/helpers.ts';
+import { Redirector } from '../src/engine/core/redirect.ts';
+import { mallocReplacements } from '../src/engine/tools/memcheck/malloc-replacements.ts';
 import { memcheckHelpers } from '../src/engine/tools/memcheck/shadow-helpers.ts';
+import { stringReplacements } from '../src/engine/tools/memcheck/string-replacements.ts';
 
 const root = join(import.meta.dirname, '..');
 
 /**
  * Names for the runtime module's functions, which V8 calls `wasm-function[i]` (our
  * modules carry no name section): the runtime is rebuilt here with the helpers the
- * Machine declares, in its order (the guest's, the tool's, then the redirector's one),
+ * Machine declares, in its order (the guest's, the tool's, then the redirector's),
  * and its export section read. A name is a guess if the sources changed since the
  * profiled bundle was made.
  */
@@ -26,8 +29,9 @@ function runtimeNames(tool: string): Map<number, string> {
     const helpers: HelperDecl[] = [
       ...amd64Helpers(() => 0n as never),
       ...(tool === 'memcheck' ? memcheckHelpers(undefined as never, undefined as never) : []),
+      ...(tool === 'memcheck' ? new Redirector([...mallocReplacements({} as never), ...stringReplacements({} as never)], '').helpers() : []),
     ];
-    const bytes = buildRuntime({ helpers, ripOffset: 0 });
+    const bytes = buildRuntime({ helpers, ripOffset: 0, stateAddr: 0 });
     for (const [name, index] of exportedFunctions(bytes)) {
       const h = /^h(\d+)$/.exec(name);
       const d = h ? helpers[Number(h[1])] : undefined;
@@ -132,11 +136,14 @@ function areaOf(where: string, name: string): string {
   return where.startsWith('node:') ? 'Node' : 'other';
 }
 
-/** The source map inlined in a bundle (`//# sourceMappingURL=data:...;base64,...`). */
-function inlineSourceMap(file: string): SourceMap | undefined {
+/** A bundle's source map: the file its `//# sourceMappingURL=` names, or inlined there. */
+function bundleSourceMap(file: string): SourceMap | undefined {
   const text = readFileSync(file, 'utf8');
-  const m = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/.exec(text);
-  return m ? new SourceMap(JSON.parse(Buffer.from(m[1]!, 'base64').toString('utf8'))) : undefined;
+  const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(text)?.[1];
+  if (!url) return undefined;
+  const inline = /^data:application\/json;base64,(.*)$/.exec(url);
+  const json = inline ? Buffer.from(inline[1]!, 'base64').toString('utf8') : readFileSync(join(dirname(file), url), 'utf8');
+  return new SourceMap(JSON.parse(json));
 }
 
 /** Runs `node --cpu-prof CLI args` once (CLI: bin/grindlab.js or a bundle of it) and sums
@@ -183,7 +190,7 @@ function summarise(p: CpuProfile, runtime: Map<number, string>): Profile {
       name = String(node.callFrame.scriptId) === runtimeScript ? `runtime ${runtime.get(index) ?? functionName}` : '(translated blocks)';
     } else if (url.startsWith('file://')) {
       const path = new URL(url).pathname;
-      if (!maps.has(path)) maps.set(path, path.endsWith('.mjs') ? inlineSourceMap(path) : undefined);
+      if (!maps.has(path)) maps.set(path, path.endsWith('.mjs') ? bundleSourceMap(path) : undefined);
       const entry = maps.get(path)?.findEntry(lineNumber, columnNumber);
       if (entry && 'originalSource' in entry && entry.originalSource) {
         const src = entry.originalSource.replace(/^.*?\/(src|node_modules)\//, '$1/');

@@ -4,7 +4,7 @@
 // helpers as compile.ts, so the two modes differ only in how they walk the block.
 
 import { typeOfIRExpr } from '../../ir/typing.ts';
-import { children, stmtExprs } from '../../ir/walk.ts';
+import { forEachStmtExpr, someNode } from '../../ir/walk.ts';
 import type { IRExpr, IRSB, IRStmt, IRTemp } from '../../ir/types.ts';
 import { LOAD, READ_STATE, STORE, WRITE_STATE, compareAndSwap, regArrayOffset, toAddr } from './access.ts';
 import { dirtyArgs, dirtyHelper, exitTo, imarkAddresses, pureHelper, skippedDirtyResult, stopped } from './block.ts';
@@ -24,13 +24,14 @@ export class IRStepper {
   constructor(readonly sb: IRSB, private readonly helpers: HelperSet, private readonly env: ExecEnv) {
     this.values = sb.tyenv.map(() => undefined);
     this.addrs = imarkAddresses(sb);
-    const visit = (e: IRExpr): void => {
+    const bind = (e: IRExpr): boolean => {
       if (e.tag === 'CCall') pureHelper(helpers, e);
-      children(e).forEach(visit);
+      return false;
     };
+    const visit = (e: IRExpr): void => { someNode(e, bind); };
     for (const s of sb.stmts) {
       if (s.tag === 'Dirty') dirtyHelper(helpers, s);
-      stmtExprs(s).forEach(visit);
+      forEachStmtExpr(s, visit, undefined);
     }
     visit(sb.next);
   }
