@@ -1,7 +1,8 @@
 // The translation cache: bounded (the oldest translations go when slots run out), indexed
 // by page (the page table's has-code bits follow it), and dropping exactly what a code
 // change overlaps; then, end to end under both backends, code replaced by munmap and a
-// new mapping, and VALGRIND_DISCARD_TRANSLATIONS over a range inside a hot function.
+// new mapping, code rewritten by memcheck's memcpy and memset replacements, and
+// VALGRIND_DISCARD_TRANSLATIONS over a range inside a hot function.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { Machine } from '../../src/engine/core/machine.ts';
 import { IRSBBuilder, constant } from '../../src/engine/ir/index.ts';
 import { AddressSpace, PERM_RWX } from '../../src/engine/memory/index.ts';
 import { PAGE_TABLE } from '../../src/engine/memory/reserved.ts';
-import { compareWithOracles } from '../support/oracles.ts';
+import { compareMemcheck, compareWithOracles, runMemcheck } from '../support/oracles.ts';
 
 function fakeTranslation(addr: number, len: number, slot: number): Translation {
   const sb = new IRSBBuilder({ offsIP: 184 }).finish(constant('I64', addr + len), 'Boring');
@@ -88,6 +89,35 @@ int main(void) {
 }
 `);
     compareWithOracles('remap', exe, [], null);
+  });
+
+  it("memcheck's memcpy and memset, which write for the guest, drop the translations they overwrite", () => {
+    // Dynamic, so that memcheck's replacements run instead of libc's functions: the
+    // JavaScript ones, and memcpy's wasm fast path once its block is compiled.
+    const src = join(dir, 'replaced.c');
+    writeFileSync(src, `#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+int main(void) {
+  unsigned char *p = mmap(0, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  int (*f)(void) = (int (*)(void))p;
+  volatile size_t six = 6, one = 1; /* calls, not inlined stores */
+  long sum = 0;
+  for (int round = 1; round <= 40; round++) {
+    unsigned char code[] = { 0xb8, (unsigned char)round, 0, 0, 0, 0xc3 }; /* mov $round,%eax; ret */
+    memcpy(p, code, six);
+    for (int i = 0; i < 20; i++) sum += f();
+    memset(p + 1, round + 100, one);
+    sum += f();
+  }
+  printf("%ld\\n", sum);
+  return 0;
+}
+`);
+    const exe = join(dir, 'replaced');
+    execFileSync('gcc', ['-O1', '-o', exe, src]);
+    compareMemcheck('replaced', exe, ['-q']);
+    expect(runMemcheck(exe, ['-q']).ours.stdout).toBe(execFileSync(exe, { encoding: 'utf8' }));
   });
 
   it('VALGRIND_DISCARD_TRANSLATIONS over one byte inside a hot function drops its translation', () => {

@@ -332,6 +332,19 @@ export class AddressSpace {
     return this.pages.check(addr, length, PERM_R) ?? this.memory.readBytes(addr, length);
   }
 
+  /** The engine's own writes for the guest that a tool checked itself (memcheck's
+   *  replacements check A bits, not page permissions), as memmove and memset: unchecked,
+   *  but translations made from the bytes go, as for any store. */
+  copyUnchecked(dest: GuestAddr, src: GuestAddr, length: number): void {
+    this.noteWritten(dest, length);
+    this.memory.copy(dest, src, length);
+  }
+
+  fillUnchecked(addr: GuestAddr, length: number, value: number): void {
+    this.noteWritten(addr, length);
+    this.memory.fill(addr, length, value);
+  }
+
   /** Writes where the guest could write itself (copy_to_user): null, or the fault and nothing written. */
   writeBytes(addr: GuestAddr, bytes: Uint8Array): MemoryFault | null {
     const fault = this.pages.check(addr, bytes.length, PERM_W);

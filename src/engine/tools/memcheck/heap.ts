@@ -62,7 +62,7 @@ export class Heap {
     this.allocs++;
     this.bytesAllocated += size;
     if (zeroed) {
-      this.as.memory.fill(addr, size, 0);
+      this.as.fillUnchecked(addr, size, 0);
       this.shadow.makeDefined(addr, size);
     } else {
       this.shadow.makeUndefined(addr, size);

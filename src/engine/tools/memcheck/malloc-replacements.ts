@@ -85,7 +85,7 @@ export function mallocReplacements(c: MemcheckContext): Replacement[] {
         const fresh = alloc(call, size, 16, 'malloc');
         if (fresh === 0n) return 0n;
         const n = Math.min(old.size, Number(size));
-        c.core.as.memory.copy(Number(fresh), old.addr, n);
+        c.core.as.copyUnchecked(Number(fresh), old.addr, n);
         c.shadow.copy(old.addr, Number(fresh), n);
         // As memcheck's realloc (copy_address_range_state copies V bits, not otags): the
         // copied bytes have no known origin, only the new tail is this allocation's.

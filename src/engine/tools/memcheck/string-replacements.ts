@@ -71,7 +71,7 @@ class Access {
         this.writable(dst + i);
       }
     }
-    this.c.core.as.memory.copy(dst, src, n);
+    this.c.core.as.copyUnchecked(dst, src, n);
     this.c.shadow.copy(src, dst, n);
   }
 
@@ -154,7 +154,7 @@ export function stringReplacements(c: MemcheckContext): Replacement[] {
       const copied = Math.min(n, len + 1);
       m.copy(dst, src, copied);
       m.writableRange(dst + copied, n - copied);
-      c.core.as.memory.fill(dst + copied, n - copied, 0);
+      c.core.as.fillUnchecked(dst + copied, n - copied, 0);
       c.shadow.makeDefined(dst + copied, n - copied);
       m.overlap('strncpy', dst, src, n, copied, n);
       return dst;
@@ -166,7 +166,7 @@ export function stringReplacements(c: MemcheckContext): Replacement[] {
       const len = m.strlen(src, n);
       m.copy(at, src, len);
       m.writable(at + len);
-      c.core.as.memory.fill(at + len, 1, 0);
+      c.core.as.fillUnchecked(at + len, 1, 0);
       c.shadow.makeDefined(at + len, 1);
       m.overlap(call.fn, dst, src, at - dst + len + 1, len + 1, n === Infinity ? undefined : n);
       return dst;
@@ -196,7 +196,7 @@ export function stringReplacements(c: MemcheckContext): Replacement[] {
     fn(LIBC_AND_LDSO, ['memset'], (m, a, call) => {
       const [dst, n] = [a(0), size(call, 2)];
       m.writableRange(dst, n);
-      c.core.as.memory.fill(dst, n, a(1) & 0xff);
+      c.core.as.fillUnchecked(dst, n, a(1) & 0xff);
       c.shadow.makeDefined(dst, n);
       return dst;
     }),

@@ -5,10 +5,13 @@
 // bits (shadow-memory.ts) of every byte the JavaScript's byte loop would look at, and
 // computes the same result; a defined rax, as the Redirector's `returned` makes it. Every
 // other call (an argument above 4 GiB, a range reaching the engine's area, a byte
-// unaddressable, undefined or partially defined) runs the JavaScript, which reports.
+// unaddressable, undefined or partially defined, a copy onto translated code) runs the
+// JavaScript, which reports (and drops translations).
 import type { WasmFastPath } from '../../backend/helpers.ts';
 import { OFFSET_GPR } from '../../guest/amd64/state.ts';
 import { ENGINE_RESERVED_START } from '../../memory/layout.ts';
+import { PAGE_HAS_CODE } from '../../memory/page-table.ts';
+import { PAGE_TABLE } from '../../memory/reserved.ts';
 import type { FunctionBuilder } from '../../wasm/index.ts';
 import { FIRST_SECONDARY, PRIMARY_MAP, SM_DIST_DEFINED, VA_DEFINED, VA_NOACCESS, VA8_DEFINED } from './shadow-memory.ts';
 import { SHADOW_STATE_OFFSET } from './shadow-state.ts';
@@ -54,6 +57,21 @@ class Emitter {
     f.op('end');
     f.get(a).op('i32.wrap_i64').set(x);
     return x;
+  }
+
+  /** Emits a bail if a page of [start, end) (i32 locals) holds translated code: the
+   *  JavaScript drops those translations before it writes there. */
+  requireNoCode(start: number, end: number): void {
+    const f = this.f;
+    const page = f.local('i32');
+    f.get(start).i32(12).op('i32.shr_u').set(page);
+    f.op('block').op('loop');
+    f.get(page).i32(12).op('i32.shl').get(end).op('i32.ge_u').op('br_if', 1);
+    f.get(page).op('i32.load8_u', PAGE_TABLE).i32(PAGE_HAS_CODE).op('i32.and').op('if');
+    this.bail();
+    f.op('end');
+    f.get(page).i32(1).op('i32.add').set(page).op('br', 0);
+    f.op('end').op('end');
   }
 
   /** Pushes the secondary map of the chunk holding byte p. */
@@ -213,6 +231,7 @@ export const memmoveFastPath = fastPath((e) => {
   const n = e.u32Arg(2);
   const dst = e.range(0, n);
   const src = e.range(1, n);
+  e.requireNoCode(dst.start, dst.end);
   e.requireDefined(e.copyOf(src.start), src.end);
   e.requireWritable(e.copyOf(dst.start), dst.end);
   e.makeDefined(e.copyOf(dst.start), dst.end);
