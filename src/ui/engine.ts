@@ -24,6 +24,18 @@ interface Run {
 
 let current: Run | undefined;
 
+/** The next run's worker, made ahead (prepare): it loads and compiles the engine while the
+ *  page does other things, such as fetching the sample and the sysroot. */
+let spare: Worker | undefined;
+
+const newWorker = () => new Worker(new URL('../workers/engine.worker.ts', import.meta.url), { type: 'module' });
+
+/** Makes the next run's worker now, if there is none waiting: at page load, and once a run
+ *  has ended. */
+export function prepare(): void {
+  spare ??= newWorker();
+}
+
 /**
  * Starts a run in a fresh worker, ending the current one. Resolves with the shared views
  * once the program is loaded; everything after (output, status changes, a program that
@@ -31,7 +43,8 @@ let current: Run | undefined;
  */
 export async function start(req: StartRequest, events: RunEvents): Promise<SharedViews> {
   stop();
-  const worker = new Worker(new URL('../workers/engine.worker.ts', import.meta.url), { type: 'module' });
+  const worker = spare ?? newWorker();
+  spare = undefined;
   const run: Run = { worker, api: Comlink.wrap<EngineApi>(worker) };
   current = run;
   // Plain copies: Svelte state proxies cannot be posted.

@@ -80,10 +80,11 @@ class Playground {
   terminal: TerminalSink | undefined;
   private readonly binaries = new Map<string, Uint8Array>();
   private readonly sysrootReady: Promise<SysrootState>;
+  private readonly catalogueReady: Promise<void>;
   private poll: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
-    void loadCatalogue().then((c) => {
+    this.catalogueReady = loadCatalogue().then((c) => {
       this.catalogue = c;
       if (c.status === 'loaded' && !this.program && !location.hash) {
         const hello = c.samples.find((s) => s.name === 'hello') ?? c.samples[0];
@@ -91,6 +92,7 @@ class Playground {
       }
     });
     this.sysrootReady = loadSysroot().then((s) => (this.sysroot = s));
+    engine.prepare();
   }
 
   get live(): boolean {
@@ -201,6 +203,7 @@ class Playground {
 
   stop(): void {
     engine.stop();
+    engine.prepare();
     this.stopPolling();
     if (this.live) this.status = { kind: 'stopped' };
   }
@@ -261,7 +264,7 @@ class Playground {
       const { program, config } = await decodeShare(fragment);
       let next: Program | undefined;
       if (program.kind === 'sample') {
-        while (this.catalogue.status === 'loading') await new Promise((r) => setTimeout(r, 20));
+        await this.catalogueReady;
         if (!this.sample(program.sample)?.builds.some((b) => b.kind === program.build)) {
           throw new ShareError(`the link runs the sample ${program.sample} (${program.build}), which this page does not have`);
         }
@@ -348,6 +351,8 @@ class Playground {
     void this.refreshBlocks().then(() => {
       if (this.selected !== undefined) void this.selectBlock(this.selected);
     });
+    // The run is over (its worker stays for the views): the next one's worker loads now.
+    if (s.kind !== 'paused') engine.prepare();
     if (s.kind === 'paused') {
       void engine.kdb('dr').then((dump) => {
         this.registerDump = dump;
