@@ -198,7 +198,7 @@ export class WasmBackend implements Backend {
       return f;
     });
     const ctx = this.context(m, siblings);
-    batch.forEach((t, i) => new BlockGen(fns[i]!, t.sb, t.addr, t.slot, t.insns, ctx).compile());
+    batch.forEach((t, i) => new BlockGen(fns[i]!, t.sb, t.addr, t.slot, t.insns, ctx, this.o.linkable(t)).compile());
     const bytes = m.encode();
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
       e: { mem: this.o.memory, memslow: this.memSlow, opcall: this.opCall },
@@ -256,7 +256,7 @@ export class WasmBackend implements Backend {
   describe(t: Translation): readonly TextLine[] {
     const m = new ModuleBuilder();
     const f = new FunctionBuilder(`block_${t.addr.toString(16)}`, BLOCK_PARAMS, BLOCK_RESULTS, true);
-    new BlockGen(f, t.sb, t.addr, t.slot, t.insns, this.context(m)).compile();
+    new BlockGen(f, t.sb, t.addr, t.slot, t.insns, this.context(m), this.o.linkable(t)).compile();
     return f.text!;
   }
 

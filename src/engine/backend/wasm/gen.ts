@@ -72,6 +72,8 @@ export class BlockGen {
     private readonly slot: number,
     private readonly insns: Int32Array,
     readonly ctx: GenContext,
+    /** The block is in the fast lookup cache (no breakpoint at its start). */
+    private readonly linked = false,
   ) {
     this.temps = sb.tyenv.map((ty) => wasmTypes(ty).map((t) => f.local(t)));
   }
@@ -145,8 +147,12 @@ export class BlockGen {
       const left = this.tmp('i32');
       countRun(f, () => f.i32(this.slot), () => f.op('f64.const', f64Bits(insns)), left);
       f.get(left).i32(0).op('i32.gt_s');
-      f.i32(0).op('i32.load', e + 8).i32(this.slot).op('i32.eq').op('i32.and');
-      f.i32(0).op('i64.load', e).i64(to).op('i64.eq').op('i32.and');
+      // Still current? Only a store, CAS or helper call of its own (through JavaScript)
+      // can drop a linked block while it runs.
+      if (!this.linked || this.sb.stmts.some((s) => s.tag === 'Store' || s.tag === 'CAS' || s.tag === 'Dirty')) {
+        f.i32(0).op('i32.load', e + 8).i32(this.slot).op('i32.eq').op('i32.and');
+        f.i32(0).op('i64.load', e).i64(to).op('i64.eq').op('i32.and');
+      }
       f.op('br_if', f.nesting - this.loopNesting);
       f.i32(0).op('return');
       return;
