@@ -38,6 +38,23 @@ function shape(size: number): Shape {
 
 const konst = (f: FunctionBuilder, it: 'i32' | 'i64', v: number | bigint) => (it === 'i32' ? f.i32(Number(v) | 0) : f.i64(BigInt(v)));
 
+// The addressing of shadow-memory.ts's maps, for every fast path over them.
+
+/** Pushes the secondary map of the chunk holding byte `a` (an i32 local). */
+export function pushSecondary(f: FunctionBuilder, a: number): void {
+  f.get(a).i32(16).op('i32.shr_u').i32(2).op('i32.shl').op('i32.load', PRIMARY_MAP);
+}
+
+/** Pushes the address of the VA byte holding byte `a`'s bits in the secondary `sec`. */
+export function pushVaByte(f: FunctionBuilder, sec: number, a: number): void {
+  f.get(sec).get(a).i32(0xffff).op('i32.and').i32(2).op('i32.shr_u').op('i32.add');
+}
+
+/** Pushes byte `a`'s bit offset inside its VA byte. */
+export function pushVaShift(f: FunctionBuilder, a: number): void {
+  f.get(a).i32(3).op('i32.and').i32(1).op('i32.shl');
+}
+
 /**
  * Emits: if addr (param 0, i64) is aligned to `size` and below 4 GiB, `sec` := its chunk's
  * secondary, `at` := the address of its VA bits, `shift` := their bit offset in that byte;
@@ -54,9 +71,12 @@ function locate(f: FunctionBuilder, size: number, slowCall: () => void): { sec: 
   slowCall();
   f.op('return').op('end');
   f.get(0).op('i32.wrap_i64').set(a);
-  f.get(a).i32(16).op('i32.shr_u').i32(2).op('i32.shl').op('i32.load', PRIMARY_MAP).set(sec);
-  f.get(sec).get(a).i32(0xffff).op('i32.and').i32(2).op('i32.shr_u').op('i32.add').set(at);
-  f.get(a).i32(3).op('i32.and').i32(1).op('i32.shl').set(shift);
+  pushSecondary(f, a);
+  f.set(sec);
+  pushVaByte(f, sec, a);
+  f.set(at);
+  pushVaShift(f, a);
+  f.set(shift);
   return { sec, at, shift };
 }
 
@@ -177,9 +197,10 @@ function fillVA(f: FunctionBuilder, start: number, len: number, code: number): v
   // The part of the range in start's chunk.
   f.i32(0x1_0000).get(start).i32(0xffff).op('i32.and').op('i32.sub').tee(piece);
   f.get(len).get(piece).get(len).op('i32.lt_u').op('select').set(piece);
-  f.get(start).i32(16).op('i32.shr_u').i32(2).op('i32.shl').op('i32.load', PRIMARY_MAP).tee(sec);
-  f.i32(FIRST_SECONDARY).op('i32.lt_u').op('br_if', 1);
-  f.get(sec).get(start).i32(0xffff).op('i32.and').i32(2).op('i32.shr_u').op('i32.add').set(at);
+  pushSecondary(f, start);
+  f.tee(sec).i32(FIRST_SECONDARY).op('i32.lt_u').op('br_if', 1);
+  pushVaByte(f, sec, start);
+  f.set(at);
   f.get(piece).i32(2).op('i32.shr_u').set(n);
   storeVA(f, at, n, code * 0x55);
   f.get(start).get(piece).op('i32.add').set(start);

@@ -13,8 +13,9 @@ import { ENGINE_RESERVED_START } from '../../memory/layout.ts';
 import { PAGE_HAS_CODE } from '../../memory/page-table.ts';
 import { PAGE_TABLE } from '../../memory/reserved.ts';
 import type { FunctionBuilder } from '../../wasm/index.ts';
-import { FIRST_SECONDARY, PRIMARY_MAP, SM_DIST_DEFINED, VA_DEFINED, VA_NOACCESS, VA8_DEFINED } from './shadow-memory.ts';
+import { FIRST_SECONDARY, SM_DIST_DEFINED, VA_DEFINED, VA_NOACCESS, VA8_DEFINED } from './shadow-memory.ts';
 import { SHADOW_STATE_OFFSET } from './shadow-state.ts';
+import { pushSecondary, pushVaByte, pushVaShift } from './shadow-wasm.ts';
 
 const RAX = OFFSET_GPR(0);
 /** The System V integer argument registers: rdi, rsi, rdx. */
@@ -30,6 +31,13 @@ class Emitter {
     this.f.op('return');
   }
 
+  /** Emits a bail if the i32 on the stack is not zero. */
+  bailIf(): void {
+    this.f.op('if');
+    this.bail();
+    this.f.op('end');
+  }
+
   /** Argument i (rdi, rsi, rdx) and, with `len`, the end of the range [arg, arg + len):
    *  i32 locals, after emitting a bail unless both fit below the engine's area. */
   range(i: number, len: number): { start: number; end: number } {
@@ -40,9 +48,7 @@ class Emitter {
     f.get(len).op('i64.extend_i32_u').set(n);
     f.get(a).i64(32n).op('i64.shr_u').op('i64.eqz').op('i32.eqz');
     f.get(a).get(n).op('i64.add').i64(BigInt(ENGINE_RESERVED_START)).op('i64.gt_u').op('i32.or');
-    f.op('if');
-    this.bail();
-    f.op('end');
+    this.bailIf();
     f.get(a).op('i32.wrap_i64').tee(start).get(len).op('i32.add').set(end);
     return { start, end };
   }
@@ -52,9 +58,7 @@ class Emitter {
     const f = this.f;
     const [a, x] = [f.local('i64'), f.local('i32')];
     f.i32(0).op('i64.load', this.state + ARGS[i]!).tee(a).i64(32n).op('i64.shr_u').op('i64.eqz').op('i32.eqz');
-    f.op('if');
-    this.bail();
-    f.op('end');
+    this.bailIf();
     f.get(a).op('i32.wrap_i64').set(x);
     return x;
   }
@@ -67,41 +71,24 @@ class Emitter {
     f.get(start).i32(12).op('i32.shr_u').set(page);
     f.op('block').op('loop');
     f.get(page).i32(12).op('i32.shl').get(end).op('i32.ge_u').op('br_if', 1);
-    f.get(page).op('i32.load8_u', PAGE_TABLE).i32(PAGE_HAS_CODE).op('i32.and').op('if');
-    this.bail();
-    f.op('end');
+    f.get(page).op('i32.load8_u', PAGE_TABLE).i32(PAGE_HAS_CODE).op('i32.and');
+    this.bailIf();
     f.get(page).i32(1).op('i32.add').set(page).op('br', 0);
     f.op('end').op('end');
   }
 
-  /** Pushes the secondary map of the chunk holding byte p. */
-  secondary(p: number): void {
-    this.f.get(p).i32(16).op('i32.shr_u').i32(2).op('i32.shl').op('i32.load', PRIMARY_MAP);
-  }
-
-  /** Pushes the address of the VA byte holding byte p's bits in the secondary `sec`. */
-  vaByte(sec: number, p: number): void {
-    this.f.get(sec).get(p).i32(0xffff).op('i32.and').i32(2).op('i32.shr_u').op('i32.add');
-  }
-
-  /** Pushes byte p's bit offset inside its VA byte. */
-  shift(p: number): void {
-    this.f.get(p).i32(3).op('i32.and').i32(1).op('i32.shl');
-  }
-
   /**
    * Emits a walk over [start, end) (i32 locals; start is changed): a chunk whose
-   * secondary is SM_DIST_DEFINED is skipped whole (`wholeDefined` false) or handed to
-   * `body` as it is for the others, four bytes at a time where they are whole VA bytes,
-   * else one byte at a time. `body(sec, p, whole)` emits code for the four bytes (whole)
-   * or the one byte at p.
+   * secondary is SM_DIST_DEFINED is skipped whole; in the others, `body(sec, p, whole)`
+   * emits code for the four bytes at p where they are a whole VA byte (whole), else for
+   * the one byte at p.
    */
   walk(start: number, end: number, body: (sec: number, p: number, whole: boolean) => void): void {
     const f = this.f;
     const sec = f.local('i32');
     f.op('block').op('loop');
     f.get(start).get(end).op('i32.ge_u').op('br_if', 1);
-    this.secondary(start);
+    pushSecondary(f, start);
     f.tee(sec).i32(SM_DIST_DEFINED).op('i32.eq').op('if');
     // The area's end is below the last chunk, so the next chunk's start does not wrap.
     f.get(start).i32(0xffff).op('i32.or').i32(1).op('i32.add').set(start).op('br', 1);
@@ -122,17 +109,15 @@ class Emitter {
   requireDefined(start: number, end: number): void {
     const f = this.f;
     this.walk(start, end, (sec, p, whole) => {
-      this.vaByte(sec, p);
+      pushVaByte(f, sec, p);
       f.op('i32.load8_u');
       if (whole) {
         f.i32(VA8_DEFINED).op('i32.ne');
       } else {
-        this.shift(p);
+        pushVaShift(f, p);
         f.op('i32.shr_u').i32(3).op('i32.and').i32(VA_DEFINED).op('i32.ne');
       }
-      f.op('if');
-      this.bail();
-      f.op('end');
+      this.bailIf();
     });
   }
 
@@ -142,7 +127,7 @@ class Emitter {
     const f = this.f;
     this.walk(start, end, (sec, p, whole) => {
       f.get(sec).i32(FIRST_SECONDARY).op('i32.lt_u');
-      this.vaByte(sec, p);
+      pushVaByte(f, sec, p);
       f.op('i32.load8_u');
       if (whole) {
         // Each of the four codes non-zero (addressable).
@@ -150,12 +135,10 @@ class Emitter {
         f.set(va);
         for (let k = 0; k < 4; k++) f.get(va).i32(2 * k).op('i32.shr_u').i32(3).op('i32.and').op('i32.eqz').op('i32.or');
       } else {
-        this.shift(p);
+        pushVaShift(f, p);
         f.op('i32.shr_u').i32(3).op('i32.and').i32(VA_NOACCESS).op('i32.eq').op('i32.or');
       }
-      f.op('if');
-      this.bail();
-      f.op('end');
+      this.bailIf();
     });
   }
 
@@ -164,16 +147,16 @@ class Emitter {
   makeDefined(start: number, end: number): void {
     const f = this.f;
     this.walk(start, end, (sec, p, whole) => {
-      this.vaByte(sec, p);
+      pushVaByte(f, sec, p);
       if (whole) {
         f.i32(VA8_DEFINED).op('i32.store8');
         return;
       }
       const at = f.local('i32');
       f.tee(at).get(at).op('i32.load8_u').i32(3);
-      this.shift(p);
+      pushVaShift(f, p);
       f.op('i32.shl').i32(-1).op('i32.xor').op('i32.and').i32(VA_DEFINED);
-      this.shift(p);
+      pushVaShift(f, p);
       f.op('i32.shl').op('i32.or').op('i32.store8');
     });
   }
@@ -246,9 +229,8 @@ export const strlenFastPath = fastPath((e) => {
   const s = e.u32Arg(0);
   const p = e.copyOf(s);
   f.op('block').op('loop');
-  f.get(p).i32(ENGINE_RESERVED_START | 0).op('i32.ge_u').op('if');
-  e.bail();
-  f.op('end');
+  f.get(p).i32(ENGINE_RESERVED_START | 0).op('i32.ge_u');
+  e.bailIf();
   f.get(p).op('i32.load8_u').op('i32.eqz').op('br_if', 1);
   f.get(p).i32(1).op('i32.add').set(p).op('br', 0);
   f.op('end').op('end');
