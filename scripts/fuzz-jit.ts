@@ -16,12 +16,18 @@ const exitText = (o: Outcome) => {
 };
 const t0 = performance.now();
 for (let i = 0; i < blocks; i++) {
-  const sb = new IRGen(rng).block();
-  const { interp, wasm } = differ.run(sb, i);
+  // Every third block loops to itself and runs for up to 40 iterations.
+  const loop = i % 3 === 2;
+  const sb = loop ? new IRGen(rng).block(2 + rng.int(5), true) : new IRGen(rng).block();
+  const budget = loop ? 2 + rng.int(40) : 1;
+  const { interp, wasm } = differ.run(sb, i, budget);
   const state = interp.state.findIndex((b, k) => wasm.state[k] !== b);
   const mem = interp.mem.findIndex((b, k) => wasm.mem[k] !== b);
-  if (state >= 0 || mem >= 0 || exitText(interp) !== exitText(wasm)) {
+  const counted = JSON.stringify(interp.counted) === JSON.stringify(wasm.counted);
+  if (state >= 0 || mem >= 0 || !counted || exitText(interp) !== exitText(wasm)) {
     console.log(ppIRSB(sb));
+    if (loop) console.log(`run for up to ${budget} blocks`);
+    if (!counted) console.log(`run counters: interp ${JSON.stringify(interp.counted)}, wasm ${JSON.stringify(wasm.counted)}`);
     if (state >= 0) console.log(`guest state differs from byte ${state}: interp ${interp.state[state]}, wasm ${wasm.state[state]}`);
     if (mem >= 0) console.log(`memory differs from byte ${mem}`);
     console.log(`exit: interp ${exitText(interp)}\n      wasm   ${exitText(wasm)}`);

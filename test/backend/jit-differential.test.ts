@@ -16,6 +16,7 @@ export function expectSame(interp: Outcome, wasm: Outcome, what: string): void {
   expect(comparable(wasm), what).toEqual(comparable(interp));
   expect(Buffer.from(wasm.state).toString('hex'), `${what}: guest state`).toBe(Buffer.from(interp.state).toString('hex'));
   expect(Buffer.from(wasm.mem).equals(Buffer.from(interp.mem)), `${what}: memory`).toBe(true);
+  expect(wasm.counted, `${what}: run counters`).toEqual(interp.counted);
 }
 
 describe('the wasm JIT agrees with the interpreter', () => {
@@ -34,5 +35,23 @@ describe('the wasm JIT agrees with the interpreter', () => {
     }
     expect(ALL_OPS.filter((op) => !seen.has(op))).toEqual([]);
     expect([...exits.keys()].sort()).toEqual(['exit Boring', 'exit Sys_syscall', 'fault', 'trap']);
+  });
+
+  it('on random blocks that loop to themselves, run for many iterations at once', () => {
+    const rng = new Random(20261208);
+    const differ = new Differ();
+    const iterations = new Map<string, number>();
+    for (let i = 0; i < 300; i++) {
+      const sb = new IRGen(rng).block(2 + rng.int(5), true);
+      const { interp, wasm } = differ.run(sb, i, 2 + rng.int(40));
+      expectSame(interp, wasm, `looping block ${i}`);
+      const k = interp.exit.kind === 'exit' ? `exit ${interp.exit.jk}` : interp.exit.kind;
+      iterations.set(k, Math.max(iterations.get(k) ?? 0, interp.counted.runs));
+    }
+    // Every way out was taken; the budget and faults (addresses that move on each
+    // iteration) ended some runs after many iterations.
+    expect([...iterations.keys()].sort()).toEqual(['exit Boring', 'exit Sys_syscall', 'fault', 'trap']);
+    expect(iterations.get('exit Boring')).toBeGreaterThan(20);
+    expect(iterations.get('fault')).toBeGreaterThan(5);
   });
 });

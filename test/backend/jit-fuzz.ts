@@ -4,7 +4,7 @@
 // JIT from the same state; every byte of guest state, every byte of the memory area and
 // the exit must agree. The test runs it at a fixed seed and size; `npm run fuzz:jit` runs
 // it longer. FUZZ_JIT_FOCUS=vector makes the blocks mostly vector code (see IRGen).
-import type { BlockExit } from '../../src/engine/backend/backend.ts';
+import { type BlockExit, isPlainJump } from '../../src/engine/backend/backend.ts';
 import type { Translation } from '../../src/engine/backend/cache.ts';
 import { HelperSet, dirtyHelper, pureHelper } from '../../src/engine/backend/helpers.ts';
 import { InterpBackend } from '../../src/engine/backend/interp/index.ts';
@@ -22,6 +22,10 @@ import { THREAD_STATES } from '../../src/engine/memory/reserved.ts';
 import { Random } from './random.ts';
 
 const RIP = 184;
+/** A looping block's iteration count (clear of what the blocks write). */
+const LOOP_COUNTER = 200;
+/** Where the blocks are. */
+const BLOCK_ADDR = 0x1000;
 /** Guest state the blocks read and write: clear of the IP. */
 const STATE_LO = 256;
 const STATE_HI = 896;
@@ -50,9 +54,15 @@ const F32_EDGES: readonly number[] = [
   0xff800001, 1, 0x7fffff, 0x7f7fffff,
 ];
 
+/** Where fz_peek reads the guest state (declaring it in fxState, as memcheck's helpers
+ *  declare the registers they unwind from). */
+const PEEK = STATE_LO + 64;
+
 /** Helpers the generated blocks call: pure and dirty, scalar and vector, one that touches
- *  memory (and may fault), and the amd64 flag helpers with their wasm fast paths. */
-export function fuzzHelpers(): HelperSet {
+ *  memory (and may fault), one that reads a register its call names, one that reads the
+ *  clock (`blocks`: the blocks run so far), and the amd64 flag helpers with their wasm
+ *  fast paths. */
+export function fuzzHelpers(blocks: () => number = () => 0): HelperSet {
   const mix = (...xs: bigint[]) => xs.reduce((h, x) => BigInt.asUintN(64, (h ^ x) * 0x100000001b3n), 0xcbf29ce484222325n);
   return new HelperSet([
     ...amd64Helpers(() => 123456789n),
@@ -66,6 +76,8 @@ export function fuzzHelpers(): HelperSet {
     }),
     dirtyHelper('fz_vec', 'V128 I32 -> V128', {}, (_env, v: readonly number[], k: number) => v.map((w, i) => (w ^ (k * (i + 1))) | 0)),
     dirtyHelper('fz_mem', 'Word -> I64', { memory: true }, (env, addr: number) => env.mem.load64(addr)),
+    dirtyHelper('fz_peek', 'Word -> I64', {}, (env, w: number) => mix(env.state.getBigUint64(PEEK, true), BigInt(w))),
+    dirtyHelper('fz_clock', '-> I64', { clock: true }, () => BigInt(blocks())),
   ]);
 }
 
@@ -91,6 +103,8 @@ const INT_LANE_EDGES: readonly bigint[] = [
 export class IRGen {
   private readonly b = new IRSBBuilder({ offsIP: RIP });
   private readonly temps = new Map<IRType, RdTmp[]>();
+  /** In a block that loops to itself: the iteration (I64), for addresses that move. */
+  private iteration?: RdTmp;
 
   constructor(private readonly rng: Random, private readonly focus: FuzzFocus = defaultFocus()) {}
 
@@ -121,6 +135,7 @@ export class IRGen {
   }
 
   private stateOffset(ty: IRType): number {
+    if (ty === 'I64' && this.rng.int(8) === 0) return PEEK;
     const size = Math.max(1, TYPE_BITS[ty] / 8);
     const align = Math.min(size, 16);
     const slots = Math.floor((STATE_HI - STATE_LO - size) / align);
@@ -130,6 +145,11 @@ export class IRGen {
   /** An address in the memory area, now and then beyond it (a fault). */
   private address(size: number): IRExpr {
     const { rng } = this;
+    if (this.iteration && rng.int(6) === 0) {
+      // Moving on by `size` an iteration, from near the end: a later iteration faults.
+      const from = MEM_SIZE - size * (1 + rng.int(12));
+      return binop('Add64', constant('I64', MEM_BASE + from), binop('Mul64', this.iteration, constant('I64', size)));
+    }
     const off = rng.int(40) === 0 ? MEM_SIZE - size + rng.int(2 * size) : rng.int(MEM_SIZE - size + 1);
     return constant('I64', MEM_BASE + off);
   }
@@ -201,7 +221,7 @@ export class IRGen {
   private call(): void {
     const { b, rng } = this;
     const guard = rng.int(4) === 0 ? this.leaf('I1') : constant('I1', 1);
-    switch (rng.int(8)) {
+    switch (rng.int(10)) {
       case 0: this.remember(b.assign(ccall({ name: 'fz_mix' }, 'I64', [this.leaf('I64'), this.leaf('I64')])), 'I64'); break;
       case 1: this.remember(b.assign(ccall({ name: 'fz_mix32' }, 'I32', [this.leaf('I32'), this.leaf('I64')])), 'I32'); break;
       case 2: this.remember(b.assign(ccall({ name: 'fz_flt' }, 'F64', [this.leaf('F64'), this.leaf('F32')])), 'F64'); break;
@@ -217,6 +237,12 @@ export class IRGen {
         this.remember(b.dirty({ callee: { name: 'fz_mem' }, args: [addr], retTy: 'I64', guard, mem: { fx: 'Read', addr, size: 8 } }), 'I64');
         break;
       }
+      case 7: {
+        const fxState = [{ fx: 'Read' as const, offset: PEEK, size: 8 }];
+        this.remember(b.dirty({ callee: { name: 'fz_peek' }, args: [this.leaf('I64')], retTy: 'I64', guard, fxState }), 'I64');
+        break;
+      }
+      case 8: this.remember(b.dirty({ callee: { name: 'fz_clock' }, args: [], retTy: 'I64', guard }), 'I64'); break;
       default: {
         // A lazy-flags thunk: mostly COPY (every helper's fast path), else any CC_OP (the
         // carry's fast path covers the families up to the rotates).
@@ -230,10 +256,16 @@ export class IRGen {
     }
   }
 
-  block(insns = 6): IRSB {
+  /** A block of `insns` instructions; with `loop`, one that jumps back to its own start
+   *  (counting its iterations at LOOP_COUNTER), as a hot loop does. */
+  block(insns = 6, loop = false): IRSB {
     const { b, rng } = this;
     for (let insn = 0; insn < insns; insn++) {
-      b.imark(0x1000 + 4 * insn, 4);
+      b.imark(BLOCK_ADDR + 4 * insn, 4);
+      if (loop && insn === 0) {
+        this.iteration = b.assign(get(LOOP_COUNTER, 'I64'));
+        b.put(LOOP_COUNTER, binop('Add64', this.iteration, constant('I64', 1)));
+      }
       for (let s = 0; s < 4; s++) {
         const ty = rng.pick(this.focus === 'vector' ? VECTOR_FOCUS_TYPES : TYPES);
         const t = b.assign(this.expr(ty, 3));
@@ -248,9 +280,9 @@ export class IRGen {
         const ty = rng.pick(['I8', 'I16', 'I32', 'I64'] as const);
         this.remember(b.cas({ addr: this.address(TYPE_BITS[ty] / 8), expdLo: this.leaf(ty), dataLo: this.leaf(ty) }), ty);
       }
-      if (rng.int(5) === 0) b.exit(this.leaf('I1'), rng.int(4) ? 'Boring' : 'Sys_syscall', 0x8000 + insn);
+      if (rng.int(5) === 0) b.exit(this.leaf('I1'), rng.int(4) ? 'Boring' : 'Sys_syscall', loop && rng.int(3) === 0 ? BLOCK_ADDR : 0x8000 + insn);
     }
-    return b.finish(constant('I64', 0x1000 + 4 * insns), 'Boring');
+    return b.finish(constant('I64', loop ? BLOCK_ADDR : BLOCK_ADDR + 4 * insns), 'Boring');
   }
 }
 
@@ -258,20 +290,26 @@ export interface Outcome {
   exit: BlockExit;
   state: Uint8Array;
   mem: Uint8Array;
+  /** What the run counters gained: blocks, guest instructions, runs of the block. */
+  counted: { blocks: number; insns: number; runs: number };
 }
 
 /** One machine's worth of memory and both backends, reused block after block. */
 export class Differ {
   private readonly as = new AddressSpace();
-  private readonly helpers = fuzzHelpers();
   private readonly counters = new RunCounters(this.as.memory.wasmMemory.buffer);
+  /** fz_clock counts from the start of each backend's run. */
+  private readonly helpers = fuzzHelpers(() => this.counters.blocks - this.clockBase);
+  private clockBase = 0;
   private readonly state = new DataView(this.as.memory.wasmMemory.buffer, THREAD_STATES, GUEST_STATE_SIZE);
   private readonly env = { state: this.state, mem: new CheckedMemory(this.as) };
   private readonly interp = new InterpBackend(this.helpers, this.env, this.counters);
   private readonly wasm = new WasmBackend({
     memory: this.as.memory.wasmMemory, helpers: this.helpers, env: this.env, counters: this.counters, interp: this.interp,
-    stateAddr: THREAD_STATES, ripOffset: RIP, as: this.as, linkable: () => false,
+    stateAddr: THREAD_STATES, ripOffset: RIP, as: this.as, linkable: () => this.linkable,
   });
+  /** Whether compiled code may go on into the block by itself (a run of more than one). */
+  private linkable = false;
   private slot = 0;
   private previous?: Translation;
 
@@ -294,28 +332,46 @@ export class Differ {
     fill(new DataView(this.as.memory.wasmMemory.buffer, MEM_BASE, MEM_SIZE), MEM_SIZE);
   }
 
-  private outcome(exit: BlockExit): Outcome {
+  private outcome(exit: BlockExit, before: Outcome['counted'], slot: number): Outcome {
+    const c = this.counters;
     return {
       exit,
+      counted: { blocks: c.blocks - before.blocks, insns: c.insns - before.insns, runs: c.runsOf(slot) - before.runs },
       state: new Uint8Array(this.state.buffer, THREAD_STATES, GUEST_STATE_SIZE).slice(),
       mem: this.as.memory.readBytes(MEM_BASE, MEM_SIZE),
     };
   }
 
-  /** Runs sb from the state `seed` makes, in the interpreter and compiled. */
-  run(sb: IRSB, seed: number): { interp: Outcome; wasm: Outcome } {
+  private counts(slot: number): Outcome['counted'] {
+    this.clockBase = this.counters.blocks;
+    return { blocks: this.counters.blocks, insns: this.counters.insns, runs: this.counters.runsOf(slot) };
+  }
+
+  /** Runs sb from the state `seed` makes, in the interpreter and compiled, for up to
+   *  `budget` blocks: the interpreter runs it again while it jumps to its own start. */
+  run(sb: IRSB, seed: number, budget = 1): { interp: Outcome; wasm: Outcome } {
     assertSaneIRSB(sb, { guestStateSize: GUEST_STATE_SIZE, helpers: this.helpers.signature });
     if (this.previous) this.wasm.drop(this.previous);
     this.slot = (this.slot % 60000) + 1;
     const insns = new Int32Array(sb.stmts.length + 1);
     sb.stmts.forEach((st, i) => { insns[i + 1] = insns[i]! + (st.tag === 'IMark' ? 1 : 0); });
-    const t: Translation = { addr: 0x1000, lifted: { sb, instrs: [] }, sb, insns, slot: this.slot };
+    const t: Translation = { addr: BLOCK_ADDR, lifted: { sb, instrs: [] }, sb, insns, slot: this.slot };
     this.previous = t;
     this.reset(seed);
-    const interp = this.outcome(this.interp.run(t).exit);
+    this.state.setBigUint64(LOOP_COUNTER, 0n, true);
+    let before = this.counts(t.slot);
+    let exit: BlockExit;
+    let blocks = 0;
+    do {
+      exit = this.interp.run(t).exit;
+    } while (++blocks < budget && exit.kind === 'exit' && isPlainJump(exit.jk) && exit.next === BLOCK_ADDR);
+    const interp = this.outcome(exit, before, t.slot);
     this.reset(seed);
+    this.state.setBigUint64(LOOP_COUNTER, 0n, true);
+    this.linkable = budget > 1;
     this.wasm.compileNow([t]);
-    const wasm = this.outcome(this.wasm.run(t, 1).exit);
+    before = this.counts(t.slot);
+    const wasm = this.outcome(this.wasm.run(t, budget).exit, before, t.slot);
     return { interp, wasm };
   }
 }

@@ -31,6 +31,9 @@ export interface HelperEffects {
   readonly state?: boolean;
   /** Reads or writes guest memory through env.mem, so it may fault (GuestFault). */
   readonly memory?: boolean;
+  /** Reads the virtual clock (the run counters), which compiled code brings up to date
+   *  before the call. */
+  readonly clock?: boolean;
 }
 
 /** What a fast path may know of the machine: where the running thread's guest state

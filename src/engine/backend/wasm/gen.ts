@@ -22,6 +22,7 @@ import {
 import { EXIT_FAULT_CODE, EXIT_TRAP_CODE, exitCode, jumpExitKind } from './exits.ts';
 import { lowering } from './ops/index.ts';
 import { countRun } from './runtime.ts';
+import { SelfLoop, loopsToItself } from './self-loop.ts';
 import { type Operand, accessOps, constOperand, localOperand, wasmTypes } from './values.ts';
 
 /** Runtime functions (runtime.ts) that lowered ops call. */
@@ -63,6 +64,8 @@ export class BlockGen {
   stmtIndex = 0;
   /** The nesting of the loop around the body, which a jump back to this block takes. */
   private loopNesting = 0;
+  /** What a block that loops to itself keeps in locals between iterations. */
+  private readonly loop?: SelfLoop;
 
   constructor(
     readonly f: FunctionBuilder,
@@ -73,15 +76,18 @@ export class BlockGen {
     private readonly insns: Int32Array,
     readonly ctx: GenContext,
     /** The block is in the fast lookup cache (no breakpoint at its start). */
-    private readonly linked = false,
+    linked = false,
   ) {
     this.temps = sb.tyenv.map((ty) => wasmTypes(ty).map((t) => f.local(t)));
+    // Only a block in the fast lookup cache goes round by itself (no breakpoint at its start).
+    if (linked && loopsToItself(sb, addr)) this.loop = new SelfLoop(f, sb, sb.offsIP, slot);
   }
 
   compile(): void {
     const { sb, f } = this;
     // The body is a loop: a jump back to the block's own start (a hot loop that is one
     // block) goes round it without a call.
+    this.loop?.enter();
     f.op('loop');
     this.loopNesting = f.nesting;
     sb.stmts.forEach((s, i) => {
@@ -123,6 +129,7 @@ export class BlockGen {
   /** Leaves the block with `code` for the dispatcher: the runtime's `leave` counts the run
    *  (`insns` guest instructions begun) and records the slot. */
   private leave(code: number, stmtIndex: number): void {
+    this.loop?.flush();
     this.f.i32(this.slot).i32(this.insns[stmtIndex]!).i32(code).call(this.ctx.runtime('leave'), true);
   }
 
@@ -134,6 +141,23 @@ export class BlockGen {
    */
   private jump(jk: IRJumpKind, offsIP: number, push: () => void, to: bigint | Operand): void {
     const f = this.f;
+    const insns = this.insns[this.stmtIndex]!;
+    if (this.loop && isPlainJump(jk) && typeof to === 'bigint' && Number(to) === this.addr) {
+      // Still current? Only a store, CAS or helper call of its own (through JavaScript)
+      // can drop a linked block while it runs.
+      const e = FAST_CACHE + fastIndex(this.addr) * FAST_ENTRY_SIZE;
+      const current = this.sb.stmts.some((s) => s.tag === 'Store' || s.tag === 'CAS' || s.tag === 'Dirty')
+        ? () => { f.i32(0).op('i32.load', e + 8).i32(this.slot).op('i32.eq'); f.i32(0).op('i64.load', e).i64(to).op('i64.eq').op('i32.and'); }
+        : undefined;
+      f.get(ST);
+      push();
+      f.op('i64.store', offsIP);
+      this.loop.backEdge(insns, current, f.nesting - this.loopNesting);
+      // Out of budget, or dropped: back to the dispatcher, at this block.
+      this.loop.flush();
+      f.i32(0).op('return');
+      return;
+    }
     f.get(ST);
     push();
     f.op('i64.store', offsIP);
@@ -141,22 +165,7 @@ export class BlockGen {
       this.leave(exitCode(jumpExitKind(jk), this.stmtIndex), this.stmtIndex);
       return;
     }
-    const insns = this.insns[this.stmtIndex]!;
-    if (typeof to === 'bigint' && Number(to) === this.addr) {
-      const e = FAST_CACHE + fastIndex(this.addr) * FAST_ENTRY_SIZE;
-      const left = this.tmp('i32');
-      countRun(f, () => f.i32(this.slot), () => f.op('f64.const', f64Bits(insns)), left);
-      f.get(left).i32(0).op('i32.gt_s');
-      // Still current? Only a store, CAS or helper call of its own (through JavaScript)
-      // can drop a linked block while it runs.
-      if (!this.linked || this.sb.stmts.some((s) => s.tag === 'Store' || s.tag === 'CAS' || s.tag === 'Dirty')) {
-        f.i32(0).op('i32.load', e + 8).i32(this.slot).op('i32.eq').op('i32.and');
-        f.i32(0).op('i64.load', e).i64(to).op('i64.eq').op('i32.and');
-      }
-      f.op('br_if', f.nesting - this.loopNesting);
-      f.i32(0).op('return');
-      return;
-    }
+    this.loop?.flush();
     const sibling = typeof to === 'bigint' ? this.ctx.sibling(Number(to)) : undefined;
     if (sibling) {
       // As chain does, with the entry known now; the serial (not the slot, which a new
@@ -206,7 +215,9 @@ export class BlockGen {
       }
       case 'Put': {
         const v = this.arg(s.data);
-        this.storeParts(v, () => f.get(ST), s.offset);
+        const held = this.loop?.held(s.offset);
+        if (held) held.forEach((l, i) => { v.part(i); f.set(l); });
+        else this.storeParts(v, () => f.get(ST), s.offset);
         return;
       }
       case 'PutI': {
@@ -329,9 +340,11 @@ export class BlockGen {
     const result = s.tmp === undefined ? undefined : this.temps[s.tmp]!;
     guard.push();
     f.op('if');
+    this.loop?.beforeCall(s, decl);
     for (const a of args) a.push();
     f.call(this.ctx.helper(s.callee.name));
     if (result) for (const l of [...result].reverse()) f.set(l);
+    this.loop?.afterCall(decl);
     if (decl.effects.memory) this.faultIf(() => f.i32(0).op('i32.load', EXIT_FAULT));
     if (result) {
       f.op('else');
@@ -384,7 +397,12 @@ export class BlockGen {
     switch (e.tag) {
       case 'Const': constOperand(f, e).push(); return;
       case 'RdTmp': for (const l of this.temps[e.tmp]!) f.get(l); return;
-      case 'Get': this.loadParts(e.ty, () => f.get(ST), e.offset); return;
+      case 'Get': {
+        const held = this.loop?.held(e.offset);
+        if (held) for (const l of held) f.get(l);
+        else this.loadParts(e.ty, () => f.get(ST), e.offset);
+        return;
+      }
       case 'GetI': {
         const at = this.tmp('i32');
         this.regArrayAddr(e.descr, e.ix, e.bias);

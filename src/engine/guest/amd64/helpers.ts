@@ -30,7 +30,7 @@ export function amd64Helpers(ticks: () => bigint): HelperDecl[] {
     pureHelper('amd64g_calculate_rflags_all', 'Word I64 I64 I64 -> I64', calculateRflagsAll, rflagsAllFastPath),
     pureHelper('amd64g_calculate_rflags_c', 'Word I64 I64 I64 -> I64', calculateRflagsC, rflagsCFastPath),
     dirtyHelper('amd64g_dirtyhelper_CPUID_baseline', '-> none', { state: true }, (env) => { cpuidHelper(env.state); return undefined; }),
-    dirtyHelper('amd64g_dirtyhelper_RDTSC', '-> I64', {}, () => ticks()),
+    dirtyHelper('amd64g_dirtyhelper_RDTSC', '-> I64', { clock: true }, () => ticks()),
     // fldt/fstpt: 80-bit extended <-> our double-precision x87 registers.
     dirtyHelper('amd64g_dirtyhelper_loadF80le', 'Word Word -> I64', { memory: true },
       (env, addr: number, rm: number) => dirtyLoadF80le(env.mem, addr, rm)),
