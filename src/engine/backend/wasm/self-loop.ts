@@ -30,9 +30,9 @@ interface HeldReg {
 
 /** Whether the block at `addr` can jump back to its own start. */
 export function loopsToItself(sb: IRSB, addr: number): boolean {
-  const self = (jk: IRJumpKind, to: bigint | undefined) => isPlainJump(jk) && to !== undefined && Number(to) === addr;
-  return self(sb.jumpkind, sb.next.tag === 'Const' ? sb.next.value : undefined)
-    || sb.stmts.some((s) => s.tag === 'Exit' && self(s.jk, s.dst.value));
+  const backToStart = (jk: IRJumpKind, to: bigint | undefined) => isPlainJump(jk) && to !== undefined && Number(to) === addr;
+  return backToStart(sb.jumpkind, sb.next.tag === 'Const' ? sb.next.value : undefined)
+    || sb.stmts.some((s) => s.tag === 'Exit' && backToStart(s.jk, s.dst.value));
 }
 
 export class SelfLoop {
