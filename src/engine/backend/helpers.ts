@@ -8,14 +8,17 @@
 // bigints for I64 and I128, int32 word arrays (Vec) for V128 and V256. A Dirty helper
 // also gets a HelperEnv: the running thread's guest state and checked guest memory.
 //
-// A fast path is the body of a wasm function with the helper's signature in wasm types
-// (I1..I32 as i32, I64 and Word as i64, F32 f32, F64 f64, V128 v128); the wasm backend
-// calls it instead of leaving wasm, and the body calls `slow` (the JavaScript
-// implementation, with the same arguments) for the cases it does not handle.
+// A fast path is wasm code over the helper's parameters in wasm types (I1..I32 as i32,
+// I64 and Word as i64, F32 f32, F64 f64, V128 v128) that the wasm backend runs instead of
+// leaving wasm, and that takes the slow path (the JavaScript implementation, with the
+// same arguments) for the cases it does not handle. It is emitted at a site: the body of
+// a function of the helper's signature in the JIT's runtime module, or, for a helper
+// declared `inline`, in the calling block itself (no call, and the block's values stay
+// in registers around it).
 
 import { type HelperSignature, parseHelperSignature } from '../ir/helpers.ts';
 import type { MemoryPort, Vec } from '../memory/port.ts';
-import type { FuncRef, FunctionBuilder } from '../wasm/index.ts';
+import type { FunctionBuilder } from '../wasm/index.ts';
 
 export interface HelperEnv {
   /** The running thread's register file (VEX layout, a tool's shadow after it). */
@@ -42,10 +45,21 @@ export interface WasmFastPathEnv {
   readonly state: number;
 }
 
-/** Emits a fast path's body; `slow` is the JavaScript implementation as a wasm function
- *  of the same signature. Memory accesses in the body are the engine's own (shadow
- *  maps in the reserved region, the guest state), unchecked. */
-export type WasmFastPath = (f: FunctionBuilder, slow: FuncRef, env: WasmFastPathEnv) => void;
+/** Where a fast path's code goes. Falling off the end of the body leaves with what is on
+ *  the stack, as `done` does. */
+export interface FastPathSite {
+  readonly f: FunctionBuilder;
+  /** The locals holding the parameters (the signature's wasm types, in order). */
+  readonly params: readonly number[];
+  /** Emits: the JavaScript implementation with the parameters, and leave with its result. */
+  slow(): void;
+  /** Emits: leave with the result on the stack (nothing, for a helper without one). */
+  done(): void;
+}
+
+/** Emits a fast path at `site`. Memory accesses in it are the engine's own (shadow maps in
+ *  the reserved region, the guest state), unchecked. */
+export type WasmFastPath = (site: FastPathSite, env: WasmFastPathEnv) => void;
 
 type PureImpl = (...args: never[]) => HelperValue;
 type DirtyImpl = (env: HelperEnv, ...args: never[]) => HelperValue | undefined;
@@ -55,6 +69,9 @@ export interface HelperDecl extends HelperSignature {
   readonly effects: HelperEffects;
   readonly impl: PureImpl | DirtyImpl;
   readonly wasm?: WasmFastPath;
+  /** The fast path goes into every block that calls the helper (small, and called all
+   *  the time: memcheck's shadow loads and stores). */
+  readonly inline?: boolean;
 }
 
 /** A CCall helper: no state, no memory, no side effects. */
@@ -64,6 +81,11 @@ export function pureHelper(name: string, signature: string, impl: PureImpl, wasm
 
 export function dirtyHelper(name: string, signature: string, effects: HelperEffects, impl: DirtyImpl, wasm?: WasmFastPath): HelperDecl {
   return { name, ...parseHelperSignature('dirty', signature), effects, impl, ...(wasm && { wasm }) };
+}
+
+/** `d`, with its fast path emitted into every block that calls it. */
+export function inlined(d: HelperDecl): HelperDecl {
+  return { ...d, inline: true };
 }
 
 /** Every helper a machine's blocks may call, by name. */

@@ -21,7 +21,7 @@ import {
 } from '../run-area.ts';
 import { STOP_BUDGET, STOP_MISS, decodeExit } from './exits.ts';
 import { BlockGen, type GenContext, type RuntimeFn, type Sibling } from './gen.ts';
-import { BLOCK_PARAMS, BLOCK_RESULTS, buildRuntime, helperExportName, helperSignature } from './runtime.ts';
+import { BLOCK_PARAMS, BLOCK_RESULTS, buildRuntime, helperExportName, helperSignature, slowExportName } from './runtime.ts';
 import { RESULT_SLOT, argSlot, readScratch, writeScratch } from './scratch.ts';
 
 export interface WasmBackendOptions {
@@ -224,6 +224,7 @@ export class WasmBackend implements Backend {
     const memSlow = m.importFunction('e', 'memslow', ['f64', 'i32', 'i32'], ['i32']);
     const opCall = m.importFunction('e', 'opcall', ['i32'], ['i32']);
     const helpers = new Map<string, FuncRef>();
+    const slows = new Map<string, FuncRef>();
     const runtime = new Map<RuntimeFn, FuncRef>();
     const RUNTIME_SIGS: Record<RuntimeFn, [('i32' | 'i64' | 'f32' | 'f64')[], ('i32' | 'i64' | 'f32' | 'f64')[]]> = {
       umul128: [['i64', 'i64'], ['i64', 'i64']], smul128: [['i64', 'i64'], ['i64', 'i64']],
@@ -231,17 +232,20 @@ export class WasmBackend implements Backend {
       roundF64: [['f64', 'i32'], ['f64']], roundF32: [['f32', 'i32'], ['f32']],
       chain: [['i32', 'i32', 'i32', 'i64'], ['i32']], leave: [['i32', 'i32', 'i32'], ['i32']],
     };
+    const importHelper = (refs: Map<string, FuncRef>, name: string, exportName: (i: number) => string) => {
+      let ref = refs.get(name);
+      if (!ref) {
+        const i = this.helperIndex.get(name)!;
+        const sig = helperSignature(this.helperList[i]!);
+        refs.set(name, ref = m.importFunction('rt', exportName(i), sig.params, sig.results));
+      }
+      return ref;
+    };
     return {
       helpers: this.o.helpers, memSlow, opCall,
-      helper: (name) => {
-        let ref = helpers.get(name);
-        if (!ref) {
-          const i = this.helperIndex.get(name)!;
-          const sig = helperSignature(this.helperList[i]!);
-          helpers.set(name, ref = m.importFunction('rt', helperExportName(i), sig.params, sig.results));
-        }
-        return ref;
-      },
+      helper: (name) => importHelper(helpers, name, helperExportName),
+      helperSlow: (name) => importHelper(slows, name, slowExportName),
+      stateAddr: this.o.stateAddr,
       runtime: (name) => {
         let ref = runtime.get(name);
         if (!ref) runtime.set(name, ref = m.importFunction('rt', name, ...RUNTIME_SIGS[name]));

@@ -6,10 +6,10 @@
 // translated code, an address above 4 GiB) calls into JavaScript. Statements run in
 // order, so at any exit the guest state is what the interpreter would leave.
 
-import type { HelperSet } from '../helpers.ts';
+import type { HelperDecl, HelperSet } from '../helpers.ts';
 import { type IROp, opSignature } from '../../ir/ops.ts';
 import { typeOfIRExpr } from '../../ir/typing.ts';
-import type { IRExpr, IRJumpKind, IRRegArray, IRSB, IRStmt, IRType } from '../../ir/types.ts';
+import type { Dirty, IRExpr, IRJumpKind, IRRegArray, IRSB, IRStmt, IRType } from '../../ir/types.ts';
 import { PAGE_HAS_CODE } from '../../memory/page-table.ts';
 import { PAGE_TABLE } from '../../memory/reserved.ts';
 import { PERM_R, PERM_W } from '../../memory/types.ts';
@@ -21,7 +21,7 @@ import {
 } from '../run-area.ts';
 import { EXIT_FAULT_CODE, EXIT_TRAP_CODE, exitCode, jumpExitKind } from './exits.ts';
 import { lowering } from './ops/index.ts';
-import { countRun } from './runtime.ts';
+import { countRun, helperSignature } from './runtime.ts';
 import { SelfLoop, loopsToItself } from './self-loop.ts';
 import { type Operand, accessOps, constOperand, localOperand, wasmTypes } from './values.ts';
 
@@ -37,7 +37,11 @@ export interface GenContext {
   readonly opCall: FuncRef;
   /** A helper, as a wasm function of its signature (a fast path or a trampoline). */
   helper(name: string): FuncRef;
+  /** A helper's JavaScript implementation, as a wasm function of its signature. */
+  helperSlow(name: string): FuncRef;
   runtime(name: RuntimeFn): FuncRef;
+  /** Where the running thread's guest state is (for inlined fast paths). */
+  readonly stateAddr: number;
   /** The op's index for opCall. */
   opIndex(op: IROp): number;
   /** The block at guest address `addr` compiled into the same module, if there is one:
@@ -330,19 +334,24 @@ export class BlockGen {
     f.op('end');
   }
 
-  private dirty(s: Extract<IRStmt, { tag: 'Dirty' }>): void {
+  private dirty(s: Dirty): void {
     const f = this.f;
     const decl = this.ctx.helpers.get(s.callee.name);
     if (!decl || decl.kind !== 'dirty') throw new Error(`wasm: no dirty helper '${s.callee.name}'`);
     // Arguments are evaluated whatever the guard (libvex_ir.h), into locals.
-    const args = s.args.filter((a): a is IRExpr => a.tag !== 'GSPTR' && a.tag !== 'VECRET').map((a) => this.held(this.arg(a)));
+    const params = s.args.filter((a): a is IRExpr => a.tag !== 'GSPTR' && a.tag !== 'VECRET').flatMap((a) => this.partsOf(a));
     const guard = this.arg(s.guard);
     const result = s.tmp === undefined ? undefined : this.temps[s.tmp]!;
     guard.push();
     f.op('if');
-    this.loop?.beforeCall(s, decl);
-    for (const a of args) a.push();
-    f.call(this.ctx.helper(s.callee.name));
+    const results = helperSignature(decl).results;
+    if (decl.wasm && decl.inline && results.length <= 1) {
+      this.inlineFastPath(s, decl, params, results[0] ?? 'void');
+    } else {
+      this.loop?.beforeCall(s, decl);
+      for (const p of params) f.get(p);
+      f.call(this.ctx.helper(s.callee.name));
+    }
     if (result) for (const l of [...result].reverse()) f.set(l);
     this.loop?.afterCall(decl);
     if (decl.effects.memory) this.faultIf(() => f.i32(0).op('i32.load', EXIT_FAULT));
@@ -351,6 +360,25 @@ export class BlockGen {
       this.skippedResult(this.sb.tyenv[s.tmp!]!);
       for (const l of [...result].reverse()) f.set(l);
     }
+    f.op('end');
+  }
+
+  /** The fast path of `decl`, called at `s`, as a block in this one: its slow path calls
+   *  the JavaScript implementation, after the self-loop's registers `s` names are stored. */
+  private inlineFastPath(s: Dirty, decl: HelperDecl, params: readonly number[], result: ValType | 'void'): void {
+    const f = this.f;
+    f.op('block', result);
+    const outside = f.nesting;
+    const done = () => { f.op('br', f.nesting - outside); };
+    decl.wasm!({
+      f, params, done,
+      slow: () => {
+        this.loop?.beforeCall(s, decl);
+        for (const p of params) f.get(p);
+        f.call(this.ctx.helperSlow(decl.name));
+        done();
+      },
+    }, { state: this.ctx.stateAddr });
     f.op('end');
   }
 
@@ -383,6 +411,15 @@ export class BlockGen {
     const locals = wasmTypes(ty).map((t) => this.tmp(t));
     for (const l of [...locals].reverse()) this.f.set(l);
     return localOperand(this.f, ty, locals);
+  }
+
+  /** e's value in scratch locals of its own, one a part. */
+  private partsOf(e: IRExpr): number[] {
+    const v = this.arg(e);
+    const locals = wasmTypes(v.ty).map((t) => this.tmp(t));
+    v.push();
+    for (const l of [...locals].reverse()) this.f.set(l);
+    return locals;
   }
 
   /** v in locals of its own (an operand that will be pushed after other code ran). */

@@ -24,6 +24,8 @@ export function helperSignature(d: HelperDecl): { params: ValType[]; results: Va
 }
 
 export const helperExportName = (i: number): string => `h${i}`;
+/** The JavaScript implementation of helper i as a wasm function (for inlined fast paths). */
+export const slowExportName = (i: number): string => `s${i}`;
 
 export interface RuntimeOptions {
   helpers: readonly HelperDecl[];
@@ -48,15 +50,20 @@ export function buildRuntime(o: RuntimeOptions): Uint8Array<ArrayBuffer> {
   arithmetic(m);
   o.helpers.forEach((d, i) => {
     const sig = helperSignature(d);
-    const slow = trampoline(`s${i}`, d, i, helperJs);
-    const slowRef = m.addFunction(slow);
+    const slowRef = m.addFunction(trampoline(slowExportName(i), d, i, helperJs));
     if (!d.wasm) {
       m.exportFunction(helperExportName(i), slowRef);
       return;
     }
-    const fast = new FunctionBuilder(helperExportName(i), sig.params, sig.results);
-    d.wasm(fast, slowRef, { state: o.stateAddr });
-    exp(fast);
+    if (d.inline) m.exportFunction(slowExportName(i), slowRef);
+    const f = new FunctionBuilder(helperExportName(i), sig.params, sig.results);
+    const params = sig.params.map((_, p) => p);
+    d.wasm({
+      f, params,
+      slow: () => { for (const p of params) f.get(p); f.call(slowRef).op('return'); },
+      done: () => { f.op('return'); },
+    }, { state: o.stateAddr });
+    exp(f);
   });
   return m.encode();
 }

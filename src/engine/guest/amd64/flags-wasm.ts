@@ -4,14 +4,14 @@
 // to the rotates (the condition after a shift, a carry chain of adc/sbb as multi-precision
 // arithmetic has). The multiplies and the BMI/ADX families go to the JavaScript
 // implementation in flags.ts, whose rules these follow line by line.
-import type { WasmFastPath } from '../../backend/helpers.ts';
-import type { FuncRef, FunctionBuilder } from '../../wasm/index.ts';
+import type { FastPathSite, WasmFastPath } from '../../backend/helpers.ts';
+import type { FunctionBuilder } from '../../wasm/index.ts';
 import { CcOpFamily } from './flags.ts';
 
 const CF = 0x1n, PF = 0x4n, AF = 0x10n, ZF = 0x40n, SF = 0x80n, OF = 0x800n;
 const ALL_FLAGS = CF | PF | AF | ZF | SF | OF;
 
-/** The thunk (op, dep1, dep2, ndep: the first four parameters from `first`) in locals. */
+/** The thunk (op, dep1, dep2, ndep: four parameters from the `first`) in locals. */
 interface Thunk {
   op: number; dep1: number; dep2: number; ndep: number;
   /** Width in bits, the width's mask and sign bit, the operands masked, NDEP's carry. */
@@ -23,10 +23,11 @@ interface Thunk {
 /**
  * Emits the computation of the thunk's O S Z A C P flags into the i64 local `out`: DEP1
  * for COPY, the families from Add to Ror here; for the others, the JavaScript helper
- * (called with all `params` parameters) answers for the whole call, which returns.
+ * answers for the whole call (the site's slow path).
  */
-function flagsInto(f: FunctionBuilder, first: number, slow: FuncRef, params: number, out: number): void {
-  const [op, dep1, dep2, ndep] = [first, first + 1, first + 2, first + 3];
+function flagsInto(site: FastPathSite, first: number, out: number): void {
+  const f = site.f;
+  const [op, dep1, dep2, ndep] = site.params.slice(first, first + 4) as [number, number, number, number];
   f.op('block');
   const outside = f.nesting;
   const done = () => f.op('br', f.nesting - outside);
@@ -34,8 +35,8 @@ function flagsInto(f: FunctionBuilder, first: number, slow: FuncRef, params: num
   done();
   f.op('end');
   f.get(op).i64(BigInt(CcOpFamily.Umul)).op('i64.ge_u').op('if');
-  for (let p = 0; p < params; p++) f.get(p);
-  f.call(slow).op('return').op('end');
+  site.slow();
+  f.op('end');
   const i32 = () => f.local('i32');
   const i64 = () => f.local('i64');
   const t: Thunk = { op, dep1, dep2, ndep, bits: i32(), mask: i64(), sign: i64(), a: i64(), b: i64(), c: i64(), k: i32() };
@@ -157,24 +158,27 @@ function allFlags(f: FunctionBuilder, t: Thunk, out: number, done: () => void): 
 }
 
 /** amd64g_calculate_rflags_all(op, dep1, dep2, ndep). */
-export const rflagsAllFastPath: WasmFastPath = (f, slow) => {
+export const rflagsAllFastPath: WasmFastPath = (site) => {
+  const f = site.f;
   const out = f.local('i64');
-  flagsInto(f, 0, slow, 4, out);
+  flagsInto(site, 0, out);
   f.get(out).i64(ALL_FLAGS).op('i64.and');
 };
 
 /** amd64g_calculate_rflags_c(op, dep1, dep2, ndep): the carry flag, 1 or 0. */
-export const rflagsCFastPath: WasmFastPath = (f, slow) => {
+export const rflagsCFastPath: WasmFastPath = (site) => {
+  const f = site.f;
   const out = f.local('i64');
-  flagsInto(f, 0, slow, 4, out);
+  flagsInto(site, 0, out);
   f.get(out).i64(CF).op('i64.and');
 };
 
 /** amd64g_calculate_condition(cond, op, dep1, dep2, ndep): 1 or 0. */
-export const conditionFastPath: WasmFastPath = (f, slow) => {
-  const cond = 0;
+export const conditionFastPath: WasmFastPath = (site) => {
+  const f = site.f;
+  const cond = site.params[0]!;
   const flags64 = f.local('i64');
-  flagsInto(f, 1, slow, 5, flags64);
+  flagsInto(site, 1, flags64);
   const flags = f.local('i32');
   const r = f.local('i32');
   f.get(flags64).op('i32.wrap_i64').set(flags);
@@ -197,7 +201,8 @@ export const conditionFastPath: WasmFastPath = (f, slow) => {
     c();
     f.i32(1).op('i32.and').set(r);
     // Odd conditions are the negations (NO, NB, NZ, ...).
-    f.get(r).get(cond).op('i32.wrap_i64').op('i32.xor').i32(1).op('i32.and').op('i64.extend_i32_u').op('return');
+    f.get(r).get(cond).op('i32.wrap_i64').op('i32.xor').i32(1).op('i32.and').op('i64.extend_i32_u');
+    site.done();
   }
   f.op('end');
   f.i64(1n);

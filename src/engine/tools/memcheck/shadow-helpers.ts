@@ -6,7 +6,7 @@
 // Addresses and instruction addresses arrive as numbers (Word); V bits as the helper
 // values of backend/helpers.ts (numbers up to 32 bits, bigint for 64, words beyond).
 
-import { type HelperDecl, dirtyHelper } from '../../backend/helpers.ts';
+import { type HelperDecl, dirtyHelper, inlined } from '../../backend/helpers.ts';
 import { STACK_REDZONE } from '../../guest/amd64/state.ts';
 import type { Vec } from '../../memory/port.ts';
 import type { OriginMemory } from './origin-memory.ts';
@@ -113,7 +113,7 @@ export function memcheckHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, o
   const helpers: HelperDecl[] = [];
 
   for (const size of SIZES) {
-    helpers.push(dirtyHelper(loadHelperName(size), `Word Word -> ${vbitsType(size)}`, {}, (_env, addr: number, pc: number) => {
+    helpers.push(inlined(dirtyHelper(loadHelperName(size), `Word Word -> ${vbitsType(size)}`, {}, (_env, addr: number, pc: number) => {
       const a = addrOf(addr);
       const bad = shadow.firstUnaddressable(a, size);
       let v = shadow.loadV(a, size);
@@ -125,15 +125,15 @@ export function memcheckHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, o
         else sink.addrError(pc, a, size, false);
       }
       return toValue(size, v);
-    }, loadVFastPath(size)));
+    }, loadVFastPath(size))));
 
-    helpers.push(dirtyHelper(storeHelperName(size), `Word ${vbitsType(size)} Word -> none`, {}, (_env, addr: number, vbits: number | bigint | Vec, pc: number) => {
+    helpers.push(inlined(dirtyHelper(storeHelperName(size), `Word ${vbitsType(size)} Word -> none`, {}, (_env, addr: number, vbits: number | bigint | Vec, pc: number) => {
       const a = addrOf(addr);
       const bad = shadow.firstUnaddressable(a, size);
       if (bad >= 0) sink.addrError(pc, a, size, true);
       shadow.storeV(a, size, fromValue(size, vbits));
       return undefined;
-    }, storeVFastPath(size)));
+    }, storeVFastPath(size))));
   }
 
   for (const size of [1, 2, 4, 8, 16, 32]) {

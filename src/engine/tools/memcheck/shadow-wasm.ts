@@ -3,7 +3,7 @@
 // defined or all undefined reads or writes the VA bits of shadow-memory.ts directly; any
 // other case (unaligned, partly addressable, partially defined bytes, an error to report,
 // a distinguished map to make real) calls the JavaScript helper.
-import type { WasmFastPath } from '../../backend/helpers.ts';
+import type { FastPathSite, WasmFastPath } from '../../backend/helpers.ts';
 import type { FunctionBuilder } from '../../wasm/index.ts';
 import { FIRST_SECONDARY, PRIMARY_MAP, SM_DIST_DEFINED, SM_DIST_UNDEFINED } from './shadow-memory.ts';
 
@@ -56,21 +56,23 @@ export function pushVaShift(f: FunctionBuilder, a: number): void {
 }
 
 /**
- * Emits: if addr (param 0, i64) is aligned to `size` and below 4 GiB, `sec` := its chunk's
- * secondary, `at` := the address of its VA bits, `shift` := their bit offset in that byte;
- * otherwise `slowCall()` and return.
+ * Emits: if addr (the first parameter, i64) is aligned to `size` and below 4 GiB, `sec` :=
+ * its chunk's secondary, `at` := the address of its VA bits, `shift` := their bit offset
+ * in that byte; otherwise the slow path.
  */
-function locate(f: FunctionBuilder, size: number, slowCall: () => void): { sec: number; at: number; shift: number } {
+function locate(site: FastPathSite, size: number): { sec: number; at: number; shift: number } {
+  const f = site.f;
+  const addr = site.params[0]!;
   const a = f.local('i32');
   const sec = f.local('i32');
   const at = f.local('i32');
   const shift = f.local('i32');
-  f.get(0).i64(BigInt(0xffffffff - (size - 1)) | (0xffffffffn << 32n)).op('i64.and').get(0).op('i64.ne')
-    .get(0).i64(32n).op('i64.shr_u').op('i64.eqz').op('i32.eqz').op('i32.or');
+  f.get(addr).i64(BigInt(0xffffffff - (size - 1)) | (0xffffffffn << 32n)).op('i64.and').get(addr).op('i64.ne')
+    .get(addr).i64(32n).op('i64.shr_u').op('i64.eqz').op('i32.eqz').op('i32.or');
   f.op('if');
-  slowCall();
-  f.op('return').op('end');
-  f.get(0).op('i32.wrap_i64').set(a);
+  site.slow();
+  f.op('end');
+  f.get(addr).op('i32.wrap_i64').set(a);
   pushSecondary(f, a);
   f.set(sec);
   pushVaByte(f, sec, a);
@@ -91,10 +93,9 @@ function pushV(f: FunctionBuilder, size: number, undefinedBits: boolean): void {
 
 /** MC_helperc_LOADV<size>(addr, pc): V bits. */
 export function loadVFastPath(size: number): WasmFastPath {
-  return (f, slow) => {
-    const params = 2;
-    const slowCall = () => { for (let p = 0; p < params; p++) f.get(p); f.call(slow); };
-    const { at, shift } = locate(f, size, slowCall);
+  return (site) => {
+    const f = site.f;
+    const { at, shift } = locate(site, size);
     const s = shape(size);
     const va = f.local(s.it);
     s.load(f, at, shift);
@@ -104,9 +105,10 @@ export function loadVFastPath(size: number): WasmFastPath {
       konst(f, s.it, code);
       f.op(`${s.it}.eq`).op('if');
       pushV(f, size, undef);
-      f.op('return').op('end');
+      site.done();
+      f.op('end');
     }
-    slowCall();
+    site.slow();
   };
 }
 
@@ -114,19 +116,19 @@ export function loadVFastPath(size: number): WasmFastPath {
  *  defined or all undefined, of V bits all 0 or all 1; storing what a distinguished map
  *  already says is nothing to do. */
 export function storeVFastPath(size: number): WasmFastPath {
-  return (f, slow) => {
+  return (site) => {
+    const f = site.f;
     const vparts = size <= 16 ? 1 : 2;
-    const params = 2 + vparts;
-    const slowCall = () => { for (let p = 0; p < params; p++) f.get(p); f.call(slow); };
-    const { sec, at, shift } = locate(f, size, slowCall);
+    const vbits = site.params.slice(1, 1 + vparts);
+    const { sec, at, shift } = locate(site, size);
     // Which V bits: 1 all defined, 2 all undefined, 0 mixed.
     const kind = f.local('i32');
     const isAll = (ones: boolean) => {
-      if (size <= 4) { f.get(1); f.i32(ones ? (size === 4 ? -1 : (1 << (8 * size)) - 1) : 0).op('i32.eq'); }
-      else if (size === 8) { f.get(1); f.i64(ones ? -1n : 0n).op('i64.eq'); }
+      if (size <= 4) { f.get(vbits[0]!); f.i32(ones ? (size === 4 ? -1 : (1 << (8 * size)) - 1) : 0).op('i32.eq'); }
+      else if (size === 8) { f.get(vbits[0]!); f.i64(ones ? -1n : 0n).op('i64.eq'); }
       else {
         for (let i = 0; i < vparts; i++) {
-          f.get(1 + i);
+          f.get(vbits[i]!);
           if (ones) f.op('v128.not');
           f.op('v128.any_true').op('i32.eqz');
           if (i > 0) f.op('i32.and');
@@ -140,12 +142,14 @@ export function storeVFastPath(size: number): WasmFastPath {
     isAll(true);
     f.op('select').set(kind);
     f.get(kind).op('i32.eqz').op('if');
-    slowCall();
-    f.op('return').op('end');
+    site.slow();
+    f.op('end');
     // A distinguished map that already holds it: nothing to write.
     f.get(sec).i32(SM_DIST_DEFINED).op('i32.eq').get(kind).i32(1).op('i32.eq').op('i32.and');
     f.get(sec).i32(SM_DIST_UNDEFINED).op('i32.eq').get(kind).i32(2).op('i32.eq').op('i32.and').op('i32.or');
-    f.op('if').op('return').op('end');
+    f.op('if');
+    site.done();
+    f.op('end');
     const s = shape(size);
     const va = f.local(s.it);
     s.load(f, at, shift);
@@ -176,20 +180,22 @@ export function storeVFastPath(size: number): WasmFastPath {
       f.op('end');
       f.op(store);
     }
-    f.op('return').op('end');
-    slowCall();
+    site.done();
+    f.op('end');
+    site.slow();
   };
 }
 
 /**
  * Emits: if [start, start + len) (i32 locals, changed) is whole VA bytes (4-aligned, a
  * multiple of 4 long, not empty) in chunks with real secondaries, fill its VA bits with
- * `code` repeated and return; otherwise fall through, having filled the chunks before the
+ * `code` repeated and leave (the site's done); otherwise fall through, having filled the chunks before the
  * first that is not real (a mark is idempotent: the slow path does it all again). A stack
  * frame may straddle a chunk boundary, and then does so on every call. Bytes this marks
  * unaddressable or undefined lose any V bits of their own, as shadow-memory.ts's marks do.
  */
-function fillVA(f: FunctionBuilder, start: number, len: number, code: number): void {
+function fillVA(site: FastPathSite, start: number, len: number, code: number): void {
+  const f = site.f;
   const [sec, piece, at, n] = [f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32')];
   f.get(start).get(len).op('i32.or').i32(3).op('i32.and').op('i32.eqz');
   f.get(len).i32(0).op('i32.ne').op('i32.and');
@@ -204,7 +210,9 @@ function fillVA(f: FunctionBuilder, start: number, len: number, code: number): v
   f.get(piece).i32(2).op('i32.shr_u').set(n);
   storeVA(f, at, n, code * 0x55);
   f.get(start).get(piece).op('i32.add').set(start);
-  f.get(len).get(piece).op('i32.sub').tee(len).op('i32.eqz').op('if').op('return').op('end');
+  f.get(len).get(piece).op('i32.sub').tee(len).op('i32.eqz').op('if');
+  site.done();
+  f.op('end');
   f.op('br', 0);
   f.op('end').op('end').op('end');
 }
@@ -235,39 +243,44 @@ export interface StackLimits {
 }
 
 /** MC_helperc_MAKE_STACK_UNINIT(base, len): [base, base + len) becomes undefined. */
-export const makeStackUninitFastPath: WasmFastPath = (f, slow) => {
+export const makeStackUninitFastPath: WasmFastPath = (site) => {
+  const f = site.f;
+  const [base, size] = site.params as [number, number];
   const [start, len] = [f.local('i32'), f.local('i32')];
-  f.get(0).i64(32n).op('i64.shr_u').op('i64.eqz').get(1).i64(32n).op('i64.shr_u').op('i64.eqz').op('i32.and').op('if');
-  f.get(0).op('i32.wrap_i64').set(start);
-  f.get(1).op('i32.wrap_i64').set(len);
-  fillVA(f, start, len, 0b01);
+  f.get(base).i64(32n).op('i64.shr_u').op('i64.eqz').get(size).i64(32n).op('i64.shr_u').op('i64.eqz').op('i32.and').op('if');
+  f.get(base).op('i32.wrap_i64').set(start);
+  f.get(size).op('i32.wrap_i64').set(len);
+  fillVA(site, start, len, 0b01);
   f.op('end');
-  f.get(0).get(1).call(slow);
+  site.slow();
 };
 
 /** MC_helperc_SP_update(old, new): a push makes the new frame undefined, a pop makes the
  *  released bytes unaddressable, both shifted down by the red zone; a move bigger than a
  *  frame (a stack switch) changes nothing. */
 export function spUpdateFastPath(limits: StackLimits): WasmFastPath {
-  return (f, slow) => {
-    const [oldSP, newSP] = [0, 1];
+  return (site) => {
+    const f = site.f;
+    const [oldSP, newSP] = site.params as [number, number];
     const delta = f.local('i64');
     const [start, len] = [f.local('i32'), f.local('i32')];
     f.get(newSP).get(oldSP).op('i64.sub').tee(delta).op('i64.eqz');
     f.get(delta).i64(BigInt(limits.maxFrame)).op('i64.gt_s').op('i32.or');
     f.get(delta).i64(BigInt(-limits.maxFrame)).op('i64.lt_s').op('i32.or');
-    f.op('if').op('return').op('end');
+    f.op('if');
+    site.done();
+    f.op('end');
     // Both pointers inside the 4 GiB space, so that the i32 arithmetic below is exact.
     f.get(oldSP).get(newSP).op('i64.or').i64(32n).op('i64.shr_u').op('i64.eqz').op('if');
     f.get(delta).i64(0n).op('i64.gt_s').op('if');
     f.get(oldSP).op('i32.wrap_i64').i32(limits.redzone).op('i32.sub').set(start);
     f.get(delta).op('i32.wrap_i64').set(len);
-    fillVA(f, start, len, 0b00);
+    fillVA(site, start, len, 0b00);
     f.op('else');
     f.get(newSP).op('i32.wrap_i64').i32(limits.redzone).op('i32.sub').set(start);
     f.i32(0).get(delta).op('i32.wrap_i64').op('i32.sub').set(len);
-    fillVA(f, start, len, 0b01);
+    fillVA(site, start, len, 0b01);
     f.op('end').op('end');
-    f.get(oldSP).get(newSP).call(slow);
+    site.slow();
   };
 }

@@ -7,7 +7,7 @@
 // other call (an argument above 4 GiB, a range reaching the engine's area, a byte
 // unaddressable, undefined or partially defined, a copy onto translated code) runs the
 // JavaScript, which reports (and drops translations).
-import type { WasmFastPath } from '../../backend/helpers.ts';
+import type { FastPathSite, WasmFastPath } from '../../backend/helpers.ts';
 import { OFFSET_GPR } from '../../guest/amd64/state.ts';
 import { ENGINE_RESERVED_START } from '../../memory/layout.ts';
 import { PAGE_HAS_CODE } from '../../memory/page-table.ts';
@@ -23,12 +23,15 @@ const ARGS = [OFFSET_GPR(7), OFFSET_GPR(6), OFFSET_GPR(2)];
 
 /** One fast path's emitter: the locals it shares and the way out to the JavaScript. */
 class Emitter {
-  constructor(readonly f: FunctionBuilder, private readonly slow: () => void, readonly state: number) {}
+  readonly f: FunctionBuilder;
 
-  /** Emits: the slow path, then return. */
+  constructor(private readonly site: FastPathSite, readonly state: number) {
+    this.f = site.f;
+  }
+
+  /** Emits: the slow path. */
   bail(): void {
-    this.slow();
-    this.f.op('return');
+    this.site.slow();
   }
 
   /** Emits a bail if the i32 on the stack is not zero. */
@@ -178,8 +181,8 @@ class Emitter {
 
 /** A fast path as the Redirector declares it: the helper takes the called address, which
  *  is all the slow path needs. */
-const fastPath = (body: (e: Emitter) => void): WasmFastPath => (f, slow, env) => {
-  body(new Emitter(f, () => { f.get(0).call(slow); }, env.state));
+const fastPath = (body: (e: Emitter) => void): WasmFastPath => (site, env) => {
+  body(new Emitter(site, env.state));
 };
 
 /** memcmp(x, y, n) and bcmp: the difference of the first bytes that differ, after reading
