@@ -1,6 +1,7 @@
 // Memcheck's shadow loads and stores and stack marks with their wasm fast paths
 // (shadow-wasm.ts) against the JavaScript helpers alone: random blocks of LOADV/STOREV
-// calls of every size and of SP_update/MAKE_STACK_UNINIT, at
+// calls of every size and of SP_update/MAKE_STACK_UNINIT and their fixed-size forms
+// (track_new_mem_stack_N, track_die_mem_stack_N, MAKE_STACK_UNINIT_128), at
 // aligned and unaligned addresses, over shadow memory holding every kind of state
 // (unaddressable, defined, undefined, partially defined bytes; distinguished and real
 // chunks), run by the interpreter on one copy and by the JIT on another. The V bits
@@ -16,7 +17,8 @@ import { IRSBBuilder, constant, type IRExpr, type IRSB, type IRType } from '../.
 import { AddressSpace } from '../../../src/engine/memory/index.ts';
 import { THREAD_STATES } from '../../../src/engine/memory/reserved.ts';
 import {
-  MAKE_STACK_UNINIT, SP_UPDATE, loadHelperName, memcheckHelpers, storeHelperName,
+  MAKE_STACK_UNINIT, MAKE_STACK_UNINIT_128, SP_UPDATE, STACK_MOVES, dieMemStackHelperName, loadHelperName,
+  memcheckHelpers, newMemStackHelperName, storeHelperName,
 } from '../../../src/engine/tools/memcheck/shadow-helpers.ts';
 import type { ShadowMemory } from '../../../src/engine/tools/memcheck/shadow-memory.ts';
 import { Random } from '../../backend/random.ts';
@@ -62,14 +64,20 @@ function block(rng: Random): IRSB {
     const off = rng.int(2) ? 0x1_0000 : 0;
     const addr = BASE + off + (rng.int(0x1_0000 / size - 1) * size) + (rng.int(5) === 0 ? 1 + rng.int(size) : 0);
     const pc = constant('I64', 0x1000 + i);
-    const sp = BASE + 0x1_0000 + 0x200 + rng.int(0xf000);
-    const k = rng.int(8);
+    // Now and then so low in the second chunk that the red zone below is in the first.
+    const sp = BASE + 0x1_0000 + (rng.int(6) === 0 ? rng.int(0x100) : 0x200 + rng.int(0xf000));
+    const k = rng.int(9);
     if (k === 0) {
       // A push or pop (or a switch: a move of more than a frame), now and then unaligned.
       const delta = rng.int(10) === 0 ? 3_000_000 : (rng.int(2) ? 8 : -8) * (1 + rng.int(20)) + (rng.int(6) === 0 ? rng.int(4) : 0);
       b.dirty({ callee: { name: SP_UPDATE }, args: [constant('I64', sp), constant('I64', sp + delta)] });
     } else if (k === 1) {
       b.dirty({ callee: { name: MAKE_STACK_UNINIT }, args: [constant('I64', sp - rng.int(3)), constant('I64', rng.pick([128, 16, 7, 0x10000]))] });
+    } else if (k === 2) {
+      // A push, pop or frame of a size with helpers of its own, the red zone at a call.
+      const newSP = constant('I64', sp - (rng.int(5) === 0 ? rng.int(4) : 0));
+      const name = [newMemStackHelperName, dieMemStackHelperName][rng.int(2)]!(rng.pick(STACK_MOVES));
+      b.dirty({ callee: { name: rng.int(4) === 0 ? MAKE_STACK_UNINIT_128 : name }, args: [newSP] });
     } else if (rng.int(2)) {
       const t = b.dirty({ callee: { name: loadHelperName(size) }, args: [constant('I64', addr), pc, ...(size >= 16 ? [{ tag: 'VECRET' } as const] : [])], retTy: vbitsType(size) });
       b.put(out, t);

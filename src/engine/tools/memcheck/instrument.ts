@@ -35,8 +35,9 @@ import {
 import { ORIGIN_STATE_OFFSET, SHADOW_STATE_OFFSET } from './shadow-state.ts';
 import { binopV, definedOf, lazy, pcast, shadowType, triopV, unopV, uifu, type Detail } from './vbits.ts';
 import {
-  MAKE_STACK_UNINIT, MAKE_STACK_UNINIT_W_O, SP_UPDATE, SP_UPDATE_W_O, loadHelperName, originLoadHelperName,
-  originStoreHelperName, storeHelperName, valueCheckHelperName, valueCheckOriginHelperName,
+  MAKE_STACK_UNINIT, MAKE_STACK_UNINIT_128, MAKE_STACK_UNINIT_W_O, SP_UPDATE, SP_UPDATE_W_O, STACK_MOVES,
+  dieMemStackHelperName, loadHelperName, newMemStackHelperName, originLoadHelperName, originStoreHelperName,
+  storeHelperName, valueCheckHelperName, valueCheckOriginHelperName,
 } from './shadow-helpers.ts';
 
 export interface InstrumentOptions {
@@ -111,6 +112,10 @@ class Instrumenter {
   private readonly bogus: boolean;
   /** The current guest instruction's address, passed to helpers for error reports. */
   private pc = 0;
+  /** Temps holding %rsp as it is now (GETs of it since it was last written)... */
+  private readonly spNow = new Set<IRTemp>();
+  /** ...and temps that are such a temp plus a constant: how a push, pop or frame moves it. */
+  private readonly spPlus = new Map<IRTemp, { base: IRTemp; delta: bigint }>();
 
   constructor(private readonly sb: IRSB, private readonly checks: boolean, private readonly origins: boolean) {
     this.b = new IRSBBuilder({ offsIP: sb.offsIP, tyenv: sb.tyenv });
@@ -149,15 +154,21 @@ class Instrumenter {
         // The red zone below the stack pointer after a call or return holds nothing defined;
         // with origins, it was made by a stack allocation at the call's (or return's) target.
         if (this.origins) b.dirty({ callee: { name: MAKE_STACK_UNINIT_W_O }, args: [s.base, c64(s.len), s.nia] });
+        else if (s.len === STACK_REDZONE) b.dirty({ callee: { name: MAKE_STACK_UNINIT_128 }, args: [s.base] });
         else b.dirty({ callee: { name: MAKE_STACK_UNINIT }, args: [s.base, c64(s.len)] });
         break;
       case 'WrTmp':
+        this.noteStackPointer(s.tmp, s.data);
         this.shadow[s.tmp] = this.vbits(s.data, this.detail(s.tmp));
         if (this.origins) this.otag[s.tmp] = this.originOf(s.data);
         break;
       case 'Put': {
         const size = sizeofIRType(b.typeOf(s.data));
         if (s.offset === OFFSET_RSP && size === 8) this.spUpdate(s.data);
+        if (s.offset < OFFSET_RSP + 8 && OFFSET_RSP < s.offset + size) {
+          this.spNow.clear();
+          if (s.data.tag === 'RdTmp' && size === 8) this.spNow.add(s.data.tmp);
+        }
         if (!alwaysDefined(s.offset, size)) b.put(s.offset + SHADOW_STATE_OFFSET, this.vbits(s.data));
         const slot = this.origins ? originSlot(s.offset, size) : undefined;
         if (slot !== undefined) b.put(slot + ORIGIN_STATE_OFFSET, this.originOf(s.data));
@@ -176,7 +187,9 @@ class Instrumenter {
         if (this.origins) this.storeB(s.addr, sizeofIRType(b.typeOf(s.data)), this.originOf(s.data));
         break;
       case 'CAS': return this.cas(s);
-      case 'Dirty': return this.dirty(s);
+      case 'Dirty':
+        if (s.fxState.some((fx) => fx.fx !== 'Read' && fx.offset < OFFSET_RSP + 8 && OFFSET_RSP < fx.offset + fx.size)) this.spNow.clear();
+        return this.dirty(s);
       case 'Exit':
         this.complain(s.guard);
         break;
@@ -317,12 +330,34 @@ class Instrumenter {
     if (a.tag === 'RdTmp') this.shadow[a.tmp] = definedOf(shadowType(ty));
   }
 
+  /** Notes tN = e where e is %rsp as it is now, or that plus or minus a constant. */
+  private noteStackPointer(t: IRTemp, e: IRExpr): void {
+    if (e.tag === 'Get' && e.offset === OFFSET_RSP && e.ty === 'I64') this.spNow.add(t);
+    const moved = this.stackPointerMove(e);
+    if (moved) this.spPlus.set(t, moved);
+  }
+
+  private stackPointerMove(e: IRExpr): { base: IRTemp; delta: bigint } | undefined {
+    if (e.tag !== 'Binop' || (e.op !== 'Add64' && e.op !== 'Sub64')) return undefined;
+    const [x, c] = e.args;
+    if (x.tag !== 'RdTmp' || c.tag !== 'Const' || !this.spNow.has(x.tmp)) return undefined;
+    return { base: x.tmp, delta: e.op === 'Add64' ? BigInt.asIntN(64, c.value) : -BigInt.asIntN(64, c.value) };
+  }
+
   /** The stack pointer moves: memory it uncovers below becomes undefined, memory it
    *  releases becomes unaddressable (valgrind's new_mem_stack/die_mem_stack events, which
-   *  its core inserts as VG_(unknown_SP_update) calls). */
+   *  its core inserts as VG_(unknown_SP_update) calls, or, for a move by a constant it
+   *  knows, as calls of new_mem_stack_N/die_mem_stack_N). */
   private spUpdate(newSP: IRExpr): void {
-    const old = this.b.assign(get(OFFSET_RSP, 'I64'));
     const fxState: IRGuestEffect[] = [{ fx: 'Read', offset: OFFSET_RSP, size: 8 }];
+    const move = newSP.tag === 'RdTmp' ? this.spPlus.get(newSP.tmp) : this.stackPointerMove(newSP);
+    const by = move && this.spNow.has(move.base) ? Number(move.delta) : undefined;
+    if (!this.origins && by !== undefined && (STACK_MOVES as readonly number[]).includes(Math.abs(by))) {
+      const name = by < 0 ? newMemStackHelperName(-by) : dieMemStackHelperName(by);
+      this.b.dirty({ callee: { name }, args: [newSP], fxState });
+      return;
+    }
+    const old = this.b.assign(get(OFFSET_RSP, 'I64'));
     // With origins, the new frame was made by a stack allocation at this instruction.
     if (this.origins) this.b.dirty({ callee: { name: SP_UPDATE_W_O }, args: [old, newSP, c64(this.pc)], fxState });
     else this.b.dirty({ callee: { name: SP_UPDATE }, args: [old, newSP], fxState });

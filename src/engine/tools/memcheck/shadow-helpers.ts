@@ -12,7 +12,7 @@ import type { Vec } from '../../memory/port.ts';
 import type { OriginMemory } from './origin-memory.ts';
 import type { OriginSource } from './origins.ts';
 import type { GuestAddr, ShadowAccessSize, ShadowMemory } from './shadow-memory.ts';
-import { loadVFastPath, makeStackUninitFastPath, spUpdateFastPath, storeVFastPath } from './shadow-wasm.ts';
+import { fillVAFastPath, loadVFastPath, makeStackUninitFastPath, spUpdateFastPath, storeVFastPath } from './shadow-wasm.ts';
 
 export interface MemcheckErrorSink {
   /** A load/store touching unaddressable memory: "Invalid read/write of size N", the
@@ -54,6 +54,20 @@ export const MAKE_STACK_UNINIT = 'MC_helperc_MAKE_STACK_UNINIT';
 
 /** The stack pointer changed from old to new (I64, I64): see stackPointerMoved. */
 export const SP_UPDATE = 'MC_helperc_SP_update';
+
+/** The moves of the stack pointer by a constant that have helpers of their own, as in
+ *  Valgrind's core (track_new_mem_stack_N, track_die_mem_stack_N): a push or pop, a call
+ *  or return, a frame of a common size. */
+export const STACK_MOVES = [4, 8, 12, 16, 32, 112, 128, 144, 160] as const;
+
+/** The stack pointer went down by `n` to new (Word): see stackPointerMoved. */
+export const newMemStackHelperName = (n: number): string => `track_new_mem_stack_${n}`;
+
+/** The stack pointer went up by `n` to new (Word): see stackPointerMoved. */
+export const dieMemStackHelperName = (n: number): string => `track_die_mem_stack_${n}`;
+
+/** MAKE_STACK_UNINIT of the red zone (the length an AbiHint has): (base). */
+export const MAKE_STACK_UNINIT_128 = 'MC_helperc_MAKE_STACK_UNINIT_128';
 
 // With origins (--track-origins=yes): the helpers that move otags, and the variants of
 // the above that also give their bytes an origin.
@@ -150,6 +164,23 @@ export function memcheckHelpers(shadow: ShadowMemory, sink: MemcheckErrorSink, o
     stackPointerMoved(shadow, oldSP, newSP);
     return undefined;
   }, spUpdateFastPath({ redzone: STACK_REDZONE, maxFrame: MAX_STACK_FRAME })));
+
+  // The common cases of the two above, their sizes known: a few stores, no loop. (Inline
+  // in every block they would cost more to compile than their calls cost.)
+  helpers.push(dirtyHelper(MAKE_STACK_UNINIT_128, 'Word -> none', {}, (_env, base: number) => {
+    shadow.makeUndefined(addrOf(base), STACK_REDZONE);
+    return undefined;
+  }, fillVAFastPath({ len: STACK_REDZONE, below: 0, code: 0b01 })));
+  const movedBy = (newSP: number, by: number) => {
+    stackPointerMoved(shadow, BigInt.asUintN(64, BigInt(newSP) + BigInt(by)), BigInt(newSP));
+    return undefined;
+  };
+  for (const n of STACK_MOVES) {
+    helpers.push(dirtyHelper(newMemStackHelperName(n), 'Word -> none', {}, (_env, newSP: number) => movedBy(newSP, n),
+      fillVAFastPath({ len: n, below: STACK_REDZONE, code: 0b01 })));
+    helpers.push(dirtyHelper(dieMemStackHelperName(n), 'Word -> none', {}, (_env, newSP: number) => movedBy(newSP, -n),
+      fillVAFastPath({ len: n, below: STACK_REDZONE + n, code: 0b00 })));
+  }
 
   if (origins) helpers.push(...originHelpers(shadow, sink, origins));
   return helpers;

@@ -217,6 +217,53 @@ function fillVA(site: FastPathSite, start: number, len: number, code: number): v
   f.op('end').op('end').op('end');
 }
 
+/**
+ * A fast path over one parameter p (an address, i64): the VA bits of [p - below, p - below
+ * + len) := `code` (0b01 undefined, 0b00 unaddressable): by straight-line stores when that
+ * range is whole VA bytes in one chunk with a real secondary, chunk by chunk when it
+ * straddles two (a stack pointer near a chunk boundary does so on every call); otherwise
+ * the slow path. Memcheck's new_mem_stack_N, die_mem_stack_N and the red zone's
+ * MAKE_STACK_UNINIT.
+ */
+export function fillVAFastPath(o: { len: number; below: number; code: number }): WasmFastPath {
+  return (site) => {
+    const f = site.f;
+    const p = site.params[0]!;
+    const [start, sec, at, len] = [f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32')];
+    // p below 4 GiB and at least `below`.
+    f.get(p).i64(32n).op('i64.shr_u').op('i64.eqz');
+    f.get(p).op('i32.wrap_i64').tee(start).i32(o.below).op('i32.ge_u').op('i32.and');
+    f.op('if');
+    f.get(start).i32(o.below).op('i32.sub').tee(start).i32(3).op('i32.and').op('i32.eqz');
+    f.get(start).i32(0xffff).op('i32.and').i32(0x1_0000 - o.len).op('i32.le_u').op('i32.and');
+    f.op('if');
+    pushSecondary(f, start);
+    f.tee(sec).i32(FIRST_SECONDARY).op('i32.ge_u').op('if');
+    pushVaByte(f, sec, start);
+    f.set(at);
+    storeVAUnrolled(f, at, o.len / 4, o.code * 0x55);
+    site.done();
+    f.op('end');
+    f.op('else');
+    f.i32(o.len).set(len);
+    fillVA(site, start, len, o.code);
+    f.op('end').op('end');
+    site.slow();
+  };
+}
+
+/** Emits: the `n` (a constant) VA bytes at `at` (an i32 local) := `byte`. */
+function storeVAUnrolled(f: FunctionBuilder, at: number, n: number, byte: number): void {
+  let off = 0;
+  for (; off + 8 <= n; off += 8) f.get(at).i64(BigInt(byte) * 0x0101010101010101n).op('i64.store', off);
+  for (const [bit, store, v] of [[4, 'i32.store', byte * 0x01010101], [2, 'i32.store16', byte * 0x0101], [1, 'i32.store8', byte]] as const) {
+    if ((n - off) & bit) {
+      f.get(at).i32(v | 0).op(store, off);
+      off += bit;
+    }
+  }
+}
+
 /** Emits: the `n` VA bytes at `at` (i32 locals, changed) := `byte`, by plain stores, eight
  *  bytes at a time: the fills here are a few bytes (a push is 2), where memory.fill's call
  *  costs more than the stores. */
