@@ -23,7 +23,7 @@ import { EXIT_FAULT_CODE, EXIT_TRAP_CODE, exitCode, jumpExitKind } from './exits
 import { lowering } from './ops/index.ts';
 import { countRun, helperSignature } from './runtime.ts';
 import { SelfLoop, loopsToItself } from './self-loop.ts';
-import { type Operand, accessOps, constOperand, localOperand, wasmTypes } from './values.ts';
+import { type Operand, accessOps, byteSize, constOperand, localOperand, wasmTypes } from './values.ts';
 
 /** Runtime functions (runtime.ts) that lowered ops call. */
 export type RuntimeFn = 'umul128' | 'smul128' | 'nanF64' | 'nanF32' | 'roundF64' | 'roundF32' | 'chain' | 'leave';
@@ -408,18 +408,20 @@ export class BlockGen {
 
   /** Pops a value of type ty (all its parts) into scratch locals. */
   popInto(ty: IRType): Operand {
+    return localOperand(this.f, ty, this.popLocals(ty));
+  }
+
+  private popLocals(ty: IRType): number[] {
     const locals = wasmTypes(ty).map((t) => this.tmp(t));
     for (const l of [...locals].reverse()) this.f.set(l);
-    return localOperand(this.f, ty, locals);
+    return locals;
   }
 
   /** e's value in scratch locals of its own, one a part. */
   private partsOf(e: IRExpr): number[] {
     const v = this.arg(e);
-    const locals = wasmTypes(v.ty).map((t) => this.tmp(t));
     v.push();
-    for (const l of [...locals].reverse()) this.f.set(l);
-    return locals;
+    return this.popLocals(v.ty);
   }
 
   /** v in locals of its own (an operand that will be pushed after other code ran). */
@@ -492,10 +494,6 @@ export class BlockGen {
     this.trapIf(op, () => f.i32(this.ctx.opIndex(op)).call(this.ctx.opCall));
     this.loadParts(sig.res, () => f.i32(0), SCRATCH_RESULT);
   }
-}
-
-function byteSize(ty: IRType): number {
-  return ty === 'I1' ? 1 : accessOps(ty).size * wasmTypes(ty).length;
 }
 
 function f64Bits(x: number): bigint {

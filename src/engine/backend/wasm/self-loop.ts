@@ -12,11 +12,11 @@
 import type { HelperDecl } from '../helpers.ts';
 import { typeOfIRExpr } from '../../ir/typing.ts';
 import type { Dirty, IRExpr, IRJumpKind, IRRegArray, IRSB, IRType } from '../../ir/types.ts';
-import { forEachStmtExpr } from '../../ir/walk.ts';
+import { forEachStmtExpr, someNode } from '../../ir/walk.ts';
 import type { FunctionBuilder } from '../../wasm/index.ts';
 import { isPlainJump } from '../backend.ts';
 import { RUN_BUDGET, RUN_COUNTS, RUN_INSNS } from '../run-area.ts';
-import { accessOps, wasmTypes } from './values.ts';
+import { accessOps, byteSize, wasmTypes } from './values.ts';
 
 const ST = 0; // the guest state pointer parameter
 
@@ -41,7 +41,7 @@ export class SelfLoop {
   private readonly iters: number;
   private readonly insns: number;
   /** The block budget while the loop runs. */
-  readonly left: number;
+  private readonly left: number;
 
   constructor(
     private readonly f: FunctionBuilder,
@@ -141,16 +141,12 @@ function heldRegisters(sb: IRSB, offsIP: number): Map<number, IRType> {
     seen.set(offset, { ty, end: Math.max(end, was?.end ?? 0) });
   };
   const array = (d: IRRegArray) => arrays.push([d.base, d.base + d.nElems * byteSize(d.elemTy)]);
-  const visit = (e: IRExpr): void => {
-    switch (e.tag) {
-      case 'Get': note(e.offset, e.ty); return;
-      case 'GetI': array(e.descr); visit(e.ix); return;
-      case 'Load': visit(e.addr); return;
-      case 'Unop': case 'Binop': case 'Triop': case 'Qop': case 'CCall': e.args.forEach(visit); return;
-      case 'ITE': visit(e.cond); visit(e.iftrue); visit(e.iffalse); return;
-      default: return;
-    }
+  const noteNode = (e: IRExpr): boolean => {
+    if (e.tag === 'Get') note(e.offset, e.ty);
+    if (e.tag === 'GetI') array(e.descr);
+    return false;
   };
+  const visit = (e: IRExpr): void => { someNode(e, noteNode); };
   for (const s of sb.stmts) {
     if (s.tag === 'Put') note(s.offset, typeOfIRExpr(sb.tyenv, s.data));
     if (s.tag === 'PutI') array(s.descr);
@@ -166,6 +162,3 @@ function heldRegisters(sb: IRSB, offsIP: number): Map<number, IRType> {
   return out;
 }
 
-function byteSize(ty: IRType): number {
-  return accessOps(ty).size * wasmTypes(ty).length;
-}

@@ -71,6 +71,11 @@ export function accessOps(ty: IRType): { load: string; store: string; size: numb
   }
 }
 
+/** Bytes a value of `ty` takes in guest state or memory (an I1, as a flag, one). */
+export function byteSize(ty: IRType): number {
+  return ty === 'I1' ? 1 : accessOps(ty).size * wasmTypes(ty).length;
+}
+
 /** Bits of an integer type, for masks. */
 export function bitsOf(ty: IRType): number {
   return TYPE_BITS[ty];

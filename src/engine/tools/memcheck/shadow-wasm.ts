@@ -252,11 +252,14 @@ export function fillVAFastPath(o: { len: number; below: number; code: number }):
   };
 }
 
+/** The stores that finish a fill of VA bytes after its 8-byte ones: 4, 2 and 1 bytes of `byte`. */
+const tailStores = (byte: number) => [[4, 'i32.store', byte * 0x01010101], [2, 'i32.store16', byte * 0x0101], [1, 'i32.store8', byte]] as const;
+
 /** Emits: the `n` (a constant) VA bytes at `at` (an i32 local) := `byte`. */
 function storeVAUnrolled(f: FunctionBuilder, at: number, n: number, byte: number): void {
   let off = 0;
   for (; off + 8 <= n; off += 8) f.get(at).i64(BigInt(byte) * 0x0101010101010101n).op('i64.store', off);
-  for (const [bit, store, v] of [[4, 'i32.store', byte * 0x01010101], [2, 'i32.store16', byte * 0x0101], [1, 'i32.store8', byte]] as const) {
+  for (const [bit, store, v] of tailStores(byte)) {
     if ((n - off) & bit) {
       f.get(at).i32(v | 0).op(store, off);
       off += bit;
@@ -275,7 +278,7 @@ function storeVA(f: FunctionBuilder, at: number, n: number, byte: number): void 
   f.get(n).i32(8).op('i32.sub').set(n);
   f.op('br', 0);
   f.op('end').op('end');
-  for (const [bit, store, v] of [[4, 'i32.store', byte * 0x01010101], [2, 'i32.store16', byte * 0x0101], [1, 'i32.store8', byte]] as const) {
+  for (const [bit, store, v] of tailStores(byte)) {
     f.get(n).i32(bit).op('i32.and').op('if');
     f.get(at).i32(v | 0).op(store);
     f.get(at).i32(bit).op('i32.add').set(at);
