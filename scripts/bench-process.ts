@@ -3,9 +3,10 @@
 // process's count of reaped children), which shows how much of the wall time a loaded
 // machine took away. Also what grindlab's --stats=yes lines say.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildCli } from '../bin/cli-bundle.js';
 
 export interface Timed {
   /** Best wall-clock time in seconds (of the runs that finished). */
@@ -123,21 +124,20 @@ export function firstDifference(got: string, want: string): string {
 }
 
 /**
- * The CLI as bin/grindlab.js runs it (src/cli/main.ts bundled by esbuild, its source map
- * beside it), bundled once into a file of our own: every cell of a benchmark then runs
- * the same engine, even while the sources change under it, and no cell pays for a rebuild.
+ * The CLI as bin/grindlab.js runs it (bin/cli-bundle.js: src/cli/main.ts bundled by
+ * esbuild, run through V8's code cache), bundled once into a file of our own: every cell
+ * of a benchmark then runs the same engine, even while the sources change under it, and
+ * no cell pays for a rebuild. Returns the script to run with node.
  */
-export function grindlabSnapshot(root: string): string {
-  const out = join(root, 'node_modules', '.cache', 'grindlab', 'bench-cli.mjs');
-  mkdirSync(dirname(out), { recursive: true });
-  buildSync({
-    stdin: {
-      contents: "import { main } from './src/cli/main.ts';\nprocess.exitCode = main(process.argv.slice(2));\n",
-      resolveDir: root, sourcefile: 'bench-cli.ts', loader: 'ts',
-    },
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, sourcemap: 'linked', logLevel: 'error',
-  });
-  return out;
+export async function grindlabSnapshot(root: string): Promise<string> {
+  const dir = join(root, 'node_modules', '.cache', 'grindlab');
+  const bundle = join(dir, 'bench-cli.cjs');
+  mkdirSync(dir, { recursive: true });
+  await buildCli(root, bundle);
+  const runner = join(dir, 'bench-cli.mjs');
+  writeFileSync(runner, `import { runCli } from ${JSON.stringify(pathToFileURL(join(root, 'bin', 'cli-bundle.js')).href)};\n`
+    + `process.exitCode = runCli(${JSON.stringify(bundle)}, process.argv.slice(2));\n`);
+  return runner;
 }
 
 /** The line of a Node crash that says what went wrong (not the source line above it). */

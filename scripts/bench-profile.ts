@@ -190,7 +190,7 @@ function summarise(p: CpuProfile, runtime: Map<number, string>): Profile {
       name = String(node.callFrame.scriptId) === runtimeScript ? `runtime ${runtime.get(index) ?? functionName}` : '(translated blocks)';
     } else if (url.startsWith('file://')) {
       const path = new URL(url).pathname;
-      if (!maps.has(path)) maps.set(path, path.endsWith('.mjs') ? bundleSourceMap(path) : undefined);
+      if (!maps.has(path)) maps.set(path, /\.[cm]js$/.test(path) ? bundleSourceMap(path) : undefined);
       const entry = maps.get(path)?.findEntry(lineNumber, columnNumber);
       if (entry && 'originalSource' in entry && entry.originalSource) {
         const src = entry.originalSource.replace(/^.*?\/(src|node_modules)\//, '$1/');

@@ -103,7 +103,7 @@ out('Output: "same" = stdout equals native\'s; "as valgrind" = equals valgrind\'
 out('precision, which musl\'s long double printf shows); anything else is a bug and is marked loudly.');
 out();
 
-const grindlab = grindlabSnapshot(root);
+const grindlab = await grindlabSnapshot(root);
 if (!opt['no-memory']) prepareCacheMemory();
 const budget = opt.quick ? { maxRuns: 1, budget: 0 } : undefined;
 /** Native runs: many and short. valgrind, qemu, grindlab: up to 3, fewer once 30 s are spent. */

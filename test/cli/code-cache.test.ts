@@ -1,0 +1,54 @@
+// The CLI's bundle runs through V8's code cache (bin/cli-bundle.js): one cache per tool,
+// written after that tool's first run of a program, and a cache that is stale or damaged
+// costs nothing but its use: the run's output is the CPU's, and the cache is written anew.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli } from '../../bin/cli-bundle.js';
+
+const root = join(import.meta.dirname, '../..');
+const hello = join(root, 'public/samples/hello/hello-static');
+const dir = mkdtempSync(join(tmpdir(), 'grindlab-code-cache-'));
+const bundle = join(dir, 'cli.cjs');
+const runner = join(dir, 'run.mjs');
+
+function run(...args: string[]) {
+  return spawnSync(process.execPath, [runner, ...args], { encoding: 'utf8' });
+}
+
+describe('the code cache of the CLI bundle', () => {
+  beforeAll(async () => {
+    await buildCli(root, bundle);
+    writeFileSync(runner, `import { runCli } from ${JSON.stringify(pathToFileURL(join(root, 'bin/cli-bundle.js')).href)};\n`
+      + `process.exitCode = runCli(${JSON.stringify(bundle)}, process.argv.slice(2));\n`);
+  }, 60_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const native = spawnSync(hello, { encoding: 'utf8' }).stdout;
+
+  it('is written per tool after a run of a program, not after --help, and then used as it is', () => {
+    expect(run('--help').status).toBe(0);
+    expect(() => statSync(`${bundle}.memcheck.v8cache`)).toThrow();
+    const first = run('--tool=none', '-q', hello);
+    expect(first.stdout).toBe(native);
+    const cache = `${bundle}.none.v8cache`;
+    const written = readFileSync(cache);
+    expect(written.length).toBeGreaterThan(100_000); // the functions the run compiled, not only the top level
+    const second = run('--tool=none', '-q', hello);
+    expect(second.stdout).toBe(native);
+    expect(readFileSync(cache).equals(written)).toBe(true);
+    expect(() => statSync(`${bundle}.memcheck.v8cache`)).toThrow();
+  });
+
+  it('runs as well with a damaged cache, and replaces it', () => {
+    const cache = `${bundle}.memcheck.v8cache`;
+    writeFileSync(cache, Buffer.from('not a code cache at all'));
+    const r = run('-q', hello);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(native);
+    expect(readFileSync(cache).length).toBeGreaterThan(100_000);
+  });
+});
