@@ -8,6 +8,7 @@ import type {
 import { joinWords, splitWords } from './argv.ts';
 import { type Program, checkUpload } from './program.ts';
 import { loadCatalogue, type Catalogue, type Sample } from './samples.ts';
+import { holdMonaco } from './lazy-monaco.ts';
 import { loadSysroot, type SysrootState } from './sysroot.ts';
 import { ShareError, decodeShare, encodeShare } from './share.ts';
 import { inspectProgram } from '../workers/program-info.ts';
@@ -82,6 +83,8 @@ class Playground {
   private readonly sysrootReady: Promise<SysrootState>;
   private readonly catalogueReady: Promise<void>;
   private poll: ReturnType<typeof setInterval> | undefined;
+  /** Called when the latest run stops running (it exits, fails or pauses). */
+  private runSettled: () => void = () => {};
 
   constructor() {
     this.catalogueReady = loadCatalogue().then((c) => {
@@ -186,6 +189,7 @@ class Playground {
     const id = ++this.runId;
     this.reset();
     this.status = { kind: 'starting' };
+    holdMonaco(new Promise<void>((settled) => (this.runSettled = settled)));
     const config = this.config();
     try {
       const views = await engine.start({ ...config, program, sysroot, paused }, {
@@ -198,6 +202,7 @@ class Playground {
       if (config.stdin) engine.closeInput();
     } catch (e) {
       if (id === this.runId) this.status = { kind: 'failed', message: message(e) };
+      this.runSettled();
     }
   }
 
@@ -347,6 +352,7 @@ class Playground {
       this.poll ??= setInterval(() => void this.refreshBlocks(), POLL_MS);
       return;
     }
+    this.runSettled();
     this.stopPolling();
     void this.refreshBlocks().then(() => {
       if (this.selected !== undefined) void this.selectBlock(this.selected);

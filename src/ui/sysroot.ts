@@ -27,6 +27,17 @@ async function gunzip(bytes: ArrayBuffer): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/** Puts the image in the cache in place of any other; failing to is no error (a private
+ *  window may refuse the Cache API's storage): the next visit downloads it again. */
+async function storeImage(cache: Cache, url: URL, body: ArrayBuffer): Promise<void> {
+  try {
+    for (const key of await cache.keys()) await cache.delete(key);
+    await cache.put(url, new Response(body, { headers: { 'Content-Type': 'application/gzip' } }));
+  } catch {
+    // Not kept.
+  }
+}
+
 export async function loadSysroot(base: URL = new URL('sysroot/', document.baseURI)): Promise<SysrootState> {
   try {
     const res = await fetch(new URL('manifest.json', base), { cache: 'no-cache' });
@@ -43,8 +54,8 @@ export async function loadSysroot(base: URL = new URL('sysroot/', document.baseU
       if (!fetched.ok) return { status: 'error', message: `${manifest.image}: HTTP ${fetched.status}` };
       body = await fetched.arrayBuffer();
       if ((await sha256(body)) !== manifest.sha256) return { status: 'error', message: `${manifest.image}: checksum mismatch` };
-      for (const key of await cache.keys()) await cache.delete(key);
-      await cache.put(url, new Response(body, { headers: { 'Content-Type': 'application/gzip' } }));
+      // Stored while the image is unpacked and the run starts: a run need not wait for it.
+      void storeImage(cache, url, body);
     }
     return { status: 'ready', manifest, bytes: await gunzip(body), fromCache };
   } catch (e) {
