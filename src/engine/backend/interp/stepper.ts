@@ -148,8 +148,11 @@ export class IRStepper {
       case 'Get': return READ_STATE[e.ty](env.state, e.offset);
       case 'GetI': return READ_STATE[e.descr.elemTy](env.state, regArrayOffset(e.descr, this.eval(e.ix) as number, e.bias));
       case 'Load': return LOAD[e.ty](env.mem, toAddr(this.eval(e.addr)));
-      case 'Unop': case 'Binop': case 'Triop': case 'Qop':
-        return opFn(e.op)(...this.evalAll(e.args));
+      // By arity, as compile.ts does: no array of arguments a call.
+      case 'Unop': return opFn(e.op)(this.eval(e.args[0]));
+      case 'Binop': return opFn(e.op)(this.eval(e.args[0]), this.eval(e.args[1]));
+      case 'Triop': return opFn(e.op)(this.eval(e.args[0]), this.eval(e.args[1]), this.eval(e.args[2]));
+      case 'Qop': return opFn(e.op)(this.eval(e.args[0]), this.eval(e.args[1]), this.eval(e.args[2]), this.eval(e.args[3]));
       case 'ITE': {
         const c = this.eval(e.cond), t = this.eval(e.iftrue), f = this.eval(e.iffalse);
         return c ? t : f;
