@@ -47,6 +47,7 @@ export async function loadSysroot(base: URL = new URL('sysroot/', document.baseU
     const url = new URL(`${manifest.image}?sha256=${manifest.sha256}`, base);
     const cache = await caches.open(CACHE_NAME);
     let fromCache = true;
+    let stored = Promise.resolve();
     let body = await (await cache.match(url))?.arrayBuffer();
     if (!body || (await sha256(body)) !== manifest.sha256) {
       fromCache = false;
@@ -54,10 +55,11 @@ export async function loadSysroot(base: URL = new URL('sysroot/', document.baseU
       if (!fetched.ok) return { status: 'error', message: `${manifest.image}: HTTP ${fetched.status}` };
       body = await fetched.arrayBuffer();
       if ((await sha256(body)) !== manifest.sha256) return { status: 'error', message: `${manifest.image}: checksum mismatch` };
-      // Stored while the image is unpacked and the run starts: a run need not wait for it.
-      void storeImage(cache, url, body);
+      stored = storeImage(cache, url, body);
     }
-    return { status: 'ready', manifest, bytes: await gunzip(body), fromCache };
+    // Stored while it is unpacked, not before.
+    const [bytes] = await Promise.all([gunzip(body), stored]);
+    return { status: 'ready', manifest, bytes, fromCache };
   } catch (e) {
     return { status: 'error', message: e instanceof Error ? e.message : String(e) };
   }
