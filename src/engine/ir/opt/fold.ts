@@ -3,13 +3,17 @@
 // Operands count as constant if they are literals or temps assigned a constant earlier in
 // the block, so a whole chain folds in one sweep; replacing the remaining uses of such
 // temps is copyprop.ts's job.
+// Integer ops whose constant operand makes them the identity or a constant (x & ~0,
+// x | 0, x + 0, x << 0, x * 1, x & 0), and ops of a temp with itself (t ^ t, t - t,
+// t & t, t == t), simplify as VEX's folder simplifies them: memcheck's shadow arithmetic
+// of defined values is mostly these. An operand that could fault is never dropped.
 // An ITE with a constant condition becomes the chosen arm, unless the other arm could
 // fault (ITE is strict, so its load or division would have run). A side exit whose guard
 // folds to 0 is deleted; one whose guard folds to 1 is always taken, so it ends the block.
 
 import { evaluateOp } from '../evaluate.ts';
 import { opSignature } from '../ops.ts';
-import type { Const, IRExpr, IRSB, IRStmt, IRTemp } from '../types.ts';
+import type { Const, IRExpr, IRSB, IRStmt, IRTemp, IRType } from '../types.ts';
 import { exprMayFault, mapExpr, mapStmtExprs } from '../walk.ts';
 
 /** The constants temps are known to hold, indexed by temp. */
@@ -54,7 +58,7 @@ const nodeFolder = (constants: Constants) => (e: IRExpr): IRExpr => {
   switch (e.tag) {
     case 'Unop': case 'Binop': case 'Triop': case 'Qop': {
       const args = e.args as readonly IRExpr[];
-      for (const a of args) if (!constantOf(a, constants)) return e;
+      if (!args.every((a) => constantOf(a, constants))) return e.tag === 'Binop' ? simplified(e.op, args[0]!, args[1]!, constants) ?? e : e;
       const value = evaluateOp(e.op, args.map((a) => constantOf(a, constants)!.value));
       return value === undefined ? e : { tag: 'Const', ty: opSignature(e.op).res, value };
     }
@@ -68,3 +72,47 @@ const nodeFolder = (constants: Constants) => (e: IRExpr): IRExpr => {
     default: return e;
   }
 };
+
+const SIMPLE_OP = /^(Add|Sub|Mul|And|Or|Xor|Shl|Shr|Sar|CmpEQ|CmpNE)(8|16|32|64)$/;
+
+/** `a op b` made simpler, when a constant operand makes it trivial or both operands are
+ *  the same temp; else undefined. */
+function simplified(op: string, a: IRExpr, b: IRExpr, constants: Constants): IRExpr | undefined {
+  const m = SIMPLE_OP.exec(op);
+  if (!m) return undefined;
+  const kind = m[1]!;
+  const ty = opSignature(op as never).res;
+  const ones = (1n << BigInt(m[2]!)) - 1n;
+  const ca = constantOf(a, constants)?.value;
+  const cb = constantOf(b, constants)?.value;
+  const value = (v: bigint, t: IRType = ty): IRExpr => ({ tag: 'Const', ty: t, value: v });
+  // `keep` in place of the op, dropping `drop`, unless dropping it would drop a fault.
+  const unless = (keep: IRExpr, drop: IRExpr): IRExpr | undefined => (exprMayFault(drop) ? undefined : keep);
+  const same = a.tag === 'RdTmp' && b.tag === 'RdTmp' && a.tmp === b.tmp;
+  switch (kind) {
+    case 'Add': case 'Or': case 'Xor':
+      if (cb === 0n) return a;
+      if (ca === 0n) return b;
+      if (kind === 'Or' && (cb === ones || ca === ones)) return unless(value(ones), cb === ones ? a : b);
+      if (same && kind === 'Or') return a;
+      if (same && kind === 'Xor') return value(0n);
+      return undefined;
+    case 'Sub':
+      if (cb === 0n) return a;
+      return same ? value(0n) : undefined;
+    case 'Shl': case 'Shr': case 'Sar':
+      return cb === 0n ? a : undefined;
+    case 'Mul':
+      if (cb === 1n) return a;
+      if (ca === 1n) return b;
+      return undefined;
+    case 'And':
+      if (cb === ones) return a;
+      if (ca === ones) return b;
+      if (cb === 0n || ca === 0n) return unless(value(0n), cb === 0n ? a : b);
+      return same ? a : undefined;
+    case 'CmpEQ': case 'CmpNE':
+      return same ? value(kind === 'CmpEQ' ? 1n : 0n, 'I1') : undefined;
+  }
+  return undefined;
+}
