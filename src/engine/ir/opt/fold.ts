@@ -6,14 +6,16 @@
 // Integer ops whose constant operand makes them the identity or a constant (x & ~0,
 // x | 0, x + 0, x << 0, x * 1, x & 0), and ops of a temp with itself (t ^ t, t - t,
 // t & t, t == t), simplify as VEX's folder simplifies them: memcheck's shadow arithmetic
-// of defined values is mostly these. An operand that could fault is never dropped.
+// of defined values is mostly these. An operand that could fault is never dropped. A
+// narrowing of a widening from the same width (64to1(1Uto64(x)), 64to32(32Sto64(x)), also
+// through a temp) is x, where x reads only temps and constants, so that it may move.
 // An ITE with a constant condition becomes the chosen arm, unless the other arm could
 // fault (ITE is strict, so its load or division would have run). A side exit whose guard
 // folds to 0 is deleted; one whose guard folds to 1 is always taken, so it ends the block.
 
 import { evaluateOp } from '../evaluate.ts';
-import { opSignature } from '../ops.ts';
-import type { Const, IRExpr, IRSB, IRStmt, IRTemp, IRType } from '../types.ts';
+import { opMayTrap, opSignature } from '../ops.ts';
+import type { Const, IRExpr, IRSB, IRStmt, IRTemp, IRType, Unop } from '../types.ts';
 import { exprMayFault, mapExpr, mapStmtExprs } from '../walk.ts';
 
 /** The constants temps are known to hold, indexed by temp. */
@@ -22,7 +24,8 @@ type Constants = readonly (Const | undefined)[];
 /** Returns `sb` itself when nothing folds. */
 export function foldConstants(sb: IRSB): IRSB {
   const constants = new Array<Const | undefined>(sb.tyenv.length);
-  const node = nodeFolder(constants);
+  const widenings = new Array<Unop | undefined>(sb.tyenv.length);
+  const node = nodeFolder(constants, widenings);
   const fold = (e: IRExpr) => mapExpr(e, node);
   let stmts: IRStmt[] | undefined;
   const src = sb.stmts;
@@ -35,6 +38,7 @@ export function foldConstants(sb: IRSB): IRSB {
       if (guard?.value === 1n) return { ...sb, stmts: stmts ?? src.slice(0, i), next: s.dst, jumpkind: s.jk, offsIP: s.offsIP };
     }
     if (s.tag === 'WrTmp' && s.data.tag === 'Const') constants[s.tmp] = s.data;
+    if (s.tag === 'WrTmp' && s.data.tag === 'Unop' && WIDENING.test(s.data.op) && movable(s.data.args[0])) widenings[s.tmp] = s.data;
     if (s !== original) stmts ??= src.slice(0, i);
     stmts?.push(s);
   }
@@ -46,19 +50,24 @@ export function foldConstants(sb: IRSB): IRSB {
 export function foldExpr(e: IRExpr, known: ReadonlyMap<IRTemp, Const> = new Map()): IRExpr {
   const constants: (Const | undefined)[] = [];
   for (const [tmp, c] of known) constants[tmp] = c;
-  return mapExpr(e, nodeFolder(constants));
+  return mapExpr(e, nodeFolder(constants, []));
 }
 
 function constantOf(e: IRExpr, constants: Constants): Const | undefined {
   return e.tag === 'Const' ? e : e.tag === 'RdTmp' ? constants[e.tmp] : undefined;
 }
 
-/** Folds one node whose operands are already folded. */
-const nodeFolder = (constants: Constants) => (e: IRExpr): IRExpr => {
+/** Folds one node whose operands are already folded; `widenings` holds the temps assigned
+ *  a widening of a movable operand. */
+const nodeFolder = (constants: Constants, widenings: readonly (Unop | undefined)[]) => (e: IRExpr): IRExpr => {
   switch (e.tag) {
     case 'Unop': case 'Binop': case 'Triop': case 'Qop': {
       const args = e.args as readonly IRExpr[];
-      if (!args.every((a) => constantOf(a, constants))) return e.tag === 'Binop' ? simplified(e.op, args[0]!, args[1]!, constants) ?? e : e;
+      if (!args.every((a) => constantOf(a, constants))) {
+        if (e.tag === 'Binop') return simplified(e.op, args[0]!, args[1]!, constants) ?? e;
+        if (e.tag === 'Unop') return unwidened(e, widenings) ?? e;
+        return e;
+      }
       const value = evaluateOp(e.op, args.map((a) => constantOf(a, constants)!.value));
       return value === undefined ? e : { tag: 'Const', ty: opSignature(e.op).res, value };
     }
@@ -115,4 +124,28 @@ function simplified(op: string, a: IRExpr, b: IRExpr, constants: Constants): IRE
       return same ? value(kind === 'CmpEQ' ? 1n : 0n, 'I1') : undefined;
   }
   return undefined;
+}
+
+const WIDENING = /^(\d+)[US]to(\d+)$/;
+const NARROWING = /^(\d+)to(\d+)$/;
+
+/** `e`, a narrowing, of a widening from the width it narrows to: the widened operand. */
+function unwidened(e: Unop, widenings: readonly (Unop | undefined)[]): IRExpr | undefined {
+  const narrow = NARROWING.exec(e.op);
+  if (!narrow) return undefined;
+  const arg = e.args[0];
+  const inner = arg.tag === 'Unop' ? arg : arg.tag === 'RdTmp' ? widenings[arg.tmp] : undefined;
+  const wide = inner && WIDENING.exec(inner.op);
+  return wide && wide[1] === narrow[2] && wide[2] === narrow[1] ? inner.args[0] : undefined;
+}
+
+/** Whether `e` computes the same value anywhere later in the block: it reads only temps
+ *  and constants (not guest state or memory), and cannot trap. */
+function movable(e: IRExpr): boolean {
+  switch (e.tag) {
+    case 'Const': case 'RdTmp': return true;
+    case 'Unop': case 'Binop': case 'Triop': case 'Qop': return !opMayTrap(e.op) && (e.args as readonly IRExpr[]).every(movable);
+    case 'ITE': return movable(e.cond) && movable(e.iftrue) && movable(e.iffalse);
+    default: return false;
+  }
 }
