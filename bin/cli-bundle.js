@@ -3,7 +3,7 @@
 // on every run, the ~1 MB of engine a run touches; with the cache beside the bundle a
 // dynamic hello world starts ~120 ms sooner (docs/performance.md). bin/grindlab.js and
 // the benchmark (scripts/bench-process.ts) both build and run the CLI through here.
-import { readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import { Script } from 'node:vm';
  *  see a whole bundle, never one another's half-written file. */
 export async function buildCli(root, outfile) {
   const { buildSync } = await import('esbuild');
+  mkdirSync(dirname(outfile), { recursive: true });
   const out = buildSync({
     entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', format: 'cjs',
     target: 'node20', outfile, sourcemap: 'linked', logLevel: 'error', write: false,

@@ -3,7 +3,7 @@
 // process's count of reaped children), which shows how much of the wall time a loaded
 // machine took away. Also what grindlab's --stats=yes lines say.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildCli } from '../bin/cli-bundle.js';
@@ -132,7 +132,6 @@ export function firstDifference(got: string, want: string): string {
 export async function grindlabSnapshot(root: string): Promise<string> {
   const dir = join(root, 'node_modules', '.cache', 'grindlab');
   const bundle = join(dir, 'bench-cli.cjs');
-  mkdirSync(dir, { recursive: true });
   await buildCli(root, bundle);
   const runner = join(dir, 'bench-cli.mjs');
   writeFileSync(runner, `import { runCli } from ${JSON.stringify(pathToFileURL(join(root, 'bin', 'cli-bundle.js')).href)};\n`

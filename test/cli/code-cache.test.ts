@@ -12,7 +12,8 @@ import { buildCli } from '../../bin/cli-bundle.js';
 const root = join(import.meta.dirname, '../..');
 const hello = join(root, 'public/samples/hello/hello-static');
 const dir = mkdtempSync(join(tmpdir(), 'grindlab-code-cache-'));
-const bundle = join(dir, 'cli.cjs');
+// In a folder not made yet, as node_modules/.cache/grindlab is not in a fresh clone.
+const bundle = join(dir, 'cache', 'cli.cjs');
 const runner = join(dir, 'run.mjs');
 
 function run(...args: string[]) {
