@@ -60,6 +60,13 @@ export function runCli(bundle, argv) {
 
 const MIN_RUN_MS = 100;
 
+/** Writes `runner`, a script that runs `bundle` as bin/grindlab.js runs its own: for the
+ *  benchmark's and the tests' own bundles. */
+export function writeCliRunner(runner, bundle) {
+  writeFileSync(runner, `import { runCli } from ${JSON.stringify(import.meta.url)};\n`
+    + `process.exitCode = runCli(${JSON.stringify(bundle)}, process.argv.slice(2));\n`);
+}
+
 /** Whether `bundle` is at least as new as every file under `dirs`. */
 export function bundleIsFresh(bundle, dirs) {
   try {

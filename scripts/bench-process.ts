@@ -3,10 +3,9 @@
 // process's count of reaped children), which shows how much of the wall time a loaded
 // machine took away. Also what grindlab's --stats=yes lines say.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { buildCli } from '../bin/cli-bundle.js';
+import { buildCli, writeCliRunner } from '../bin/cli-bundle.js';
 
 export interface Timed {
   /** Best wall-clock time in seconds (of the runs that finished). */
@@ -134,8 +133,7 @@ export async function grindlabSnapshot(root: string): Promise<string> {
   const bundle = join(dir, 'bench-cli.cjs');
   await buildCli(root, bundle);
   const runner = join(dir, 'bench-cli.mjs');
-  writeFileSync(runner, `import { runCli } from ${JSON.stringify(pathToFileURL(join(root, 'bin', 'cli-bundle.js')).href)};\n`
-    + `process.exitCode = runCli(${JSON.stringify(bundle)}, process.argv.slice(2));\n`);
+  writeCliRunner(runner, bundle);
   return runner;
 }
 

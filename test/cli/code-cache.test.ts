@@ -5,9 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli } from '../../bin/cli-bundle.js';
+import { buildCli, writeCliRunner } from '../../bin/cli-bundle.js';
 
 const root = join(import.meta.dirname, '../..');
 const hello = join(root, 'public/samples/hello/hello-static');
@@ -23,8 +22,7 @@ function run(...args: string[]) {
 describe('the code cache of the CLI bundle', () => {
   beforeAll(async () => {
     await buildCli(root, bundle);
-    writeFileSync(runner, `import { runCli } from ${JSON.stringify(pathToFileURL(join(root, 'bin/cli-bundle.js')).href)};\n`
-      + `process.exitCode = runCli(${JSON.stringify(bundle)}, process.argv.slice(2));\n`);
+    writeCliRunner(runner, bundle);
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -148,7 +148,7 @@ export class IRStepper {
       case 'Get': return READ_STATE[e.ty](env.state, e.offset);
       case 'GetI': return READ_STATE[e.descr.elemTy](env.state, regArrayOffset(e.descr, this.eval(e.ix) as number, e.bias));
       case 'Load': return LOAD[e.ty](env.mem, toAddr(this.eval(e.addr)));
-      // By arity, as compile.ts does: no array of arguments a call.
+      // By arity, as compile.ts does: no array of arguments per call.
       case 'Unop': return opFn(e.op)(this.eval(e.args[0]));
       case 'Binop': return opFn(e.op)(this.eval(e.args[0]), this.eval(e.args[1]));
       case 'Triop': return opFn(e.op)(this.eval(e.args[0]), this.eval(e.args[1]), this.eval(e.args[2]));

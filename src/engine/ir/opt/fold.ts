@@ -14,7 +14,7 @@
 // folds to 0 is deleted; one whose guard folds to 1 is always taken, so it ends the block.
 
 import { evaluateOp } from '../evaluate.ts';
-import { opMayTrap, opSignature } from '../ops.ts';
+import { ALL_OPS, type IROp, opMayTrap, opSignature } from '../ops.ts';
 import type { Const, IRExpr, IRSB, IRStmt, IRTemp, IRType, Unop } from '../types.ts';
 import { exprMayFault, mapExpr, mapStmtExprs } from '../walk.ts';
 
@@ -38,7 +38,7 @@ export function foldConstants(sb: IRSB): IRSB {
       if (guard?.value === 1n) return { ...sb, stmts: stmts ?? src.slice(0, i), next: s.dst, jumpkind: s.jk, offsIP: s.offsIP };
     }
     if (s.tag === 'WrTmp' && s.data.tag === 'Const') constants[s.tmp] = s.data;
-    if (s.tag === 'WrTmp' && s.data.tag === 'Unop' && WIDENING.test(s.data.op) && movable(s.data.args[0])) widenings[s.tmp] = s.data;
+    if (s.tag === 'WrTmp' && s.data.tag === 'Unop' && WIDENINGS.has(s.data.op) && movable(s.data.args[0])) widenings[s.tmp] = s.data;
     if (s !== original) stmts ??= src.slice(0, i);
     stmts?.push(s);
   }
@@ -82,16 +82,20 @@ const nodeFolder = (constants: Constants, widenings: readonly (Unop | undefined)
   }
 };
 
-const SIMPLE_OP = /^(Add|Sub|Mul|And|Or|Xor|Shl|Shr|Sar|CmpEQ|CmpNE)(8|16|32|64)$/;
+/** The integer ops `simplified` knows, looked up once: what they do, and the all-ones
+ *  value of their width. */
+const SIMPLE_OPS = new Map(ALL_OPS.flatMap((op) => {
+  const m = /^(Add|Sub|Mul|And|Or|Xor|Shl|Shr|Sar|CmpEQ|CmpNE)(8|16|32|64)$/.exec(op);
+  return m ? [[op, { kind: m[1]!, ones: (1n << BigInt(m[2]!)) - 1n }] as const] : [];
+}));
 
 /** `a op b` made simpler, when a constant operand makes it trivial or both operands are
  *  the same temp; else undefined. */
-function simplified(op: string, a: IRExpr, b: IRExpr, constants: Constants): IRExpr | undefined {
-  const m = SIMPLE_OP.exec(op);
-  if (!m) return undefined;
-  const kind = m[1]!;
-  const ty = opSignature(op as never).res;
-  const ones = (1n << BigInt(m[2]!)) - 1n;
+function simplified(op: IROp, a: IRExpr, b: IRExpr, constants: Constants): IRExpr | undefined {
+  const known = SIMPLE_OPS.get(op);
+  if (!known) return undefined;
+  const { kind, ones } = known;
+  const ty = opSignature(op).res;
   const ca = constantOf(a, constants)?.value;
   const cb = constantOf(b, constants)?.value;
   const value = (v: bigint, t: IRType = ty): IRExpr => ({ tag: 'Const', ty: t, value: v });
@@ -126,17 +130,24 @@ function simplified(op: string, a: IRExpr, b: IRExpr, constants: Constants): IRE
   return undefined;
 }
 
-const WIDENING = /^(\d+)[US]to(\d+)$/;
-const NARROWING = /^(\d+)to(\d+)$/;
+/** The widenings (8Uto64, 32Sto64 ...) as `from>to` in bits, and the plain narrowings
+ *  (64to32 ...) as the widening they undo, looked up once. */
+const WIDENINGS = new Map(ALL_OPS.flatMap((op) => {
+  const m = /^(\d+)[US]to(\d+)$/.exec(op);
+  return m ? [[op, `${m[1]}>${m[2]}`] as const] : [];
+}));
+const NARROWINGS = new Map(ALL_OPS.flatMap((op) => {
+  const m = /^(\d+)to(\d+)$/.exec(op);
+  return m ? [[op, `${m[2]}>${m[1]}`] as const] : [];
+}));
 
 /** `e`, a narrowing, of a widening from the width it narrows to: the widened operand. */
 function unwidened(e: Unop, widenings: readonly (Unop | undefined)[]): IRExpr | undefined {
-  const narrow = NARROWING.exec(e.op);
-  if (!narrow) return undefined;
+  const undoes = NARROWINGS.get(e.op);
+  if (!undoes) return undefined;
   const arg = e.args[0];
   const inner = arg.tag === 'Unop' ? arg : arg.tag === 'RdTmp' ? widenings[arg.tmp] : undefined;
-  const wide = inner && WIDENING.exec(inner.op);
-  return wide && wide[1] === narrow[2] && wide[2] === narrow[1] ? inner.args[0] : undefined;
+  return inner && WIDENINGS.get(inner.op) === undoes ? inner.args[0] : undefined;
 }
 
 /** Whether `e` computes the same value anywhere later in the block: it reads only temps
