@@ -208,6 +208,7 @@ export class WasmBackend implements Backend {
       this.table.set(t.slot, inst.exports[`b${i}`] as never);
       this.bySlot[t.slot] = t;
       this.compiled.add(t);
+      this.o.interp.drop(t);
       if (this.o.linkable(t)) this.link(t);
     });
     this.stats.modules++;

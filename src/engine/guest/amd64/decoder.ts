@@ -585,14 +585,16 @@ interface InstructionText {
 const BAD_TEXT: InstructionText = { mnemonic: '(bad)', prefixWords: [] };
 
 /** What decode returns: the decoded facts as plain fields, and the disassembly text,
- *  which only printers read, made from the decode state when first asked for. (Getters:
- *  a copy by spreading or structuredClone has no text.) */
+ *  which only printers read, made when first asked for by decoding the bytes again (the
+ *  translation cache keeps every instruction, and a decode state is several times the
+ *  size of the rest). (Getters: a copy by spreading or structuredClone has no text.) */
 class DecodedInstruction implements Instruction {
   mask?: { k: number; zero: boolean } = undefined;
   rounding?: string = undefined;
   private text: InstructionText | undefined;
-  /** Until the text is made: what it is made from. */
-  private st: DecodeState | undefined;
+  /** Until the text is made: the bytes decoded, and where the instruction starts in them. */
+  private code: Uint8Array | undefined;
+  private start = 0;
 
   constructor(
     st: DecodeState | InstructionText,
@@ -604,7 +606,7 @@ class DecodedInstruction implements Instruction {
     readonly adsize: number,
     readonly prefixes: Prefixes,
   ) {
-    if (st instanceof DecodeState) this.st = st;
+    if (st instanceof DecodeState) { this.code = st.code; this.start = st.start; }
     else this.text = st;
   }
 
@@ -618,8 +620,9 @@ class DecodedInstruction implements Instruction {
 
   makeText(): InstructionText {
     if (!this.text) {
-      this.text = instructionText(this.st!, this.operands);
-      this.st = undefined;
+      const st = new DecodeState(this.code!, this.start, this.addr);
+      this.text = instructionText((decodeOrThrow(st), st), this.operands);
+      this.code = undefined;
     }
     return this.text;
   }
