@@ -28,6 +28,11 @@ const USAGE = `usage: grindlab [options] prog-and-args
   --trace-symtab=no|yes     show which objects' symbols and debug files are read [no]
   --backend=wasm|interp     what runs translated blocks: the WebAssembly JIT, or the
                             reference IR interpreter [wasm]
+  --fair-sched=no|yes       threads take turns in order, not as the seed picks [no]
+  --sched-slice=N           blocks a thread runs before the scheduler picks again;
+                            the seed varies each slice around it [100000]
+  --trace-sched=no|yes      show every thread creation, switch, futex wait, wake
+                            and exit [no]
 
   error reporting (as Valgrind's):
   -s, --show-error-list=no|yes  list the errors and their counts at exit [no]

@@ -22,6 +22,12 @@ export interface RunOptions extends ToolCommandOptions {
   traceSymtab: boolean;
   /** --backend=interp|wasm: what runs the translated blocks. */
   backend: BackendKind;
+  /** --fair-sched=yes: threads take turns in order rather than as the seed picks. */
+  fairSched: boolean;
+  /** --sched-slice=N: blocks a thread runs before the scheduler picks again (varied by the seed). */
+  schedSlice?: number;
+  /** --trace-sched=yes: every thread creation, switch, wait, wake and exit. */
+  traceSched: boolean;
   program: string;
   args: string[];
 }
@@ -52,7 +58,7 @@ export function parseCommandLine(argv: string[]): Command {
   const sections: string[] = [];
   const o: Omit<RunOptions, 'program' | 'args'> = {
     tool: 'memcheck', xml: false, traceNotBelow: 0, seed: 1, sandbox: false, checkIR: false, stats: false, traceSymtab: false,
-    backend: 'wasm',
+    backend: 'wasm', fairSched: false, traceSched: false,
     ...defaultToolCommandOptions(),
   };
   let i = 0;
@@ -89,6 +95,12 @@ export function parseCommandLine(argv: string[]): Command {
       case '--check-ir': o.checkIR = true; break;
       case '--stats': o.stats = yesNo(a, value); break;
       case '--trace-symtab': o.traceSymtab = yesNo(a, value); break;
+      case '--fair-sched': o.fairSched = yesNo(a, value); break;
+      case '--trace-sched': o.traceSched = yesNo(a, value); break;
+      case '--sched-slice':
+        o.schedSlice = intValue(name, value ?? '');
+        if (o.schedSlice < 2) throw new UsageError(`Bad option: ${a} (at least 2 blocks)`);
+        break;
       case '--backend':
         if (!BACKEND_KINDS.includes(value as BackendKind)) throw new UsageError(`Bad option: ${a} (use ${BACKEND_KINDS.join(' or ')})`);
         o.backend = value as BackendKind;

@@ -72,6 +72,7 @@ export function runProgram(o: RunOptions): number {
       mountHost: o.sandbox ? undefined : (system) => mountHostView(system, resolve('.')),
       sysroot: o.sandbox && isDynamic(bytes) ? sandboxSysroot() : undefined,
       tool: selectTool(o), toolOptions: toolRunOptions(o, xml), backend: o.backend, optimiseWhenHot: true,
+      sched: { quantum: o.schedSlice, fair: o.fairSched, trace: o.traceSched },
     });
   } catch (e) {
     if (e instanceof ElfError || e instanceof ExecError) {

@@ -2,7 +2,11 @@
 // standard namespace.
 
 import { expect } from 'vitest';
+import { GUEST_STATE_SIZE } from '../../src/engine/guest/amd64/state.ts';
 import { ProcessFiles } from '../../src/engine/kernel/fds/index.ts';
+import type { Process } from '../../src/engine/kernel/process.ts';
+import { THREAD_STATE_SLOT } from '../../src/engine/memory/reserved.ts';
+import { DEFAULT_QUANTUM, Scheduler } from '../../src/engine/sched/scheduler.ts';
 import {
   createStandardSystem, type Clock, type Credentials, type OutputStream, type Random, type StandardSystem,
   type StdStream, type TerminalHost, type Timespec,
@@ -94,4 +98,13 @@ export function readAll(files: ProcessFiles, fd: number): string {
     chunks.push(buf.slice(0, n));
   }
   return chunks.map(text).join('');
+}
+
+/** The scheduler of a process with one thread (the kernel asks it for the calling
+ *  thread), over a register file of its own. */
+export function oneThread(proc: Process): Scheduler {
+  return new Scheduler({
+    memory: new Uint8Array(2 * THREAD_STATE_SLOT), cpu: 0, slotSize: THREAD_STATE_SLOT, slots: 1, stateSize: GUEST_STATE_SIZE,
+    mainTid: proc.pid, clock: proc.clock, seed: 1, quantum: DEFAULT_QUANTUM, fair: false, write32: () => false, blocks: () => 0,
+  });
 }

@@ -16,7 +16,7 @@ import {
   S_IFDIR, S_IFREG, STAT_OFFSETS, STATX_OFFSETS, TCGETS, TERMIOS_SIZE, TIOCGWINSZ, UTIME_NOW, UTIME_OMIT,
 } from '../../src/engine/kernel/vfs/index.ts';
 import { AddressSpace, PAGE_SIZE, PERM_R, PERM_RW } from '../../src/engine/memory/index.ts';
-import { FakeTerminal } from './support.ts';
+import { FakeTerminal, oneThread } from './support.ts';
 
 const NR = {
   read: 0, write: 1, open: 2, close: 3, stat: 4, fstat: 5, lstat: 6, poll: 7, lseek: 8, mmap: 9, ioctl: 16,
@@ -47,6 +47,7 @@ class Guest {
   readonly as = new AddressSpace();
   readonly proc = new Process({ pid: 4242, uid: 1000, gid: 1000, exePath: '/home/user/prog', random: new SeededRandom(7), clock: new VirtualClock(7) });
   readonly terminal: FakeTerminal;
+  readonly threads = oneThread(this.proc);
   readonly kernel: Kernel;
   readonly arena: number;
   private next: number;
@@ -55,7 +56,7 @@ class Guest {
   constructor(options: Partial<KernelOptions> & { ttys?: readonly (0 | 1 | 2)[] } = {}) {
     this.terminal = new FakeTerminal(options.ttys);
     this.kernel = new Kernel({
-      as: this.as, proc: this.proc, terminal: this.terminal, programPath: '/home/user/prog',
+      as: this.as, proc: this.proc, threads: this.threads, terminal: this.terminal, programPath: '/home/user/prog',
       programBytes: enc.encode('\x7fELF not really'), ...options,
     });
     this.arena = this.as.mmap({ addr: 0, length: 16 * PAGE_SIZE, perm: PERM_RW });
@@ -65,7 +66,7 @@ class Guest {
   call(name: keyof typeof NR, ...args: (number | bigint)[]): SyscallOutcome {
     const raw = args.map((a) => BigInt.asUintN(64, BigInt(a)));
     return this.kernel.syscalls.dispatch(NR[name], {
-      args: new SyscallArgs(raw), proc: this.proc, mem: this.as, state: new DataView(new ArrayBuffer(8)),
+      args: new SyscallArgs(raw), proc: this.proc, threads: this.threads, mem: this.as, state: new DataView(new ArrayBuffer(8)),
       warn: (m) => this.warnings.push(m), mapFile: this.kernel.mapFile,
     });
   }

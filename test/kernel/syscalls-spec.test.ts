@@ -12,12 +12,12 @@ import type { FileSyscallSpec, PlacedBuffer } from '../../src/engine/kernel/sysc
 import { SyscallArgs } from '../../src/engine/kernel/syscalls/spec.ts';
 import { FIONBIO, FIONREAD, TCGETS, TCSETS, TCSETSW, TIOCGWINSZ, TIOCSWINSZ, UTIME_NOW } from '../../src/engine/kernel/vfs/index.ts';
 import { AddressSpace, PAGE_SIZE, PERM_RW } from '../../src/engine/memory/index.ts';
-import { FakeTerminal } from './support.ts';
+import { FakeTerminal, oneThread } from './support.ts';
 
 function makeKernel() {
   const as = new AddressSpace();
   const proc = new Process({ pid: 7, uid: 1000, gid: 1000, exePath: '/p', random: new SeededRandom(1), clock: new VirtualClock(1) });
-  return { as, kernel: new Kernel({ as, proc, terminal: new FakeTerminal(), programPath: '/p', programBytes: new Uint8Array(4) }) };
+  return { as, kernel: new Kernel({ as, proc, threads: oneThread(proc), terminal: new FakeTerminal(), programPath: '/p', programBytes: new Uint8Array(4) }) };
 }
 
 const { as, kernel } = makeKernel();

@@ -27,6 +27,8 @@ export interface ToolError {
   aux: AuxWhat[];
   /** A loss record's bytes (direct and indirect) and blocks: XML's <leakedbytes>. */
   leak?: { bytes: number; blocks: number };
+  /** Valgrind's number of the thread it happened in (the manager fills it in). */
+  tid?: number;
 }
 
 /** How frames are named: the symbolizer's text, and the names suppressions match. */
@@ -69,8 +71,15 @@ export class ErrorManager {
   private readonly suppressedBy = new Map<Suppression, number>();
   private stoppedShowing = false;
   private unique = 0;
+  /** The thread of the last error printed: Valgrind heads an error from another with
+   *  `Thread N:`, the main thread (1) included. */
+  private lastTid = 1;
 
-  constructor(private readonly log: ValgrindLog, private readonly frames: FrameNames, private readonly o: ErrorOptions) {}
+  constructor(
+    private readonly log: ValgrindLog, private readonly frames: FrameNames, private readonly o: ErrorOptions,
+    /** The running thread's number. */
+    private readonly thread: () => number = () => 1,
+  ) {}
 
   /** `   at 0x..: fn (file:line)` then `   by ...`. */
   formatFrames(ips: number[]): string[] {
@@ -79,6 +88,7 @@ export class ErrorManager {
 
   /** Records an error; prints it if it starts a new context that is not suppressed. */
   report(e: ToolError): void {
+    e.tid ??= this.thread();
     const unique = this.unique++;
     if (this.suppressed(e)) return;
     const key = `${e.supp}\u0000${e.key}\u0000${e.ips.join(',')}`;
@@ -145,6 +155,9 @@ export class ErrorManager {
   }
 
   private print(e: ToolError): void {
+    const tid = e.tid ?? 1;
+    if (tid !== this.lastTid) this.log.line(`Thread ${tid}:`);
+    this.lastTid = tid;
     this.log.line(e.what);
     this.log.lines(this.formatFrames(e.ips));
     for (const a of e.aux) {

@@ -1,6 +1,7 @@
-// The virtual machine: one guest process, its address space and register file, a
-// translation cache, and the run loop that executes blocks and turns their exits into
-// syscalls, signals and the end of the run — Valgrind's scheduler loop, single-threaded.
+// The virtual machine: one guest process, its address space, its threads (sched/), a
+// translation cache, and the run loop that executes blocks of the running thread and
+// turns their exits into syscalls, signals, thread switches and the end of the run —
+// Valgrind's scheduler loop.
 import { type Backend, type BackendKind, type BlockExit } from '../backend/backend.ts';
 import { type Translation as CachedTranslation, TranslationCache } from '../backend/cache.ts';
 import { HelperSet } from '../backend/helpers.ts';
@@ -28,7 +29,9 @@ import { Kernel, type KernelOptions } from '../kernel/kernel.ts';
 import { SyscallArgs, type SyscallOutcome } from '../kernel/syscalls/spec.ts';
 import type { TerminalHost } from '../kernel/vfs/index.ts';
 import { AddressSpace, MemoryFault, PAGE_SIZE, PERM_W, PERM_X, pageDown } from '../memory/index.ts';
-import { THREAD_STATES } from '../memory/reserved.ts';
+import { THREAD_STATES, THREAD_STATES_SIZE, THREAD_STATE_SLOT } from '../memory/reserved.ts';
+import { formatSchedEvent } from '../sched/events.ts';
+import { DEFAULT_QUANTUM, Scheduler } from '../sched/scheduler.ts';
 import { SeededRandom, VirtualClock } from './determinism.ts';
 import { CheckedMemory } from './memory-port.ts';
 import { type Sink, ValgrindLog } from './output.ts';
@@ -86,6 +89,9 @@ export interface MachineOptions {
    *  it saves; as every guest register is exact where an access may fault, nobody can
    *  tell the tiers apart. */
   optimiseWhenHot?: boolean;
+  /** The scheduler: blocks per slice (default Valgrind's 100,000), --fair-sched=yes, and
+   *  --trace-sched=yes's log of every scheduling event. */
+  sched?: { quantum?: number; fair?: boolean; trace?: boolean };
 }
 
 /** Where a run stands after `run()` returns. */
@@ -95,13 +101,16 @@ export type RunState =
   | { kind: 'exited'; status: number }
   | { kind: 'killed'; signal: number };
 
-/** Guest state sits in the engine's reserved region of the shared memory, so the UI
- *  can read registers straight from the SharedArrayBuffer. */
+/** The running thread's guest state sits in the engine's reserved region of the shared
+ *  memory, where generated code finds it and the UI reads it straight from the
+ *  SharedArrayBuffer; the other threads' are in the slots after it (sched/). */
 const STATE_ADDR = THREAD_STATES;
 
 export class Machine {
   readonly as: AddressSpace;
   readonly proc: Process;
+  /** The guest's threads, and which one runs. */
+  readonly sched: Scheduler;
   readonly log: ValgrindLog;
   readonly symbols = new Symbolizer();
   private readonly mem: CheckedMemory;
@@ -144,17 +153,31 @@ export class Machine {
     const uid = o.uid ?? 1000;
     const gid = o.gid ?? 1000;
     this.proc = new Process({ pid, uid, gid, exePath: o.path, random, clock: new VirtualClock(o.seed) });
+    const tool = o.tool ?? NONE_TOOL;
+    this.sched = new Scheduler({
+      memory: new Uint8Array(this.as.memory.wasmMemory.buffer), cpu: STATE_ADDR, slotSize: THREAD_STATE_SLOT,
+      slots: THREAD_STATES_SIZE / THREAD_STATE_SLOT - 1, stateSize: tool.stateSize, mainTid: pid, clock: this.proc.clock,
+      seed: o.seed, quantum: o.sched?.quantum ?? DEFAULT_QUANTUM, fair: o.sched?.fair ?? false,
+      write32: (addr, value) => {
+        const word = new Uint8Array(4);
+        new DataView(word.buffer).setUint32(0, value, true);
+        return !this.as.writeBytes(addr, word);
+      },
+      blocks: () => this.counters.blocks,
+    });
+    if (o.sched?.trace) this.sched.log.onEvent = (e) => this.log.core(formatSchedEvent(e));
     this.kernel = new Kernel({
-      as: this.as, proc: this.proc, terminal: o.terminal, programPath: o.path, programBytes: o.program,
+      as: this.as, proc: this.proc, threads: this.sched, terminal: o.terminal, programPath: o.path, programBytes: o.program,
       mounts: o.mountHost, cwd: o.cwd, onFileMapped: (m) => this.fileMapped(m),
     });
     if (o.sysroot) this.kernel.installSysroot(o.sysroot);
-    const tool = o.tool ?? NONE_TOOL;
     this.stateSize = tool.stateSize;
     this.symbols.readInlineInfo = tool.readInlineInfo ?? false;
     this.tools = new ToolRuntime(tool, {
       log: this.log, as: this.as, symbols: this.symbols, state: () => this.state,
+      threadStates: () => this.sched.all().map((t) => new DataView(this.state.buffer, this.sched.registersOf(t), this.stateSize)),
       callGuest: (addr, args) => this.callGuest(addr, args), discardTranslations: (addr, len) => this.discardRange(addr, len),
+      thread: () => this.sched.current.num,
     }, o.toolOptions ?? DEFAULT_TOOL_RUN_OPTIONS);
     const image = loadExecutable(this.as, elf, {
       path: o.path, argv: [o.path, ...o.args], envp: o.env, random: random.bytes(16),
@@ -386,9 +409,9 @@ export class Machine {
       const rip = this.rip;
       if (left < maxBlocks && this.breakAt.has(rip)) break;
       this.noteEntry(rip);
-      const ran = this.backend.run(this.cache.get(rip) ?? this.translate(rip), left);
+      const ran = this.backend.run(this.cache.get(rip) ?? this.translate(rip), Math.min(left, this.sched.budget));
       left -= ran.blocks;
-      const outcome = this.afterRun(ran.exit);
+      const outcome = this.afterRun(ran.exit) ?? this.schedule(ran.blocks);
       if (outcome) return outcome;
     }
     return { kind: 'running', blocked: false };
@@ -403,15 +426,21 @@ export class Machine {
     return this.handleExit(exit);
   }
 
+  /** After `blocks` blocks of the running thread: the scheduler may pick another. */
+  private schedule(blocks: number): RunState | undefined {
+    this.sched.ran(blocks);
+    return this.sched.due ? this.reschedule() : undefined;
+  }
+
   /** Runs `t`, the translation of the block at rip, in the interpreter, with the run
    *  loop's accounting and exit handling; `exec` stands in for its code (a debugger's IR
    *  stepper). */
   runBlock(t: Translation, exec?: (env: ExecEnv) => BlockExit): RunState | undefined {
     this.noteEntry(this.rip);
-    if (!exec) return this.afterRun(this.interp.run(t).exit);
+    if (!exec) return this.afterRun(this.interp.run(t).exit) ?? this.schedule(1);
     const exit = exec(this.env);
     this.counters.count(t.slot, t.insns[exit.stmtIndex]!);
-    return this.afterRun(exit);
+    return this.afterRun(exit) ?? this.schedule(1);
   }
 
   // Debugging (core/debugger.ts): the translations, and blocks run other ways.
@@ -552,18 +581,18 @@ export class Machine {
     // its arguments are reported there (the line after it, in a stack trace).
     this.tools.preSyscall(spec, args, this.rip);
     const outcome: SyscallOutcome = this.kernel.syscalls.dispatch(nr, {
-      args, proc: this.proc, mem: this.as, state: s, warn: (m) => this.log.core(m), mapFile: this.kernel.mapFile,
+      args, proc: this.proc, threads: this.sched, mem: this.as, state: s, warn: (m) => this.log.core(m), mapFile: this.kernel.mapFile,
     });
     const setResult = (r: number) => s.setBigUint64(OFFSET_GPR(0), BigInt.asUintN(64, BigInt(r)), true);
     if (typeof outcome === 'number') { setResult(outcome); this.tools.postSyscall(spec, args, outcome); return undefined; }
     switch (outcome.kind) {
-      case 'exit': return { kind: 'exited', status: outcome.status };
+      case 'exit':
+        // exit ends the thread, and the process with its last thread.
+        if (outcome.scope === 'process' || !this.sched.exitCurrent(outcome.status)) return { kind: 'exited', status: outcome.status };
+        return undefined;
       case 'signal': setResult(outcome.result); return this.signal({ signo: outcome.signo, addr: this.rip, sent: true });
-      case 'deadlock':
-        this.log.line();
-        this.log.line(`Process deadlocked: its only thread blocks in a ${outcome.what} that nothing can end.`);
-        this.log.line();
-        return { kind: 'killed', signal: SIG.KILL };
+      case 'wait':
+        return undefined;
       case 'blocked':
         // Run the syscall instruction again when the host has input (the caller runs us again).
         this.setRip(Number(s.getBigUint64(OFFSET_IP_AT_SYSCALL, true)));
@@ -571,13 +600,37 @@ export class Machine {
     }
   }
 
-  /** Raise a signal in the (only) thread: run its handler, ignore it, or take the
+  /** The scheduler picks the thread to run next, which takes a signal sent to it while it
+   *  did not run; the run ends if every thread waits for something nothing can end. */
+  private reschedule(): RunState | undefined {
+    if (this.sched.reschedule()) {
+      const t = this.sched.current;
+      const deliverable = t.pending & ~t.sigmask;
+      if (deliverable === 0n) return undefined;
+      let signo = 1;
+      while (!((deliverable >> BigInt(signo - 1)) & 1n)) signo++;
+      t.pending &= ~(1n << BigInt(signo - 1));
+      return this.signal({ signo, addr: this.rip, sent: true });
+    }
+    this.log.line();
+    const waits = this.sched.describeWaits();
+    if (waits.length === 1) {
+      this.log.line(`Process deadlocked: its only thread blocks in a ${waits[0]!.replace(/^.*?: /, '')} that nothing can end.`);
+    } else {
+      this.log.line('Process deadlocked: every thread waits for something no thread can do:');
+      for (const w of waits) this.log.line(`   ${w}`);
+    }
+    this.log.line();
+    return { kind: 'killed', signal: SIG.KILL };
+  }
+
+  /** Raise a signal in the running thread: run its handler, ignore it, or take the
    *  default action, which for most signals ends the run with Valgrind's report. */
   private signal(sig: FatalSignal): RunState | undefined {
     const act = this.proc.sigactions.get(sig.signo);
     const bit = 1n << BigInt(sig.signo - 1);
     // A fault the thread blocks or ignores cannot be delivered: the kernel forces the default.
-    const forced = !sig.sent && ((this.proc.sigmask & bit) !== 0n || act?.handler === SIG_IGN);
+    const forced = !sig.sent && ((this.sched.current.sigmask & bit) !== 0n || act?.handler === SIG_IGN);
     if (act && act.handler !== SIG_DFL && act.handler !== SIG_IGN && !forced) {
       if (this.deliver(sig, act)) return undefined;
     } else if (act?.handler === SIG_IGN && !forced) {
@@ -601,11 +654,9 @@ export class Machine {
     return this.symbols.frames(this.symbols.stackTrace({ rip: pc, rsp: reg(4), rbp: reg(5) }, read));
   }
 
-  /** Saved SSE/x87 state of each handler running, restored by rt_sigreturn. */
-  private readonly fpStack: Uint8Array[] = [];
-
   private deliver(sig: FatalSignal, act: SigAction): boolean {
-    const oldMask = this.proc.sigmask;
+    const thread = this.sched.current;
+    const oldMask = thread.sigmask;
     const info: SigInfo = sig.sent
       ? { signo: sig.signo, code: SI_TKILL, pid: this.proc.pid, uid: this.proc.uid }
       : { signo: sig.signo, code: siCode(sig), addr: sig.fault ? sig.fault.siAddr : sig.addr };
@@ -614,8 +665,8 @@ export class Machine {
       oldMask, rflags: readRflags(this.state), trapno: TRAPNO[sig.signo] ?? 0,
     });
     if (!ok) return false;
-    this.fpStack.push(new Uint8Array(this.state.buffer, this.state.byteOffset + FP_STATE_START, FP_STATE_END - FP_STATE_START).slice());
-    this.proc.sigmask = oldMask | act.mask | ((act.flags & SA_NODEFER) ? 0n : 1n << BigInt(sig.signo - 1));
+    thread.fpStack.push(new Uint8Array(this.state.buffer, this.state.byteOffset + FP_STATE_START, FP_STATE_END - FP_STATE_START).slice());
+    thread.sigmask = oldMask | act.mask | ((act.flags & SA_NODEFER) ? 0n : 1n << BigInt(sig.signo - 1));
     if (act.flags & SA_RESETHAND) this.proc.sigactions.delete(sig.signo);
     return true;
   }
@@ -623,9 +674,9 @@ export class Machine {
   private sigreturn(): RunState | undefined {
     const r = popSignalFrame(this.as, this.state);
     if (!r) return this.signal({ signo: SIG.SEGV, addr: this.rip, general: true });
-    const fp = this.fpStack.pop();
+    const fp = this.sched.current.fpStack.pop();
     if (fp) new Uint8Array(this.state.buffer, this.state.byteOffset + FP_STATE_START, fp.length).set(fp);
-    this.proc.sigmask = r.mask;
+    this.sched.current.sigmask = r.mask;
     writeRflags(this.state, r.rflags);
     return undefined;
   }

@@ -20,8 +20,11 @@ export interface MachinePort {
   as: AddressSpace;
   symbols: Symbolizer;
   state(): DataView;
+  threadStates(): DataView[];
   callGuest(addr: number, args: bigint[]): boolean;
   discardTranslations(addr: number, len: number): void;
+  /** The running thread's number (Valgrind's: 1 for the main thread). */
+  thread(): number;
 }
 
 export interface ToolRunOptions {
@@ -61,9 +64,9 @@ export class ToolRuntime {
         return fn ? [{ ip, obj: this.redirector!.preload, fn }] : m.symbols.frameInfo(ip);
       },
     };
-    this.errors = new ErrorManager(m.log, names, o.errors);
+    this.errors = new ErrorManager(m.log, names, o.errors, () => m.thread());
     const core: ToolCore = {
-      log: m.log, as: m.as, errors: this.errors, state: m.state, quiet: o.quiet,
+      log: m.log, as: m.as, errors: this.errors, state: m.state, threadStates: m.threadStates, quiet: o.quiet,
       stackTrace: (pc) => this.stackTrace(pc), stackFrameOf: (addr) => this.stackFrameOf(addr),
       callGuest: m.callGuest, addressOf: (name) => this.exported.get(name), discardTranslations: m.discardTranslations,
     };

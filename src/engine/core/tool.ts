@@ -28,6 +28,9 @@ export interface ToolCore {
   readonly quiet: boolean;
   /** The running thread's register file (VEX layout, the tool's shadow after it). */
   readonly state: () => DataView;
+  /** Every live thread's register file (the running thread's is `state()`): the leak
+   *  checker's register roots. */
+  readonly threadStates: () => DataView[];
   /** The stack trace (instruction addresses) at `pc` with the current rsp/rbp. */
   stackTrace(pc: number): number[];
   /** For an address on the stack, "in frame #N, created by fn (file:line)": the frame of

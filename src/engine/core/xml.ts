@@ -53,7 +53,7 @@ export class XmlOutput {
 
   /** One error, as it is found (leaks: as the leak check reports them). */
   error(e: ToolError, unique: number, stackFrames: (ip: number) => FrameInfo[]): void {
-    const out = ['<error>', `  <unique>0x${unique.toString(16)}</unique>`, '  <tid>1</tid>', `  <kind>${e.xmlKind}</kind>`];
+    const out = ['<error>', `  <unique>0x${unique.toString(16)}</unique>`, `  <tid>${e.tid ?? 1}</tid>`, `  <kind>${e.xmlKind}</kind>`];
     const frames = (ip: number) => stackFrames(ip).map((f) => (f.obj ? { ...f, obj: this.objPath(f.obj) } : f));
     if (e.leak) {
       out.push('  <xwhat>', `    <text>${xmlEscape(e.what)}</text>`, `    <leakedbytes>${e.leak.bytes}</leakedbytes>`,

@@ -6,6 +6,7 @@ import { cpuid } from '../guest/amd64/cpuid.ts';
 import { type AddressSpace, PERM_W, type Perm } from '../memory/index.ts';
 import { ProcessFiles } from './fds/index.ts';
 import { SIG_IGN, type Process } from './process.ts';
+import type { ThreadControl } from './threads.ts';
 import { type FileMapped, fileMapper, fileSyscalls } from './syscalls/files.ts';
 import type { SyscallArgs, SyscallSpec } from './syscalls/spec.ts';
 import { type SyscallTable, linuxSyscalls } from './syscalls/table.ts';
@@ -26,6 +27,8 @@ export interface HostMount {
 export interface KernelOptions {
   as: AddressSpace;
   proc: Process;
+  /** Its threads (the scheduler). */
+  threads: ThreadControl;
   /** The terminal stdio is attached to: the page's panel, or the CLI's own stdio. */
   terminal: TerminalHost;
   /** The program's path as given (argv[0]); /proc/self/exe shows it made absolute. */
@@ -106,7 +109,7 @@ export class Kernel {
     return typeof r === 'number' ? undefined : r;
   }
 
-  /** /proc/self/status as Linux 6.1 prints it, for the one process and thread there is. */
+  /** /proc/self/status as Linux 6.1 prints it, for the process as its calling thread sees it. */
   private status(): string {
     const { proc, as } = this.o;
     const umask = this.files.umask(0);
@@ -140,8 +143,8 @@ export class Kernel {
       ['VmPeak', kb(size)], ['VmSize', kb(size)], ['VmLck', kb(0)], ['VmPin', kb(0)], ['VmHWM', kb(size)], ['VmRSS', kb(size)],
       ['RssAnon', kb(anon)], ['RssFile', kb(file)], ['RssShmem', kb(0)], ['VmData', kb(data)], ['VmStk', kb(stack)],
       ['VmExe', kb(0)], ['VmLib', kb(0)], ['VmPTE', kb(0)], ['VmSwap', kb(0)], ['HugetlbPages', kb(0)],
-      ['CoreDumping', 0], ['THP_enabled', 1], ['Threads', 1], ['SigQ', '0/63448'],
-      ['SigPnd', hex16(0n)], ['ShdPnd', hex16(0n)], ['SigBlk', hex16(proc.sigmask)],
+      ['CoreDumping', 0], ['THP_enabled', 1], ['Threads', this.o.threads.count], ['SigQ', '0/63448'],
+      ['SigPnd', hex16(0n)], ['ShdPnd', hex16(0n)], ['SigBlk', hex16(this.o.threads.current.sigmask)],
       ['SigIgn', sigset((h) => h === SIG_IGN)], ['SigCgt', sigset((h) => h > SIG_IGN)],
       ['CapInh', hex16(0n)], ['CapPrm', hex16(0n)], ['CapEff', hex16(0n)], ['CapBnd', '000001ffffffffff'], ['CapAmb', hex16(0n)],
       ['NoNewPrivs', 0], ['Seccomp', 0], ['Seccomp_filters', 0],

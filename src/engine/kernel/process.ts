@@ -1,5 +1,6 @@
 // The guest process as the kernel model sees it: identity, signal dispositions,
-// resource limits, and the run's deterministic sources of time and randomness.
+// resource limits, and the run's deterministic sources of time and randomness. (Its
+// threads are the scheduler's: kernel/threads.ts.)
 import type { SeededRandom, VirtualClock } from '../core/determinism.ts';
 
 /** Signal numbers (x86-64 Linux). */
@@ -40,10 +41,6 @@ export class Process {
   readonly random: SeededRandom;
   readonly clock: VirtualClock;
   readonly sigactions = new Map<number, SigAction>();
-  sigmask = 0n;
-  /** set_tid_address: cleared (and futex-woken) when the thread exits. */
-  clearChildTid = 0;
-  robustList = 0;
   /** RLIMIT_* soft/hard pairs that prlimit64 reports. */
   readonly rlimits = new Map<number, [bigint, bigint]>();
 
@@ -60,11 +57,6 @@ export class Process {
     this.rlimits.set(RLIMIT_NOFILE, [1024n, 1048576n]);
     for (const r of [RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_CORE, RLIMIT_AS]) this.rlimits.set(r, [INF, INF]);
     this.rlimits.set(RLIMIT_CORE, [0n, INF]);
-  }
-
-  /** The main thread's id equals the pid. */
-  get tid(): number {
-    return this.pid;
   }
 }
 

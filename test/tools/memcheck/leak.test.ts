@@ -16,7 +16,7 @@ function crafted() {
   const shadow = shadowMemory(as);
   const heap = new Heap(as, shadow, 1 << 20);
   const state = new DataView(new ArrayBuffer(1024));
-  const core = { as, state: () => state } as unknown as ToolCore;
+  const core = { as, state: () => state, threadStates: () => [state] } as unknown as ToolCore;
   const c = new MemcheckContext(core, shadow, heap, DEFAULT_MEMCHECK_OPTIONS);
   const roots = as.mmap({ addr: 0, length: 0x1000, perm: PERM_RW, shared: false });
   shadow.makeDefined(roots, 0x1000);

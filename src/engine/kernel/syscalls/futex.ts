@@ -1,35 +1,74 @@
-// futex for a process with one thread: WAKE finds nobody to wake; WAIT returns at once
-// if the word has changed, times out in virtual time, and otherwise could never return
-// (no other thread exists to wake it), which ends the run as a deadlock.
+// futex: a wait parks the calling thread in the scheduler (sched/) and the others run;
+// wakes and requeues move threads between its wait queues. Comparing the word and going
+// to sleep is atomic because one guest thread runs at a time.
 import { Errno } from '../vfs/errno.ts';
-import type { SyscallSpec } from './spec.ts';
+import type { SyscallContext, SyscallOutcome, SyscallSpec } from './spec.ts';
 
 const FUTEX_WAIT = 0;
 const FUTEX_WAKE = 1;
+const FUTEX_REQUEUE = 3;
+const FUTEX_CMP_REQUEUE = 4;
 const FUTEX_WAIT_BITSET = 9;
 const FUTEX_WAKE_BITSET = 10;
-const FUTEX_CMD_MASK = ~(128 | 256); // without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME
+const FUTEX_PRIVATE_FLAG = 128;
+const FUTEX_CLOCK_REALTIME = 256;
+const ALL_BITS = 0xffff_ffff;
 
 export const FUTEX_SYSCALLS: SyscallSpec[] = [
   {
     nr: 202, name: 'futex', args: ['futex', 'futex_op', 'val', 'utime', 'uaddr2', 'val3'],
     mem: { reads: [{ param: 'futex', ptr: 0, len: () => 4 }] },
     run: (c) => {
-      const op = c.args.int(1) & FUTEX_CMD_MASK;
-      if (op === FUTEX_WAKE || op === FUTEX_WAKE_BITSET) return 0;
-      if (op !== FUTEX_WAIT && op !== FUTEX_WAIT_BITSET) return -Errno.ENOSYS;
-      const word = c.mem.readBytes(c.args.num(0), 4);
-      if (!(word instanceof Uint8Array)) return -Errno.EFAULT;
-      const value = new DataView(word.buffer, word.byteOffset, 4).getUint32(0, true);
-      if (value !== c.args.u32(2)) return -Errno.EAGAIN;
-      if (c.args.num(3)) {
-        const t = c.mem.readBytes(c.args.num(3), 16);
-        if (!(t instanceof Uint8Array)) return -Errno.EFAULT;
-        const dv = new DataView(t.buffer, t.byteOffset, 16);
-        c.proc.clock.advance(dv.getBigInt64(0, true) * 1_000_000_000n + dv.getBigInt64(8, true));
-        return -Errno.ETIMEDOUT;
+      const op = c.args.int(1);
+      const addr = c.args.num(0);
+      const val = c.args.u32(2);
+      switch (op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME)) {
+        case FUTEX_WAIT: return wait(c, addr, val, ALL_BITS, false);
+        case FUTEX_WAIT_BITSET: return c.args.u32(5) === 0 ? -Errno.EINVAL : wait(c, addr, val, c.args.u32(5), true);
+        case FUTEX_WAKE: return c.threads.futexWake(addr, val, ALL_BITS);
+        case FUTEX_WAKE_BITSET: return c.args.u32(5) === 0 ? -Errno.EINVAL : c.threads.futexWake(addr, val, c.args.u32(5));
+        case FUTEX_REQUEUE: return c.threads.futexRequeue(addr, val, c.args.num(4), c.args.u32(3));
+        case FUTEX_CMP_REQUEUE: {
+          const word = readWord(c, addr);
+          if (word < 0) return word;
+          return word !== c.args.u32(5) ? -Errno.EAGAIN : c.threads.futexRequeue(addr, val, c.args.num(4), c.args.u32(3));
+        }
+        default: return -Errno.ENOSYS;
       }
-      return { kind: 'deadlock', what: `futex wait on 0x${c.args.num(0).toString(16)}` };
     },
   },
 ];
+
+/** The futex word, or -EFAULT. */
+function readWord(c: SyscallContext, addr: number): number {
+  const word = c.mem.readBytes(addr, 4);
+  if (!(word instanceof Uint8Array)) return -Errno.EFAULT;
+  return new DataView(word.buffer, word.byteOffset, 4).getUint32(0, true);
+}
+
+/** FUTEX_WAIT's timeout is relative; FUTEX_WAIT_BITSET's an absolute time on
+ *  CLOCK_MONOTONIC, or CLOCK_REALTIME with FUTEX_CLOCK_REALTIME. */
+function wait(c: SyscallContext, addr: number, val: number, bitset: number, absolute: boolean): SyscallOutcome {
+  if (addr % 4) return -Errno.EINVAL;
+  const word = readWord(c, addr);
+  if (word < 0) return word;
+  if (word !== val) return -Errno.EAGAIN;
+  let deadline: bigint | undefined;
+  if (c.args.num(3)) {
+    const t = c.mem.readBytes(c.args.num(3), 16);
+    if (!(t instanceof Uint8Array)) return -Errno.EFAULT;
+    const dv = new DataView(t.buffer, t.byteOffset, 16);
+    const sec = dv.getBigInt64(0, true);
+    const nsec = dv.getBigInt64(8, true);
+    if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return -Errno.EINVAL;
+    const ns = sec * 1_000_000_000n + nsec;
+    const clock = c.proc.clock;
+    const now = !absolute ? clock.ticks() : (c.args.int(1) & FUTEX_CLOCK_REALTIME) ? timespecNs(clock.now()) : timespecNs(clock.monotonic());
+    deadline = clock.ticks() + (absolute ? ns - now : ns);
+  }
+  return c.threads.futexWait(addr, bitset, deadline);
+}
+
+function timespecNs(t: { sec: number; nsec: number }): bigint {
+  return BigInt(t.sec) * 1_000_000_000n + BigInt(t.nsec);
+}

@@ -33,6 +33,17 @@ function raise(c: SyscallContext, pid: number, signo: number): ReturnType<Syscal
   return { kind: 'signal', signo, result: 0 };
 }
 
+/** tkill, tgkill: a signal for one thread. The caller takes it now; another thread when
+ *  it next runs (a thread blocked in a wait is not interrupted yet). */
+function raiseIn(c: SyscallContext, tid: number, signo: number): ReturnType<SyscallSpec['run']> {
+  const t = c.threads.find(tid);
+  if (!t) return -Errno.ESRCH;
+  if (t === c.threads.current) return raise(c, c.proc.pid, signo);
+  if (signo < 0 || signo > 64) return -Errno.EINVAL;
+  if (signo > 0) t.pending |= 1n << BigInt(signo - 1);
+  return 0;
+}
+
 export const SIGNAL_SYSCALLS: SyscallSpec[] = [
   {
     nr: 13, name: 'rt_sigaction', args: ['signum', 'act', 'oldact', 'sigsetsize'],
@@ -67,17 +78,18 @@ export const SIGNAL_SYSCALLS: SyscallSpec[] = [
     },
     run: (c) => {
       if (c.args.num(3) !== SIGSET_SIZE) return -Errno.EINVAL;
-      const old = c.proc.sigmask;
+      const t = c.threads.current;
+      const old = t.sigmask;
       if (c.args.num(1)) {
         const v = readU64s(c, c.args.num(1), 1);
         if (typeof v === 'number') return v;
         const set = v[0]!;
         const how = c.args.int(0);
-        if (how === SIG_BLOCK) c.proc.sigmask = old | set;
-        else if (how === SIG_UNBLOCK) c.proc.sigmask = old & ~set;
-        else if (how === SIG_SETMASK) c.proc.sigmask = set;
+        if (how === SIG_BLOCK) t.sigmask = old | set;
+        else if (how === SIG_UNBLOCK) t.sigmask = old & ~set;
+        else if (how === SIG_SETMASK) t.sigmask = set;
         else return -Errno.EINVAL;
-        c.proc.sigmask &= ~UNBLOCKABLE;
+        t.sigmask &= ~UNBLOCKABLE;
       }
       return c.args.num(2) ? writeU64s(c, c.args.num(2), [old]) : 0;
     },
@@ -99,10 +111,10 @@ export const SIGNAL_SYSCALLS: SyscallSpec[] = [
     },
   },
   { nr: 62, name: 'kill', args: ['pid', 'sig'], run: (c) => raise(c, c.args.int(0), c.args.int(1)) },
-  { nr: 200, name: 'tkill', args: ['tid', 'sig'], run: (c) => raise(c, c.args.int(0), c.args.int(1)) },
+  { nr: 200, name: 'tkill', args: ['tid', 'sig'], run: (c) => raiseIn(c, c.args.int(0), c.args.int(1)) },
   {
     nr: 234, name: 'tgkill', args: ['tgid', 'tid', 'sig'],
-    run: (c) => (c.args.int(1) !== c.proc.tid ? -Errno.ESRCH : raise(c, c.args.int(0), c.args.int(2))),
+    run: (c) => (c.args.int(0) !== c.proc.pid ? -Errno.ESRCH : raiseIn(c, c.args.int(1), c.args.int(2))),
   },
   { nr: 127, name: 'rt_sigpending', args: ['set', 'sigsetsize'], mem: { written: [{ param: 'set', ptr: 0, len: fixedLen(8) }] }, run: (c) => writeU64s(c, c.args.num(0), [0n]) },
 ];

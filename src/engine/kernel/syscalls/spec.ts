@@ -4,6 +4,7 @@
 // so that tools (memcheck) can check them and the UI can show them.
 import type { AddressSpace, Perm } from '../../memory/index.ts';
 import type { Process } from '../process.ts';
+import type { ThreadControl } from '../threads.ts';
 
 /** The six argument registers (rdi rsi rdx r10 r8 r9) with typed views. */
 export class SyscallArgs {
@@ -58,12 +59,15 @@ export type SyscallOutcome =
   | { kind: 'blocked' }
   /** Raise this signal in the calling thread (tgkill on itself, a broken pipe). */
   | { kind: 'signal'; signo: number; result: number }
-  /** The thread waits for something no thread can ever do: the run cannot go on. */
-  | { kind: 'deadlock'; what: string };
+  /** The calling thread waits (a futex, a sleep): the scheduler holds it, runs the
+   *  others, and writes the result into its rax when it runs again. */
+  | { kind: 'wait' };
 
 export interface SyscallContext {
   readonly args: SyscallArgs;
   readonly proc: Process;
+  /** The calling thread and the scheduler's services. */
+  readonly threads: ThreadControl;
   readonly mem: AddressSpace;
   /** The calling thread's guest state (VEX layout). */
   readonly state: DataView;

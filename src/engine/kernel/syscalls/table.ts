@@ -1,5 +1,6 @@
 // The amd64-linux syscall table: every entry from the family modules, indexed by number.
 import { Errno } from '../vfs/errno.ts';
+import { CLONE_SYSCALLS } from './clone.ts';
 import { FUTEX_SYSCALLS } from './futex.ts';
 import { MEMORY_SYSCALLS } from './memory.ts';
 import { PROCESS_SYSCALLS } from './process.ts';
@@ -37,5 +38,5 @@ export class SyscallTable {
 }
 
 export function linuxSyscalls(extra: readonly SyscallSpec[] = []): SyscallTable {
-  return new SyscallTable([...PROCESS_SYSCALLS, ...MEMORY_SYSCALLS, ...TIME_SYSCALLS, ...SIGNAL_SYSCALLS, ...FUTEX_SYSCALLS, ...extra]);
+  return new SyscallTable([...PROCESS_SYSCALLS, ...MEMORY_SYSCALLS, ...TIME_SYSCALLS, ...SIGNAL_SYSCALLS, ...FUTEX_SYSCALLS, ...CLONE_SYSCALLS, ...extra]);
 }

@@ -74,8 +74,7 @@ export const TIME_SYSCALLS: SyscallSpec[] = [
     run: (c) => {
       const ns = readTimespecNs(c, c.args.num(0));
       if (typeof ns === 'number') return ns;
-      c.proc.clock.advance(ns);
-      return 0;
+      return c.threads.sleep(c.proc.clock.ticks() + ns);
     },
   },
   {
@@ -88,11 +87,9 @@ export const TIME_SYSCALLS: SyscallSpec[] = [
       if (c.args.int(1) & TIMER_ABSTIME) {
         const now = clockRead(c, c.args.int(0));
         const nowNs = BigInt(now.sec) * 1_000_000_000n + BigInt(now.nsec);
-        if (ns > nowNs) c.proc.clock.advance(ns - nowNs);
-      } else {
-        c.proc.clock.advance(ns);
+        return c.threads.sleep(c.proc.clock.ticks() + ns - nowNs);
       }
-      return 0;
+      return c.threads.sleep(c.proc.clock.ticks() + ns);
     },
   },
 ];

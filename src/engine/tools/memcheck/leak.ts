@@ -1,5 +1,5 @@
-// Memcheck's leak checker (mc_leakcheck.c's algorithm, our code). From the roots — the
-// registers and every readable mapping that is not the heap itself — every defined,
+// Memcheck's leak checker (mc_leakcheck.c's algorithm, our code). From the roots — every
+// thread's registers and every readable mapping that is not the heap itself — every defined,
 // aligned word that points at a live block marks it: at its start, still reachable; only
 // inside it, possibly lost. Marked blocks are scanned in turn. Then each block still
 // unreached leads a clique: the unreached blocks it points to (directly or not) are
@@ -72,11 +72,12 @@ export function findLeaks(c: MemcheckContext): LeakResult {
       pointersIn(m.block.addr, m.block.addr + m.block.size, each);
     }
   };
-  const state = c.core.state();
-  for (let r = 0; r < 16; r++) {
-    const v = state.getBigUint64(OFFSET_GPR(r), true);
-    const m = v <= 0xffff_ffffn ? find(Number(v)) : undefined;
-    if (m) reach(m, Number(v) === m.block.addr);
+  for (const state of c.core.threadStates()) {
+    for (let r = 0; r < 16; r++) {
+      const v = state.getBigUint64(OFFSET_GPR(r), true);
+      const m = v <= 0xffff_ffffn ? find(Number(v)) : undefined;
+      if (m) reach(m, Number(v) === m.block.addr);
+    }
   }
   for (const seg of c.core.as.mappings) {
     if (seg.kind === 'reserved' || !(seg.perm & PERM_R)) continue;
