@@ -37,6 +37,10 @@ describe('guest threads', () => {
     compareWithOracles('timed', build('timed'), [], null);
   });
 
+  it("a read of an empty pipe waits while the writer thread runs", () => {
+    compareWithOracles('pipe', build('pipe'), [], null);
+  });
+
   it('a signal sent to one thread runs its handler in that thread', () => {
     compareWithOracles('sigthread', build('sigthread'), [], null);
   });
@@ -48,6 +52,14 @@ describe('guest threads', () => {
     const report = normaliseReport(ours.stderr);
     expect(report).toEqual(normaliseReport(vg.stderr));
     expect(report.filter((l) => l.startsWith('Thread '))).toEqual(['Thread 2:', 'Thread 1:']);
+  });
+
+  it("memcheck describes an address on a thread's stack as valgrind does", () => {
+    const { vg, ours } = runMemcheck(build('thread-stack', '-O0'), []);
+    expect(ours.stdout).toBe(vg.stdout);
+    const report = normaliseReport(ours.stderr);
+    expect(report).toEqual(normaliseReport(vg.stderr));
+    expect(report).toContain(" Address 0x… is on thread 2's stack");
   });
 
   it('the same seed gives the same schedule on both backends; other seeds other schedules', () => {

@@ -28,16 +28,17 @@ import { Process, SIG, SIG_DFL, SIG_IGN, type SigAction } from '../kernel/proces
 import { Kernel, type KernelOptions } from '../kernel/kernel.ts';
 import { SyscallArgs, type SyscallOutcome } from '../kernel/syscalls/spec.ts';
 import type { TerminalHost } from '../kernel/vfs/index.ts';
-import { AddressSpace, MemoryFault, PAGE_SIZE, PERM_W, PERM_X, pageDown } from '../memory/index.ts';
+import { AddressSpace, MemoryFault, PAGE_SIZE, PERM_W, PERM_X, pageDown, pageUp } from '../memory/index.ts';
 import { THREAD_STATES, THREAD_STATES_SIZE, THREAD_STATE_SLOT } from '../memory/reserved.ts';
 import { formatSchedEvent } from '../sched/events.ts';
 import { DEFAULT_QUANTUM, Scheduler } from '../sched/scheduler.ts';
+import type { GuestThread } from '../sched/thread.ts';
 import { SeededRandom, VirtualClock } from './determinism.ts';
 import { CheckedMemory } from './memory-port.ts';
 import { type Sink, ValgrindLog } from './output.ts';
 import { type FatalSignal, describeFatalSignal } from './signals.ts';
 import { Symbolizer } from './symbolize.ts';
-import { type ToolDescriptor, ToolOutOfMemory } from './tool.ts';
+import { type ThreadStack, type ToolDescriptor, ToolOutOfMemory } from './tool.ts';
 import { DEFAULT_TOOL_RUN_OPTIONS, ToolRuntime, type ToolRunOptions } from './tool-runtime.ts';
 import { NONE_TOOL } from '../tools/none.ts';
 
@@ -175,7 +176,8 @@ export class Machine {
     this.symbols.readInlineInfo = tool.readInlineInfo ?? false;
     this.tools = new ToolRuntime(tool, {
       log: this.log, as: this.as, symbols: this.symbols, state: () => this.state,
-      threadStates: () => this.sched.all().map((t) => new DataView(this.state.buffer, this.sched.registersOf(t), this.stateSize)),
+      threadStates: () => this.sched.all().map((t) => this.registersOf(t)),
+      threadStacks: () => this.threadStacks(),
       callGuest: (addr, args) => this.callGuest(addr, args), discardTranslations: (addr, len) => this.discardRange(addr, len),
       thread: () => this.sched.current.num,
     }, o.toolOptions ?? DEFAULT_TOOL_RUN_OPTIONS);
@@ -491,6 +493,24 @@ export class Machine {
     return this.state;
   }
 
+  /** Each live thread's stack as Valgrind registers it: the main thread's reservation;
+   *  a clone's, the mapping its first stack pointer is in, up to the page above it. */
+  private threadStacks(): ThreadStack[] {
+    const main = this.as.mainStack;
+    return this.sched.all().flatMap((t) => {
+      const sp = Number(this.registersOf(t).getBigUint64(OFFSET_RSP, true));
+      const running = t === this.sched.current;
+      if (t.firstSp === undefined) return main ? [{ num: t.num, low: main.limit, high: main.top, sp, running }] : [];
+      const seg = this.as.mappingAt(t.firstSp);
+      return seg ? [{ num: t.num, low: seg.start, high: Math.min(seg.end, pageUp(t.firstSp)), sp, running }] : [];
+    });
+  }
+
+  /** A thread's register file, wherever it is now (the running thread's is guestState). */
+  registersOf(t: GuestThread): DataView {
+    return new DataView(this.state.buffer, this.sched.registersOf(t), this.stateSize);
+  }
+
   /** Where the register file lives in the shared memory. */
   static readonly STATE_ADDR = STATE_ADDR;
 
@@ -594,8 +614,11 @@ export class Machine {
       case 'wait':
         return undefined;
       case 'blocked':
-        // Run the syscall instruction again when the host has input (the caller runs us again).
+        // Run the syscall instruction again: after the other threads (one may fill the
+        // pipe), or, with nobody else to run, when the host has input (the caller runs us
+        // again).
         this.setRip(Number(s.getBigUint64(OFFSET_IP_AT_SYSCALL, true)));
+        if (this.sched.othersRunnable) { this.sched.yieldSlice(); return undefined; }
         return { kind: 'running', blocked: true };
     }
   }

@@ -12,7 +12,7 @@ import { type ErrorOptions, ErrorManager, type FrameNames } from './errors.ts';
 import type { ValgrindLog } from './output.ts';
 import { Redirector } from './redirect.ts';
 import type { Symbolizer } from './symbolize.ts';
-import type { Tool, ToolCore, ToolDescriptor } from './tool.ts';
+import type { ThreadStack, Tool, ToolCore, ToolDescriptor } from './tool.ts';
 
 /** What the runtime needs of the Machine. */
 export interface MachinePort {
@@ -21,6 +21,7 @@ export interface MachinePort {
   symbols: Symbolizer;
   state(): DataView;
   threadStates(): DataView[];
+  threadStacks(): ThreadStack[];
   callGuest(addr: number, args: bigint[]): boolean;
   discardTranslations(addr: number, len: number): void;
   /** The running thread's number (Valgrind's: 1 for the main thread). */
@@ -66,7 +67,7 @@ export class ToolRuntime {
     };
     this.errors = new ErrorManager(m.log, names, o.errors, () => m.thread());
     const core: ToolCore = {
-      log: m.log, as: m.as, errors: this.errors, state: m.state, threadStates: m.threadStates, quiet: o.quiet,
+      log: m.log, as: m.as, errors: this.errors, state: m.state, threadStates: m.threadStates, threadStacks: m.threadStacks, quiet: o.quiet,
       stackTrace: (pc) => this.stackTrace(pc), stackFrameOf: (addr) => this.stackFrameOf(addr),
       callGuest: m.callGuest, addressOf: (name) => this.exported.get(name), discardTranslations: m.discardTranslations,
     };

@@ -20,6 +20,16 @@ export class ToolOutOfMemory extends Error {
 }
 
 /** The core's services, as a tool sees them. */
+/** A thread's stack: [low, high), its stack pointer, and whether it is the running thread's. */
+export interface ThreadStack {
+  /** Valgrind's thread number. */
+  num: number;
+  low: number;
+  high: number;
+  sp: number;
+  running: boolean;
+}
+
 export interface ToolCore {
   readonly log: ValgrindLog;
   readonly as: AddressSpace;
@@ -31,6 +41,8 @@ export interface ToolCore {
   /** Every live thread's register file (the running thread's is `state()`): the leak
    *  checker's register roots. */
   readonly threadStates: () => DataView[];
+  /** Every live thread's stack, as Valgrind's address descriptions name them. */
+  readonly threadStacks: () => ThreadStack[];
   /** The stack trace (instruction addresses) at `pc` with the current rsp/rbp. */
   stackTrace(pc: number): number[];
   /** For an address on the stack, "in frame #N, created by fn (file:line)": the frame of

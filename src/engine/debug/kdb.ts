@@ -3,6 +3,7 @@
 // through the host's KdbControl, which owns the run loop. Bad input gets kdb's kind of
 // one-line error, never an exception.
 import { formatAtt } from '../guest/amd64/att.ts';
+import { OFFSET_RIP } from '../guest/amd64/state.ts';
 import type { Debugger } from '../core/debugger.ts';
 import { GPR_NAMES, USER_SELECTORS, flagNames, readRegisters } from './registers.ts';
 
@@ -221,11 +222,15 @@ const COMMANDS: Record<string, Command> = {
     run: (k) => k.dbg.frames().map((a, i) => `#${i} ${k.place(a).slice(0, -1)}`).join('\n'),
   },
   cpu: {
-    usage: 'cpu all', help: "every guest thread's rip and instruction",
+    usage: 'cpu all', help: "every guest thread's rip and instruction, the running one first",
     run: (k, args) => {
       if (args[0] !== 'all') throw new KdbError('usage: cpu all');
-      const proc = k.dbg.machine.proc;
-      return `[tid ${proc.pid}] ${k.insnLine(k.dbg.rip).text}`;
+      const m = k.dbg.machine;
+      const running = m.sched.current;
+      return [running, ...m.sched.all().filter((t) => t !== running)].map((t) => {
+        const rip = Number(m.registersOf(t).getBigUint64(OFFSET_RIP, true));
+        return `[tid ${t.tid}] ${k.insnLine(rip).text}`;
+      }).join('\n');
     },
   },
 };

@@ -48,6 +48,9 @@ export class Scheduler implements ThreadControl {
   private readonly random: SeededRandom;
   /** Blocks the current thread may run before the scheduler picks again. */
   private slice = Infinity;
+  /** The current thread gave up its slice (sched_yield, or a syscall that must wait for
+   *  the host): another runnable thread goes first. */
+  private yielded = false;
   private readonly futexes = new Map<number, GuestThread[]>();
   readonly log = new SchedLog();
 
@@ -116,6 +119,8 @@ export class Scheduler implements ThreadControl {
       this.expireWaits();
       ready = this.threads.filter((t) => t.runnable);
     }
+    if (this.yielded && ready.length > 1) ready = ready.filter((t) => t !== this.current);
+    this.yielded = false;
     const next = this.o.fair
       ? this.after(this.current, ready)
       : ready[Number(this.random.next64() % BigInt(ready.length))]!;
@@ -169,6 +174,7 @@ export class Scheduler implements ThreadControl {
     regs.setBigUint64(OFFSET_RSP, BigInt(o.stack), true);
     if (o.tls !== undefined) regs.setBigUint64(OFFSET_FS_BASE, o.tls, true);
     t.clearChildTid = o.clearChildTid;
+    t.firstSp = o.stack;
     this.threads.push(t);
     this.threads.sort((a, b) => a.num - b.num);
     this.event({ kind: 'create', tid: this.current.tid, other: t.tid });
@@ -229,6 +235,12 @@ export class Scheduler implements ThreadControl {
 
   yieldSlice(): void {
     this.slice = 0;
+    this.yielded = true;
+  }
+
+  /** Whether a thread other than the current one could run. */
+  get othersRunnable(): boolean {
+    return this.threads.some((t) => t !== this.current && t.runnable);
   }
 
   /** Ends t's wait on a futex (woken) or at its deadline. */

@@ -19,6 +19,9 @@ export class GuestThread implements KernelThread {
   /** What its pending syscall returns when it runs again (a wait that was woken or timed
    *  out): the scheduler writes it into rax as it switches the thread in. */
   resume?: number;
+  /** A clone's first stack pointer: its stack is the mapping this is in, below it (the
+   *  main thread's is the address space's main stack). */
+  firstSp?: number;
   /** The SSE and x87 state each running signal handler saved, for rt_sigreturn. */
   readonly fpStack: Uint8Array[] = [];
 

@@ -2,7 +2,6 @@
 // heap and the options, with the few operations every part uses.
 import type { ToolCore } from '../../core/tool.ts';
 import type { ToolError } from '../../core/errors.ts';
-import { OFFSET_RSP } from '../../guest/amd64/state.ts';
 import type { Heap } from './heap.ts';
 import type { MemcheckOptions } from './options.ts';
 import type { OriginTracker } from './origin-tracker.ts';
@@ -29,12 +28,8 @@ export class MemcheckContext {
     this.core.errors.report(e);
   }
 
-  get sp(): number {
-    return Number(this.core.state().getBigUint64(OFFSET_RSP, true));
-  }
-
   describe(addr: number) {
-    return describeAddress(addr, this.clientBlocks, this.heap, this.core.as, this.sp, (a) => this.core.stackFrameOf(a));
+    return describeAddress(addr, this.clientBlocks, this.heap, this.core.threadStacks(), (a) => this.core.stackFrameOf(a));
   }
 
   /** Guest bytes, or undefined where they are not mapped. */

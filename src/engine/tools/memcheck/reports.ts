@@ -1,7 +1,7 @@
 // Memcheck's errors, worded as Valgrind 3.19 words them, and the description of an
 // address that follows many of them (" Address 0x.. is 8 bytes inside a block ...").
 import type { AuxWhat, ToolError } from '../../core/errors.ts';
-import type { AddressSpace } from '../../memory/index.ts';
+import type { ThreadStack } from '../../core/tool.ts';
 import type { Heap, HeapBlock } from './heap.ts';
 
 const hex = (a: number) => `0x${a.toString(16)}`;
@@ -12,19 +12,22 @@ const grouped = (n: number) => n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ','
 export interface ClientBlock { addr: number; size: number; desc: string; ips: number[] }
 
 /** What Valgrind says about where addr is: a client-described block (first, as memcheck
- *  looks), a heap block (live or freed), the stack (with the frame holding it:
- *  `frameOf`), or nothing known. */
-export function describeAddress(addr: number, clientBlocks: readonly (ClientBlock | undefined)[], heap: Heap, as: AddressSpace, sp: number, frameOf: (addr: number) => string | undefined): AuxWhat[] {
+ *  looks), a heap block (live or freed), a thread's stack (with the running thread's
+ *  frame that holds it: `frameOf`), or nothing known. */
+export function describeAddress(
+  addr: number, clientBlocks: readonly (ClientBlock | undefined)[], heap: Heap, stacks: readonly ThreadStack[],
+  frameOf: (addr: number) => string | undefined,
+): AuxWhat[] {
   const cb = clientBlocks.find((c) => c && addr >= c.addr && addr < c.addr + c.size);
   if (cb) return [{ text: `Address ${hex(addr)} is ${grouped(addr - cb.addr)} bytes inside a ${cb.desc} of size ${grouped(cb.size)} client-defined`, ips: cb.ips }];
   const b = heap.blockNear(addr);
   if (b) return describeInBlock(addr, b);
-  const stack = as.mainStack;
-  if (stack && addr >= stack.limit && addr < stack.top) {
-    const aux: AuxWhat[] = [{ text: `Address ${hex(addr)} is on thread 1's stack` }];
-    const frame = frameOf(addr);
+  const stack = stacks.find((s) => addr >= s.low && addr < s.high);
+  if (stack) {
+    const aux: AuxWhat[] = [{ text: `Address ${hex(addr)} is on thread ${stack.num}'s stack` }];
+    const frame = stack.running ? frameOf(addr) : undefined;
     if (frame) aux.push({ text: frame });
-    if (addr < sp) aux.push({ text: `${sp - addr} bytes below stack pointer` });
+    if (addr < stack.sp) aux.push({ text: `${stack.sp - addr} bytes below stack pointer` });
     return aux;
   }
   return [{ text: `Address ${hex(addr)} is not stack'd, malloc'd or (recently) free'd` }];
