@@ -5,13 +5,14 @@
 import * as Comlink from 'comlink';
 import type {
   BlockDetail, BlockInfo, EngineApi, ErrorRecord, HeapBlockInfo, HeapBlockStacks, IRStepView, RunEvents, ShadowBits, SharedViews,
-  StartRequest,
+  StartRequest, ThreadsView,
 } from '../workers/protocol.ts';
 import { StdinWriter } from '../workers/stdin-ring.ts';
 import { type GuestRegisters, type RegisterVBits, liveBytes, liveRegisters, liveRegisterVBits } from '../workers/guest-views.ts';
 
 export type {
-  BackendKind, BlockDetail, BlockInfo, ErrorRecord, HeapBlockInfo, HeapBlockStacks, IRStepView, ShadowBits, StackFrame, RunConfig, RunEvents, RunStatus, SharedViews, StartRequest, StopReason,
+  BackendKind, BlockDetail, BlockInfo, ErrorRecord, HeapBlockInfo, HeapBlockStacks, IRStepView, SchedEvent, ShadowBits, StackFrame, RunConfig,
+  RunEvents, RunStatus, SharedViews, StartRequest, StopReason, ThreadInfo, ThreadsView,
 } from '../workers/protocol.ts';
 export { GPR_NAMES, USER_SELECTORS, flagNames, type GprName, type GuestRegisters, type RegisterVBits } from '../workers/guest-views.ts';
 
@@ -96,6 +97,8 @@ export const errors = (): Promise<ErrorRecord[]> => call((api) => api.errors(), 
 /** The tool's client heap: live blocks, then freed ones still queued. */
 export const heapBlocks = (): Promise<HeapBlockInfo[]> => call((api) => api.heapBlocks(), []);
 export const heapBlockStacks = (addr: number): Promise<HeapBlockStacks | undefined> => call((api) => api.heapBlockStacks(addr), undefined);
+/** The guest's threads, and the scheduler's events from index `from` on. */
+export const threads = (from: number): Promise<ThreadsView> => call((api) => api.threads(from), { blocks: 0, mainTid: 0, threads: [], events: [] });
 
 async function call<T>(f: (api: Comlink.Remote<EngineApi>) => Promise<T> | T, none: T): Promise<T> {
   return current ? await f(current.api) : none;

@@ -3,7 +3,7 @@
 // Panels read it and call its actions; only this module talks to the engine client.
 import * as engine from './engine.ts';
 import type {
-  BackendKind, BlockDetail, BlockInfo, ErrorRecord, HeapBlockInfo, HeapBlockStacks, IRStepView, RegisterVBits, RunConfig, RunStatus, SharedViews, StackFrame,
+  BackendKind, BlockDetail, BlockInfo, ErrorRecord, HeapBlockInfo, HeapBlockStacks, IRStepView, RegisterVBits, RunConfig, RunStatus, SharedViews, StackFrame, ThreadsView,
 } from './engine.ts';
 import { joinWords, splitWords } from './argv.ts';
 import { type Program, checkUpload } from './program.ts';
@@ -63,7 +63,9 @@ class Playground {
   kdbHistory = $state.raw<{ command: string; output: string }[]>([]);
   maps = $state('');
   /** The right pane's tab. */
-  side = $state<'kdb' | 'errors' | 'heap'>('kdb');
+  side = $state<'kdb' | 'errors' | 'heap' | 'threads'>('kdb');
+  /** The guest's threads and the scheduler's events so far, refreshed with the blocks. */
+  threads = $state.raw<ThreadsView>({ blocks: 0, mainTid: 0, threads: [], events: [] });
   /** The tool's error contexts and heap blocks (memcheck), refreshed with the blocks. */
   errors = $state.raw<ErrorRecord[]>([]);
   heap = $state.raw<HeapBlockInfo[]>([]);
@@ -312,12 +314,15 @@ class Playground {
     this.refreshing = true;
     const id = this.runId;
     try {
-      const [blocks, maps, errors, heap] = await Promise.all([engine.blocks(), engine.maps(), engine.errors(), engine.heapBlocks()]);
+      const [blocks, maps, errors, heap, threads] = await Promise.all([
+        engine.blocks(), engine.maps(), engine.errors(), engine.heapBlocks(), engine.threads(this.threads.events.length),
+      ]);
       if (id !== this.runId) return;
       this.blocks = blocks;
       this.maps = maps;
       this.errors = errors;
       this.heap = heap;
+      this.threads = { ...threads, events: [...this.threads.events, ...threads.events] };
       if (this.selectedHeap !== undefined) this.heapStacks = await engine.heapBlockStacks(this.selectedHeap);
     } finally {
       this.refreshing = false;
@@ -387,6 +392,7 @@ class Playground {
     this.maps = '';
     this.errors = [];
     this.heap = [];
+    this.threads = { blocks: 0, mainTid: 0, threads: [], events: [] };
     this.selectedHeap = undefined;
     this.heapStacks = undefined;
     this.registerVBits = undefined;

@@ -25,6 +25,7 @@ const api: EngineApi = {
   errors: async () => session?.errors() ?? [],
   heapBlocks: async () => session?.heapBlocks() ?? [],
   heapBlockStacks: async (addr) => session?.heapBlockStacks(addr),
+  threads: async (from) => session?.threads(from) ?? { blocks: 0, mainTid: 0, threads: [], events: [] },
 };
 
 Comlink.expose(api);

@@ -4,8 +4,9 @@
 
 import type { BackendKind } from '../engine/backend/backend.ts';
 import type { BlockSummary, BlockText, IRStepState, StopReason } from '../engine/core/debugger.ts';
+import type { SchedEvent } from '../engine/sched/events.ts';
 
-export type { BackendKind };
+export type { BackendKind, SchedEvent };
 
 /** A run as the user set it up: everything a share link must carry to reproduce it. */
 export interface RunConfig {
@@ -121,6 +122,28 @@ export interface ShadowBits {
   v: Uint8Array;
 }
 
+/** A live guest thread, for the threads tab. */
+export interface ThreadInfo {
+  tid: number;
+  /** Valgrind's thread number (1 for the main thread). */
+  num: number;
+  running: boolean;
+  /** What it waits for, if it waits: `futex 0x…` or `sleep`. */
+  waits?: string;
+  rip: number;
+}
+
+/** The guest's threads and the scheduler's record of the run so far. */
+export interface ThreadsView {
+  /** Guest blocks run so far (by every thread): the time axis. */
+  blocks: number;
+  /** The main thread's tid, which runs first. */
+  mainTid: number;
+  threads: ThreadInfo[];
+  /** The scheduler's events from the index asked for on (the page keeps the earlier ones). */
+  events: SchedEvent[];
+}
+
 /** Receives guest output (fd 1 and 2), the tool's report, and status changes. */
 export interface RunEvents {
   output(stream: 'stdout' | 'stderr' | 'report', text: string): void;
@@ -155,4 +178,6 @@ export interface EngineApi {
   /** The tool's heap blocks, live then freed ([] without a tool that tracks a heap). */
   heapBlocks(): Promise<HeapBlockInfo[]>;
   heapBlockStacks(addr: number): Promise<HeapBlockStacks | undefined>;
+  /** The threads, and the scheduler's events from index `from` on. */
+  threads(from: number): Promise<ThreadsView>;
 }

@@ -12,7 +12,10 @@ import { memcheckTool } from '../engine/tools/memcheck/index.ts';
 import { SHADOW_STATE_OFFSET } from '../engine/tools/memcheck/shadow-state.ts';
 import { Kdb, resolveAddress } from '../engine/debug/kdb.ts';
 import type { OutputStream, StdStream, TerminalHost } from '../engine/kernel/vfs/index.ts';
-import type { ErrorRecord, HeapBlockInfo, HeapBlockStacks, RunEvents, RunStatus, ShadowBits, SharedViews, StackFrame, StartRequest } from './protocol.ts';
+import { OFFSET_RIP } from '../engine/guest/amd64/state.ts';
+import type {
+  ErrorRecord, HeapBlockInfo, HeapBlockStacks, RunEvents, RunStatus, ShadowBits, SharedViews, StackFrame, StartRequest, ThreadsView,
+} from './protocol.ts';
 import { StdinReader, createStdinRing } from './stdin-ring.ts';
 
 /** How long a slice runs before the worker looks at its messages: short enough that
@@ -228,6 +231,16 @@ export class EngineSession {
   heapBlocks(): HeapBlockInfo[] {
     const blocks = this.dbg?.machine.tools.tool.inspect?.heapBlocks?.() ?? [];
     return blocks.map((b) => ({ addr: b.addr, size: b.size, state: b.state }));
+  }
+
+  threads(from: number): ThreadsView {
+    const m = this.dbg?.machine;
+    if (!m) return { blocks: 0, mainTid: 0, threads: [], events: [] };
+    const threads = m.sched.all().map((t) => ({
+      tid: t.tid, num: t.num, running: t === m.sched.current, rip: Number(m.registersOf(t).getBigUint64(OFFSET_RIP, true)),
+      ...(t.wait && { waits: t.wait.futex ? `futex 0x${t.wait.futex.addr.toString(16)}` : 'sleep' }),
+    }));
+    return { blocks: m.blocksRun, mainTid: m.proc.pid, threads, events: m.sched.log.events.slice(Math.max(0, from)) };
   }
 
   heapBlockStacks(addr: number): HeapBlockStacks | undefined {

@@ -92,3 +92,23 @@ describe('kdb on hello-static at main', () => {
     expect(g.kdb.exec('h')).toContain('dis [ADDR] [N]');
   });
 });
+
+describe('kdb on the threads sample stopped in a worker', () => {
+  it('cpu all: the worker at the breakpoint first, then main and the workers not started yet', () => {
+    const sample = 'threads/threads-static';
+    const worker = nmAddress(sample, 'worker');
+    const g = guest(sample);
+    g.kdb.exec('bp worker');
+    expect(g.go()).toEqual({ kind: 'stopped', reason: { kind: 'breakpoint', id: 0, addr: worker } });
+    const lines = g.kdb.exec('cpu all').split('\n');
+    const pid = g.machine.proc.pid;
+    // main made its three workers before it waited for them: four threads.
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(new RegExp(`^\\[tid (${pid + 1}|${pid + 2}|${pid + 3})\\] ${hex16(worker)} worker\\+0x0: `));
+    const rest = lines.slice(1).map((l) => /^\[tid (\d+)\] ([0-9a-f]{16}) (\S+):/.exec(l)!);
+    expect(rest.map((r) => Number(r[1])).sort()).toEqual([pid, pid + 1, pid + 2, pid + 3].filter((t) => !lines[0]!.startsWith(`[tid ${t}]`)));
+    // The others stand after a syscall: main in its futex wait, the new ones just out of clone.
+    for (const r of rest) expect(r[3]).not.toBe('worker+0x0');
+    expect(rest.filter((r) => r[3]!.startsWith('clone+'))).toHaveLength(2);
+  });
+});
