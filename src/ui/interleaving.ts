@@ -61,7 +61,8 @@ export function lanes(events: readonly SchedEvent[], mainTid: number, now: numbe
         waiting.set(e.tid, { from: e.blocks, what: 'sleep' });
         break;
       case 'wake':
-      case 'timeout': {
+      case 'timeout':
+      case 'interrupt': {
         const w = waiting.get(e.tid);
         if (w) lane(e.tid).waits.push({ from: w.from, to: e.blocks, what: w.what });
         waiting.delete(e.tid);

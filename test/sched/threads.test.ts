@@ -45,6 +45,10 @@ describe('guest threads', () => {
     compareWithOracles('sigthread', build('sigthread'), [], null);
   });
 
+  it('pthread_cancel of threads blocked in pthread_cond_wait and in sleep', () => {
+    compareWithOracles('cancel', build('cancel'), [], null);
+  });
+
   it("memcheck's report of errors in two threads, with valgrind's Thread headers", () => {
     const { vg, ours } = runMemcheck(build('thread-errors', '-O0'), []);
     expect(ours.stdout).toBe(vg.stdout);

@@ -44,6 +44,9 @@ export interface ThreadControl {
   /** Wakes up to `count` waiters on addr and moves up to `requeue` more to wait on `to`:
    *  how many it woke and moved. */
   futexRequeue(addr: number, count: number, to: number, requeue: number): number;
+  /** A signal arrived for thread tid: a wait it is in ends with EINTR, so that it runs and
+   *  takes the signal. */
+  interrupt(tid: number): void;
   /** sched_yield: the caller's slice ends. */
   yieldSlice(): void;
 }

@@ -2,7 +2,7 @@
 // exit, stamped with the guest blocks run so far. The same seed gives the same record;
 // it is what --trace-sched=yes prints and what the interleaving view draws.
 
-export type SchedEventKind = 'create' | 'run' | 'wait' | 'sleep' | 'wake' | 'timeout' | 'requeue' | 'exit';
+export type SchedEventKind = 'create' | 'run' | 'wait' | 'sleep' | 'wake' | 'timeout' | 'interrupt' | 'requeue' | 'exit';
 
 export interface SchedEvent {
   /** Guest blocks run (by every thread) before it. */
@@ -46,6 +46,7 @@ export function formatSchedEvent(e: SchedEvent): string {
     case 'wake': return `${at} woken on futex${word} by ${e.other}`;
     case 'sleep': return `${at} sleeps`;
     case 'timeout': return e.addr === undefined ? `${at} wakes from its sleep` : `${at} wait on futex${word} timed out`;
+    case 'interrupt': return `${at} wait interrupted by a signal`;
     case 'requeue': return `${at} requeued to futex${word}`;
     case 'exit': return `${at} exits with status ${e.value}`;
   }

@@ -210,7 +210,7 @@ export class Scheduler implements ThreadControl {
     for (const t of [...q]) {
       if (woken >= count) break;
       if ((t.wait!.futex!.bitset & bitset) === 0) continue;
-      this.wake(t, false);
+      this.wake(t, 'woken');
       woken++;
     }
     return woken;
@@ -244,7 +244,7 @@ export class Scheduler implements ThreadControl {
   }
 
   /** Ends t's wait on a futex (woken) or at its deadline. */
-  private wake(t: GuestThread, timedOut: boolean): void {
+  private wake(t: GuestThread, why: 'woken' | 'timeout' | 'signal'): void {
     const f = t.wait!.futex;
     if (f) {
       const q = this.futexes.get(f.addr)!;
@@ -252,17 +252,23 @@ export class Scheduler implements ThreadControl {
       if (q.length === 0) this.futexes.delete(f.addr);
     }
     t.wait = undefined;
-    // A sleep that ends returns 0, a futex wait that times out ETIMEDOUT.
-    t.resume = timedOut && f ? -Errno.ETIMEDOUT : 0;
-    if (!timedOut) this.event({ kind: 'wake', tid: t.tid, addr: f?.addr, other: this.current.tid });
-    else this.event({ kind: 'timeout', tid: t.tid, addr: f?.addr });
+    // A sleep that ends returns 0, a futex wait that times out ETIMEDOUT; a signal ends
+    // either with EINTR.
+    t.resume = why === 'signal' ? -Errno.EINTR : why === 'timeout' && f ? -Errno.ETIMEDOUT : 0;
+    if (why === 'woken') this.event({ kind: 'wake', tid: t.tid, addr: f?.addr, other: this.current.tid });
+    else this.event({ kind: why === 'timeout' ? 'timeout' : 'interrupt', tid: t.tid, addr: f?.addr });
+  }
+
+  interrupt(tid: number): void {
+    const t = this.find(tid);
+    if (t?.wait) this.wake(t, 'signal');
   }
 
   /** Waits whose deadline has passed end. */
   private expireWaits(): void {
     const now = this.o.clock.ticks();
     for (const t of this.threads) {
-      if (t.wait?.deadline !== undefined && t.wait.deadline <= now) this.wake(t, true);
+      if (t.wait?.deadline !== undefined && t.wait.deadline <= now) this.wake(t, 'timeout');
     }
   }
 

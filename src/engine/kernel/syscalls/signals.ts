@@ -1,7 +1,7 @@
 // Signal syscalls: dispositions and masks are kept in the Process; raising a signal
 // returns a `signal` outcome that the run loop delivers (default action or handler).
 import { Errno } from '../vfs/errno.ts';
-import { SIG, type SigAction } from '../process.ts';
+import { SIG, SIG_IGN, type SigAction } from '../process.ts';
 import { type SyscallContext, type SyscallSpec, fixedLen } from './spec.ts';
 
 const SIGSET_SIZE = 8;
@@ -34,13 +34,17 @@ function raise(c: SyscallContext, pid: number, signo: number): ReturnType<Syscal
 }
 
 /** tkill, tgkill: a signal for one thread. The caller takes it now; another thread when
- *  it next runs (a thread blocked in a wait is not interrupted yet). */
+ *  it next runs, its wait (a futex, a sleep) ending with EINTR unless it blocks or ignores
+ *  the signal (pthread_cancel of a thread in pthread_cond_wait). */
 function raiseIn(c: SyscallContext, tid: number, signo: number): ReturnType<SyscallSpec['run']> {
   const t = c.threads.find(tid);
   if (!t) return -Errno.ESRCH;
   if (t === c.threads.current) return raise(c, c.proc.pid, signo);
   if (signo < 0 || signo > 64) return -Errno.EINVAL;
-  if (signo > 0) t.pending |= 1n << BigInt(signo - 1);
+  if (signo === 0) return 0;
+  const bit = 1n << BigInt(signo - 1);
+  t.pending |= bit;
+  if (!(t.sigmask & bit) && c.proc.sigactions.get(signo)?.handler !== SIG_IGN) c.threads.interrupt(tid);
   return 0;
 }
 
