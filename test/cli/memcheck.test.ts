@@ -165,6 +165,30 @@ int main(void) {
   return *p;
 }
 `,
+  // Memory from the break is undefined, from mmap defined; mremap moves A and V bits
+  // (core memory events, whichever syscall made them).
+  memoryEvents: `#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+int main(void) {
+  char *b = sbrk(8192);
+  if (b[100]) puts("brk byte set");           /* undefined: new break */
+  char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m[5]) puts("mmap byte set");            /* defined zero */
+  char local[16];
+  m[6] = local[3];                            /* undefined copied in */
+  char *r = mremap(m, 8192, 64 * 4096, MREMAP_MAYMOVE);
+  if (r[6]) puts("moved byte set");           /* still undefined after the move */
+  if (r[50000]) puts("grown byte set");       /* defined zero */
+  munmap(r, 64 * 4096);
+  sbrk(-4096);
+  puts("done");
+  return 0;
+}
+`,
   // CREATE_BLOCK names memory for error messages until DISCARD; handles are reused.
   createBlock: `#include <stdio.h>
 #include <stdlib.h>
@@ -234,6 +258,8 @@ describe('memcheck matches valgrind', () => {
     compareMemcheck('clientPrintf', build('clientPrintf', PROGRAMS.clientPrintf), []), 120_000);
   it('VALGRIND_CREATE_BLOCK and VALGRIND_DISCARD', () =>
     compareMemcheck('createBlock', build('createBlock', PROGRAMS.createBlock), []), 120_000);
+  it('sbrk, mmap, mremap and munmap: the A and V bits of memory that comes and goes', () =>
+    compareMemcheck('memoryEvents', build('memoryEvents', PROGRAMS.memoryEvents), []), 120_000);
   it('--error-exitcode', () => compareMemcheck('exitcode', build('invalidWrite2', PROGRAMS.invalidWrite), ['--error-exitcode=3', '-q']), 120_000);
   // Under -q the loss records are errors and print; the heap, leak and error summaries do not.
   it('-q with --leak-check=full', () => compareMemcheck('quietLeaks', build('quietLeaks', PROGRAMS.leaks), ['-q', '--leak-check=full', '--error-exitcode=4']), 120_000);

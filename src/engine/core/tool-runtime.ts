@@ -99,8 +99,11 @@ export class ToolRuntime {
   }
 
   /** Start-up: every mapping the loader made is the guest's, defined. */
+  /** The program is loaded: its memory is the tool's to know, and from now on the tool
+   *  hears of memory coming and going. */
   startup(): void {
     for (const m of this.m.as.mappings) if (m.kind !== 'reserved') this.memDefined(m.start, m.end - m.start);
+    this.m.as.events = this.tool.memory;
   }
 
   memDefined(addr: number, len: number): void {

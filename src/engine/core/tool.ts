@@ -5,7 +5,7 @@
 import type { HelperDecl } from '../backend/helpers.ts';
 import type { IRSB } from '../ir/index.ts';
 import type { SyscallArgs, SyscallSpec } from '../kernel/syscalls/spec.ts';
-import type { AddressSpace } from '../memory/index.ts';
+import type { AddressSpace, MemoryEvents } from '../memory/index.ts';
 import type { ErrorManager } from './errors.ts';
 import type { ToolBanner, ValgrindLog } from './output.ts';
 import type { Replacement } from './redirect.ts';
@@ -82,6 +82,9 @@ export interface Tool {
   /** Memory the core filled for the guest: at start-up every mapping (segments, the
    *  initial stack), later a frame it pushes (signal delivery, a call into the guest). */
   memDefined?(addr: number, len: number): void;
+  /** Guest memory mapped, unmapped, moved or added to the break, whatever did it (core
+   *  events: the address space tells them as they happen, after start-up). */
+  readonly memory?: MemoryEvents;
   /** Before a syscall runs (PRE): check its register arguments and the memory it reads. */
   preSyscall?(spec: SyscallSpec, args: SyscallArgs, pc: number): void;
   /** After it ran (POST): memory it wrote or mapped, with its result. */

@@ -14,6 +14,20 @@ import { renderProcMaps } from './proc-maps.ts';
 import { PAGE_TABLE, PAGE_TABLE_SIZE } from './reserved.ts';
 import { PERM_NONE, PERM_R, PERM_RW, PERM_RWX, PERM_W, type GuestAddr, type Perm } from './types.ts';
 
+/** Guest memory coming and going, as Valgrind's core tells its tools (track_new_mem_mmap,
+ *  track_new_mem_brk, track_die_mem_munmap, track_die_mem_brk, track_copy_mem_remap):
+ *  what mmap, munmap, mremap and brk did, whoever asked (a syscall, the tool's own heap). */
+export interface MemoryEvents {
+  /** [addr, addr+len) was mapped: zero-filled, or a file's bytes. */
+  mapped(addr: GuestAddr, len: number): void;
+  /** The break moved up from `from` to `to`: new bytes no program has written. */
+  brkGrew(from: GuestAddr, to: GuestAddr): void;
+  /** [addr, addr+len) is gone (munmap, a shrinking break or mremap, a mapping replaced). */
+  unmapped(addr: GuestAddr, len: number): void;
+  /** mremap moved `len` bytes from `from` to `to` (the old place goes after). */
+  moved(from: GuestAddr, to: GuestAddr, len: number): void;
+}
+
 export interface AddressSpaceOptions {
   /**
    * Receives a printable explanation when the guest asks for something the
@@ -70,6 +84,8 @@ export class AddressSpace {
   private brkBase: GuestAddr | undefined;
   private brkCurrent: GuestAddr = 0;
   private stack: MainStack | undefined;
+  /** Who hears of memory coming and going (the tool), once there is one. */
+  events?: MemoryEvents;
 
   constructor(options: AddressSpaceOptions = {}) {
     this.memory = new GuestMemory();
@@ -147,10 +163,13 @@ export class AddressSpace {
       if (placed === undefined) return -ENOMEM;
       start = placed;
     }
-    return this.install(newMapping({
+    this.unmapRange(start, start + length);
+    this.install(newMapping({
       start, end: start + length, perm: req.perm, shared: req.shared ?? false,
       kind: req.file ? 'file' : 'anon', ...(req.file && { file: req.file }),
     }));
+    this.events?.mapped(start, length);
+    return start;
   }
 
   /** Unmaps whatever is mapped in the range (holes are fine, as on Linux). Returns 0 or -errno. */
@@ -207,8 +226,9 @@ export class AddressSpace {
     }
     const newEnd = oldAddr + newLength;
     if (old.end === m.end && newEnd <= ENGINE_RESERVED_START && this.maps.isFree(old.end, newEnd)) {
-      const grown = this.install(slice({ ...old, end: newEnd }, old.end, newEnd));
-      return grown < 0 ? grown : oldAddr;
+      this.install(slice({ ...old, end: newEnd }, old.end, newEnd));
+      this.events?.mapped(old.end, newEnd - old.end);
+      return oldAddr;
     }
     if (!options.mayMove) return -ENOMEM;
     const dest = this.place(0, newLength);
@@ -276,10 +296,12 @@ export class AddressSpace {
       this.install(reservation(newEnd, oldEnd));
     } else if (newEnd > oldEnd) {
       if (this.occupied(oldEnd, newEnd)) return this.brkCurrent;
-      const grown = this.install(newMapping({ start: oldEnd, end: newEnd, perm: PERM_RWX, shared: false, kind: 'brk' }));
-      if (grown < 0) return this.brkCurrent;
+      this.install(newMapping({ start: oldEnd, end: newEnd, perm: PERM_RWX, shared: false, kind: 'brk' }));
     }
+    const was = this.brkCurrent;
     this.brkCurrent = requested;
+    if (requested > was) this.events?.brkGrew(was, requested);
+    else if (requested < was) this.events?.unmapped(requested, was - requested);
     return requested;
   }
 
@@ -429,20 +451,26 @@ export class AddressSpace {
 
   private move(old: Mapping, dest: GuestAddr, newLength: number): number {
     const kind = old.kind === 'file' ? 'file' : 'anon'; // [heap] and [stack] name places, not contents
-    const placed = this.install({ ...old, kind, start: dest, end: dest + newLength });
-    if (placed < 0) return placed;
+    this.unmapRange(dest, dest + newLength);
+    this.install({ ...old, kind, start: dest, end: dest + newLength });
     const copied = Math.min(old.end - old.start, newLength);
     this.memory.copy(dest, old.start, copied);
     this.pages.markDirty(dest, dest + copied);
+    this.events?.moved(old.start, dest, copied);
     this.unmapRange(old.start, old.end);
+    if (newLength > copied) this.events?.mapped(dest + copied, newLength - copied);
     return dest;
   }
 
   /** munmap proper: reservations in the range survive, as they are not guest mappings. */
   private unmapRange(start: GuestAddr, end: GuestAddr): void {
     if (this.pages.hasCode(start, end)) this.codeChanged(start, end);
-    this.maps.replace(start, end, this.maps.within(start, end).filter((m) => m.kind === 'reserved'));
+    const pieces = this.maps.within(start, end);
+    this.maps.replace(start, end, pieces.filter((m) => m.kind === 'reserved'));
     this.pages.unmap(start, end);
+    for (const m of pieces) {
+      if (m.kind !== 'reserved') this.events?.unmapped(Math.max(m.start, start), Math.min(m.end, end) - Math.max(m.start, start));
+    }
   }
 
   private scrub(start: GuestAddr, end: GuestAddr): void {

@@ -10,6 +10,6 @@ export { MemoryFault, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL, type AccessKind, type
 export { GuestMemory } from './guest-memory.ts';
 export type { FileBacking, Mapping, MappingKind } from './mappings.ts';
 export {
-  AddressSpace, type AddressSpaceOptions, type MainStack, type MapRequest, type MremapOptions,
+  AddressSpace, type AddressSpaceOptions, type MainStack, type MapRequest, type MemoryEvents, type MremapOptions,
 } from './address-space.ts';
 export { GuestFault, type MemoryPort, type Vec } from './port.ts';

@@ -20,7 +20,7 @@ import { ShadowMemory } from './shadow-memory.ts';
 import { MEMCHECK_ORIGIN_STATE_SIZE, MEMCHECK_STATE_SIZE, SHADOW_STATE_OFFSET } from './shadow-state.ts';
 import { OriginTracker } from './origin-tracker.ts';
 import { stringReplacements } from './string-replacements.ts';
-import { SyscallChecks } from './syscalls.ts';
+import { SyscallChecks, memoryEvents } from './syscalls.ts';
 
 export const PRELOAD = '/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so';
 
@@ -70,6 +70,7 @@ export function memcheckTool(o: MemcheckOptions = DEFAULT_MEMCHECK_OPTIONS): Too
         },
         instrument: (sb) => instrumentMemcheck(sb, { undefValueErrors: o.undefValueErrors, trackOrigins: o.trackOrigins }),
         memDefined: (addr, len) => shadow.makeDefined(addr, len),
+        memory: memoryEvents(c),
         preSyscall: (spec, args, pc) => syscalls.pre(spec, args, pc),
         postSyscall: (spec, args, result) => syscalls.post(spec, args, result),
         clientRequest: clientRequests(c, leakCheck),

@@ -1,11 +1,12 @@
 // Memcheck at a syscall: before it, the register arguments must be defined and the
 // buffers the kernel reads addressable and defined (PRE_REG_READ, PRE_MEM_READ,
 // PRE_MEM_RASCIIZ), those it writes addressable (PRE_MEM_WRITE); after it, what it wrote
-// is defined (POST_MEM_WRITE) and the memory it mapped or unmapped changes state.
+// is defined (POST_MEM_WRITE). Memory it mapped or unmapped comes as core events
+// (memoryEvents, below), whichever syscall it was.
 import type { FileSyscallSpec, PlacedBuffer } from '../../kernel/syscalls/files.ts';
 import type { SyscallArgs, SyscallSpec } from '../../kernel/syscalls/spec.ts';
 import { OFFSET_GPR } from '../../guest/amd64/state.ts';
-import { pageUp } from '../../memory/index.ts';
+import type { MemoryEvents } from '../../memory/index.ts';
 import type { MemcheckContext } from './context.ts';
 import { paramError } from './reports.ts';
 import { ORIGIN_STATE_OFFSET, SHADOW_STATE_OFFSET } from './shadow-state.ts';
@@ -15,13 +16,9 @@ const ARG_REGS = [7, 6, 2, 10, 8, 9];
 const MAX_STRING = 4096;
 
 export class SyscallChecks {
-  /** The break before a brk call: growth is undefined, a shrink noaccess. */
-  private brkBefore = 0;
-
   constructor(private readonly c: MemcheckContext) {}
 
   pre(spec: SyscallSpec, args: SyscallArgs, pc: number): void {
-    if (spec.name === 'brk') this.brkBefore = this.c.core.as.brk(0);
     const s = spec as FileSyscallSpec;
     const label = s.label ?? spec.name;
     const param = (p: string) => (p.includes('(') ? p : `${label}(${p})`);
@@ -63,24 +60,6 @@ export class SyscallChecks {
 
   post(spec: SyscallSpec, args: SyscallArgs, result: number): void {
     const shadow = this.c.shadow;
-    switch (spec.name) {
-      case 'brk': {
-        const before = this.brkBefore;
-        if (result > before) { shadow.makeUndefined(before, result - before); this.c.origins?.forget(before, result - before); }
-        else if (result < before) shadow.makeNoAccess(result, before - result);
-        return;
-      }
-      case 'mmap': if (result >= 0) shadow.makeDefined(result, pageUp(args.num(1))); return;
-      case 'munmap': if (result === 0) shadow.makeNoAccess(args.num(0), pageUp(args.num(1))); return;
-      case 'mremap':
-        if (result >= 0) {
-          // The contents move with the mapping; the grown part is zero-filled and defined.
-          const [old, oldLen, newLen] = [args.num(0), pageUp(args.num(1)), pageUp(args.num(2))];
-          if (result !== old) { shadow.copy(old, result, Math.min(oldLen, newLen)); shadow.makeNoAccess(old, oldLen); }
-          if (newLen > oldLen) shadow.makeDefined(result + oldLen, newLen - oldLen);
-        }
-        return;
-    }
     if (result < 0) return;
     const m = (spec as FileSyscallSpec).mem;
     for (const w of m?.written ?? []) {
@@ -100,4 +79,16 @@ export class SyscallChecks {
 function firstUnaddressable(c: MemcheckContext, addr: number, len: number): { addr: number; kind: 'unaddressable' } | undefined {
   const bad = c.shadow.firstUnaddressable(addr, len);
   return bad >= 0 ? { addr: bad, kind: 'unaddressable' } : undefined;
+}
+
+/** Memcheck's answers to the core's memory events: mapped memory is defined (zeroes or a
+ *  file's bytes), the break's new bytes undefined, unmapped memory no access, and moved
+ *  memory keeps its A and V bits. */
+export function memoryEvents(c: MemcheckContext): MemoryEvents {
+  return {
+    mapped: (addr, len) => c.shadow.makeDefined(addr, len),
+    brkGrew: (from, to) => { c.shadow.makeUndefined(from, to - from); c.origins?.forget(from, to - from); },
+    unmapped: (addr, len) => c.shadow.makeNoAccess(addr, len),
+    moved: (from, to, len) => c.shadow.copy(from, to, len),
+  };
 }
