@@ -15,9 +15,9 @@ const dir = mkdtempSync(join(tmpdir(), 'grindlab-threads-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A program of test/sched/programs, built as `gcc -pthread` builds it. */
-function build(name: string, opt = '-O1'): string {
+function build(name: string, opt = '-O1', flags: string[] = []): string {
   const exe = join(dir, name);
-  execFileSync('gcc', ['-g', opt, '-pthread', '-o', exe, join(import.meta.dirname, 'programs', `${name}.c`)]);
+  execFileSync('gcc', ['-g', opt, '-pthread', ...flags, '-o', exe, join(import.meta.dirname, 'programs', `${name}.c`)]);
   return exe;
 }
 
@@ -56,6 +56,14 @@ describe('guest threads', () => {
     const report = normaliseReport(ours.stderr);
     expect(report).toEqual(normaliseReport(vg.stderr));
     expect(report.filter((l) => l.startsWith('Thread '))).toEqual(['Thread 2:', 'Thread 1:']);
+  });
+
+  it("an OpenMP parallel loop (libgomp's thread pool, its memalign'd team) under none and memcheck", () => {
+    const exe = build('openmp', '-O1', ['-fopenmp']);
+    compareWithOracles('openmp', exe, [], null);
+    const { vg, ours } = runMemcheck(exe, []);
+    expect(ours.stdout).toBe(vg.stdout);
+    expect(normaliseReport(ours.stderr)).toEqual(normaliseReport(vg.stderr));
   });
 
   it("memcheck describes an address on a thread's stack as valgrind does", () => {

@@ -94,8 +94,8 @@ export function mallocReplacements(c: MemcheckContext): Replacement[] {
         return fresh;
       },
     },
-    alignedAllocator(['memalign'], 'malloc'),
-    { sonames: MALLOC_SONAMES, names: ['aligned_alloc'], run: (call) => alloc(call, call.arg(1), Number(call.arg(0)), 'malloc') },
+    // The alignment first (C++'s aligned new has it second).
+    { sonames: MALLOC_SONAMES, names: ['memalign', 'aligned_alloc'], run: (call) => alloc(call, call.arg(1), Number(call.arg(0)), 'malloc') },
     { sonames: MALLOC_SONAMES, names: ['valloc', 'pvalloc'], run: (call) => alloc(call, call.arg(0), 4096, 'malloc') },
     {
       sonames: MALLOC_SONAMES, names: ['posix_memalign'],
