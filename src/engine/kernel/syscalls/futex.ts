@@ -3,6 +3,7 @@
 // to sleep is atomic because one guest thread runs at a time.
 import { Errno } from '../vfs/errno.ts';
 import type { SyscallContext, SyscallOutcome, SyscallSpec } from './spec.ts';
+import { readTimespecNs, timespecNs } from './time.ts';
 
 const FUTEX_WAIT = 0;
 const FUTEX_WAKE = 1;
@@ -55,20 +56,11 @@ function wait(c: SyscallContext, addr: number, val: number, bitset: number, abso
   if (word !== val) return -Errno.EAGAIN;
   let deadline: bigint | undefined;
   if (c.args.num(3)) {
-    const t = c.mem.readBytes(c.args.num(3), 16);
-    if (!(t instanceof Uint8Array)) return -Errno.EFAULT;
-    const dv = new DataView(t.buffer, t.byteOffset, 16);
-    const sec = dv.getBigInt64(0, true);
-    const nsec = dv.getBigInt64(8, true);
-    if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return -Errno.EINVAL;
-    const ns = sec * 1_000_000_000n + nsec;
+    const ns = readTimespecNs(c, c.args.num(3));
+    if (typeof ns === 'number') return ns;
     const clock = c.proc.clock;
     const now = !absolute ? clock.ticks() : (c.args.int(1) & FUTEX_CLOCK_REALTIME) ? timespecNs(clock.now()) : timespecNs(clock.monotonic());
     deadline = clock.ticks() + (absolute ? ns - now : ns);
   }
   return c.threads.futexWait(addr, bitset, deadline);
-}
-
-function timespecNs(t: { sec: number; nsec: number }): bigint {
-  return BigInt(t.sec) * 1_000_000_000n + BigInt(t.nsec);
 }

@@ -1,5 +1,6 @@
 // Time syscalls over the run's virtual clock: reproducible, and sleeping costs no real time.
 import { Errno } from '../vfs/errno.ts';
+import type { Timespec } from '../vfs/index.ts';
 import { type SyscallContext, type SyscallSpec, fixedLen } from './spec.ts';
 
 const CLOCK_REALTIME = 0;
@@ -19,7 +20,8 @@ function clockRead(c: SyscallContext, id: number) {
   return id === CLOCK_REALTIME || id === CLOCK_REALTIME_COARSE || id === CLOCK_TAI ? c.proc.clock.now() : c.proc.clock.monotonic();
 }
 
-function readTimespecNs(c: SyscallContext, ptr: number): bigint | number {
+/** A struct timespec from guest memory in nanoseconds, or -EFAULT / -EINVAL. */
+export function readTimespecNs(c: SyscallContext, ptr: number): bigint | number {
   const b = c.mem.readBytes(ptr, 16);
   if (!(b instanceof Uint8Array)) return -Errno.EFAULT;
   const dv = new DataView(b.buffer, b.byteOffset, 16);
@@ -27,6 +29,10 @@ function readTimespecNs(c: SyscallContext, ptr: number): bigint | number {
   const nsec = dv.getBigInt64(8, true);
   if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return -Errno.EINVAL;
   return sec * 1_000_000_000n + nsec;
+}
+
+export function timespecNs(t: Timespec): bigint {
+  return BigInt(t.sec) * 1_000_000_000n + BigInt(t.nsec);
 }
 
 export const TIME_SYSCALLS: SyscallSpec[] = [
@@ -86,8 +92,7 @@ export const TIME_SYSCALLS: SyscallSpec[] = [
       const TIMER_ABSTIME = 1;
       if (c.args.int(1) & TIMER_ABSTIME) {
         const now = clockRead(c, c.args.int(0));
-        const nowNs = BigInt(now.sec) * 1_000_000_000n + BigInt(now.nsec);
-        return c.threads.sleep(c.proc.clock.ticks() + ns - nowNs);
+        return c.threads.sleep(c.proc.clock.ticks() + ns - timespecNs(now));
       }
       return c.threads.sleep(c.proc.clock.ticks() + ns);
     },
