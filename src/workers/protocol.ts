@@ -128,7 +128,7 @@ export interface ThreadInfo {
   /** Valgrind's thread number (1 for the main thread). */
   num: number;
   running: boolean;
-  /** What it waits for, if it waits: `futex 0x…` or `sleep`. */
+  /** What it waits for, if it waits: `futex wait on 0x…` or `sleep`. */
   waits?: string;
   rip: number;
 }

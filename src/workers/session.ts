@@ -238,7 +238,7 @@ export class EngineSession {
     if (!m) return { blocks: 0, mainTid: 0, threads: [], events: [] };
     const threads = m.sched.all().map((t) => ({
       tid: t.tid, num: t.num, running: t === m.sched.current, rip: Number(m.registersOf(t).getBigUint64(OFFSET_RIP, true)),
-      ...(t.wait && { waits: t.wait.futex ? `futex 0x${t.wait.futex.addr.toString(16)}` : 'sleep' }),
+      ...(t.waitsFor && { waits: t.waitsFor }),
     }));
     return { blocks: m.blocksRun, mainTid: m.proc.pid, threads, events: m.sched.log.events.slice(Math.max(0, from)) };
   }

@@ -636,12 +636,12 @@ export class Machine {
       return this.signal({ signo, addr: this.rip, sent: true });
     }
     this.log.line();
-    const waits = this.sched.describeWaits();
-    if (waits.length === 1) {
-      this.log.line(`Process deadlocked: its only thread blocks in a ${waits[0]!.replace(/^.*?: /, '')} that nothing can end.`);
+    const threads = this.sched.all();
+    if (threads.length === 1) {
+      this.log.line(`Process deadlocked: its only thread blocks in a ${threads[0]!.waitsFor} that nothing can end.`);
     } else {
       this.log.line('Process deadlocked: every thread waits for something no thread can do:');
-      for (const w of waits) this.log.line(`   ${w}`);
+      for (const t of threads) this.log.line(`   thread ${t.num} (tid ${t.tid}): ${t.waitsFor}`);
     }
     this.log.line();
     return { kind: 'killed', signal: SIG.KILL };

@@ -43,7 +43,7 @@ export const DEFAULT_QUANTUM = 100_000;
 
 export class Scheduler implements ThreadControl {
   private readonly threads: GuestThread[] = [];
-  current: GuestThread;
+  private running: GuestThread;
   private nextTid: number;
   private readonly random: SeededRandom;
   /** Blocks the current thread may run before the scheduler picks again. */
@@ -56,9 +56,14 @@ export class Scheduler implements ThreadControl {
 
   constructor(private readonly o: SchedulerOptions) {
     this.random = new SeededRandom(BigInt(o.seed) ^ 0x7363686564n); // "sched"
-    this.current = new GuestThread(o.mainTid, 1, this.homeOf(1), 0n);
-    this.threads.push(this.current);
+    this.running = new GuestThread(o.mainTid, 1, this.homeOf(1), 0n);
+    this.threads.push(this.running);
     this.nextTid = o.mainTid + 1;
+  }
+
+  /** The thread that runs (whose registers are at `cpu`). */
+  get current(): GuestThread {
+    return this.running;
   }
 
   get count(): number {
@@ -125,8 +130,13 @@ export class Scheduler implements ThreadControl {
       ? this.after(this.current, ready)
       : ready[Number(this.random.next64() % BigInt(ready.length))]!;
     this.switchTo(next);
-    this.slice = this.threads.length > 1 ? this.o.quantum / 2 + Number(this.random.next64() % BigInt(this.o.quantum)) : Infinity;
+    this.slice = this.threads.length > 1 ? this.newSlice() : Infinity;
     return true;
+  }
+
+  /** Between half and one and a half quanta, as the seed says. */
+  private newSlice(): number {
+    return Math.floor(this.o.quantum / 2) + Number(this.random.next64() % BigInt(this.o.quantum));
   }
 
   /** The first of `ready` after t in thread order, wrapping around. */
@@ -140,7 +150,7 @@ export class Scheduler implements ThreadControl {
       if (this.threads.includes(this.current)) memory.copyWithin(this.current.home, cpu, cpu + stateSize);
       memory.copyWithin(cpu, next.home, next.home + stateSize);
       this.event({ kind: 'run', tid: next.tid });
-      this.current = next;
+      this.running = next;
     }
     if (next.resume !== undefined) {
       new DataView(memory.buffer, cpu).setBigUint64(OFFSET_GPR(0), BigInt.asUintN(64, BigInt(next.resume)), true);
@@ -179,7 +189,7 @@ export class Scheduler implements ThreadControl {
     this.threads.sort((a, b) => a.num - b.num);
     this.event({ kind: 'create', tid: this.current.tid, other: t.tid });
     // A second thread starts the slicing; the parent goes on until its slice is spent.
-    if (this.slice === Infinity) this.slice = this.o.quantum / 2 + Number(this.random.next64() % BigInt(this.o.quantum));
+    if (this.slice === Infinity) this.slice = this.newSlice();
     return t.tid;
   }
 
@@ -272,8 +282,4 @@ export class Scheduler implements ThreadControl {
     }
   }
 
-  /** What each thread waits for, for the deadlock message. */
-  describeWaits(): string[] {
-    return this.threads.map((t) => `thread ${t.num} (tid ${t.tid}): ${t.wait?.futex ? `futex wait on 0x${t.wait.futex.addr.toString(16)}` : 'runnable'}`);
-  }
 }

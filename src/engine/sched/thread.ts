@@ -37,4 +37,9 @@ export class GuestThread implements KernelThread {
   get runnable(): boolean {
     return this.wait === undefined;
   }
+
+  /** What it waits for, as messages say it (`futex wait on 0x…`, `sleep`), if it waits. */
+  get waitsFor(): string | undefined {
+    return this.wait && (this.wait.futex ? `futex wait on 0x${this.wait.futex.addr.toString(16)}` : 'sleep');
+  }
 }
