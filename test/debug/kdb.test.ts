@@ -87,7 +87,7 @@ describe('kdb on hello-static at main', () => {
     expect(g.kdb.exec('dw rsp -1')).toBe("kdb: bad count '-1'");
     expect(g.kdb.exec('bc 7')).toBe('kdb: no breakpoint 7');
     expect(g.kdb.exec('bp 10')).toBe('kdb: 0x10 is not mapped');
-    expect(g.kdb.exec('cpu')).toBe('kdb: usage: cpu all');
+    expect(g.kdb.exec('cpu')).toBe('kdb: usage: cpu all|N');
     expect(g.kdb.exec('')).toBe('');
     expect(g.kdb.exec('h')).toContain('dis [ADDR] [N]');
   });
@@ -110,5 +110,30 @@ describe('kdb on the threads sample stopped in a worker', () => {
     // The others stand after a syscall: main in its futex wait, the new ones just out of clone.
     for (const r of rest) expect(r[3]).not.toBe('worker+0x0');
     expect(rest.filter((r) => r[3]!.startsWith('clone+'))).toHaveLength(2);
+  });
+
+  it('cpu 1 views the main thread: dr, f and rsp are its own; cpu N of the worker views it again', () => {
+    const sample = 'threads/threads-static';
+    const worker = nmAddress(sample, 'worker');
+    const main = nmAddress(sample, 'main');
+    const g = guest(sample);
+    g.kdb.exec('bp worker');
+    g.go();
+    const pid = g.machine.proc.pid;
+    expect(g.kdb.exec('cpu 1')).toMatch(new RegExp(`^thread 1 \\[tid ${pid}\\]: [0-9a-f]{16} `));
+    const dr = g.kdb.exec('dr').split('\n');
+    expect(dr[0]).not.toContain(hex16(worker));
+    const rsp = parseInt(/rsp: ([0-9a-f]{16})/.exec(dr[4]!)![1]!, 16);
+    const stack = g.machine.as.mainStack!;
+    expect(rsp >= stack.limit && rsp < stack.top, "main's rsp is on the main stack").toBe(true);
+    expect(g.kdb.address('rsp')).toBe(rsp);
+    // main waits in pthread_cond_wait: its stack goes back through main.
+    const frames = g.kdb.exec('f').split('\n');
+    expect(frames.some((l) => new RegExp(` main\\+0x[0-9a-f]+$`).test(l))).toBe(true);
+    expect(frames.every((l) => !l.includes(hex16(main)))).toBe(true);
+    const running = g.machine.sched.current;
+    expect(g.kdb.exec(`cpu ${running.num}`)).toMatch(new RegExp(`^thread ${running.num} \\[tid ${running.tid}\\] \\(running\\): ${hex16(worker)} worker\\+0x0: `));
+    expect(g.kdb.exec('dr').split('\n')[0]).toBe(`RIP:    0033:[<${hex16(worker)}>] worker+0x0`);
+    expect(g.kdb.exec('cpu 9')).toBe('kdb: no thread 9 (cpu all lists them)');
   });
 });

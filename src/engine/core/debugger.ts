@@ -12,7 +12,7 @@ import { type IRStepper, formatValue } from '../backend/interp/index.ts';
 import { decode } from '../guest/amd64/decoder.ts';
 import { formatAtt } from '../guest/amd64/att.ts';
 import type { Instruction } from '../guest/amd64/instruction.ts';
-import { OFFSET_GPR } from '../guest/amd64/state.ts';
+import { OFFSET_GPR, OFFSET_RIP } from '../guest/amd64/state.ts';
 import { type IRSB, ppIRSB } from '../ir/index.ts';
 import { imarkAddresses } from '../backend/interp/block.ts';
 import type { Machine, RunState, Translation } from './machine.ts';
@@ -120,6 +120,16 @@ export class Debugger {
 
   reg(n: number): number {
     return Number(this.machine.guestState.getBigUint64(OFFSET_GPR(n), true));
+  }
+
+  /** The thread whose registers the views show (kdb's `cpu N`), by tid: the running one
+   *  when none is picked or the picked one has gone. */
+  viewed?: number;
+
+  /** The viewed thread's register file. */
+  get viewedState(): DataView {
+    const t = this.viewed === undefined ? undefined : this.machine.sched.find(this.viewed);
+    return t ? this.machine.registersOf(t) : this.machine.guestState;
   }
 
   /** Runs up to `maxBlocks` blocks, stopping at breakpoints. */
@@ -280,13 +290,16 @@ export class Debugger {
     return this.outcome(this.machine.runBlock(t, () => exit) ?? { kind: 'running', blocked: false }, false);
   }
 
-  /** The stack's return addresses from rip, through main into the C library's start-up. */
+  /** The viewed thread's stack: return addresses from rip, through main (or the thread's
+   *  start routine) into the C library. */
   frames(max = 32): number[] {
     const read = (addr: number) => {
       const b = this.machine.as.readBytes(addr, 8);
       return b instanceof Uint8Array ? new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true) : undefined;
     };
-    const ips = this.machine.symbols.stackTrace({ rip: this.rip, rsp: this.reg(4), rbp: this.reg(5) }, read, max, false);
+    const s = this.viewedState;
+    const reg = (off: number) => Number(s.getBigUint64(off, true));
+    const ips = this.machine.symbols.stackTrace({ rip: reg(OFFSET_RIP), rsp: reg(OFFSET_GPR(4)), rbp: reg(OFFSET_GPR(5)) }, read, max, false);
     return ips.map((a, i) => (i === 0 ? a : a + 1));
   }
 }

@@ -3,7 +3,7 @@
 // through the host's KdbControl, which owns the run loop. Bad input gets kdb's kind of
 // one-line error, never an exception.
 import { formatAtt } from '../guest/amd64/att.ts';
-import { OFFSET_RIP } from '../guest/amd64/state.ts';
+import { OFFSET_GPR, OFFSET_RIP } from '../guest/amd64/state.ts';
 import type { Debugger } from '../core/debugger.ts';
 import { GPR_NAMES, USER_SELECTORS, flagNames, readRegisters } from './registers.ts';
 
@@ -82,8 +82,9 @@ export function resolveAddress(dbg: Debugger, expr: string): number | undefined 
   const off = m[3] ? parseInt(m[3], 16) : 0;
   const base = m[1]!;
   const reg = GPR_NAMES.indexOf(base as (typeof GPR_NAMES)[number]);
-  if (reg >= 0) return dbg.reg(reg) + off;
-  if (base === 'rip') return dbg.rip + off;
+  const regs = dbg.viewedState;
+  if (reg >= 0) return Number(regs.getBigUint64(OFFSET_GPR(reg), true)) + off;
+  if (base === 'rip') return Number(regs.getBigUint64(OFFSET_RIP, true)) + off;
   const sym = dbg.machine.symbols.addressOf(base);
   if (sym !== undefined) return sym + off;
   if (!m[3] && /^(0x)?[0-9a-f]+$/i.test(base)) return parseInt(base.replace(/^0x/i, ''), 16);
@@ -103,7 +104,7 @@ function count(arg: string | undefined, dflt: number): number {
  *  fs/gs bases, then the selectors. Xen's cr0-cr4 and gss lines have no guest meaning
  *  here and are left out. */
 export function formatRegisterDump(dbg: Debugger): string {
-  const r = readRegisters(dbg.machine.guestState);
+  const r = readRegisters(dbg.viewedState);
   const g = r.gpr;
   const sym = dbg.machine.symbols.symbolOffset(Number(r.rip));
   const col = (name: string, v: bigint) => `${`${name}:`.padEnd(4)} ${hex16(v)}`;
@@ -222,10 +223,17 @@ const COMMANDS: Record<string, Command> = {
     run: (k) => k.dbg.frames().map((a, i) => `#${i} ${k.place(a).slice(0, -1)}`).join('\n'),
   },
   cpu: {
-    usage: 'cpu all', help: "every guest thread's rip and instruction, the running one first",
+    usage: 'cpu all|N', help: "every guest thread's rip and instruction, the running one first; or view thread N (dr, f, registers in addresses)",
     run: (k, args) => {
-      if (args[0] !== 'all') throw new KdbError('usage: cpu all');
       const m = k.dbg.machine;
+      if (args[0] !== undefined && /^\d+$/.test(args[0])) {
+        const t = m.sched.all().find((x) => x.num === Number(args[0]));
+        if (!t) throw new KdbError(`no thread ${args[0]} (cpu all lists them)`);
+        k.dbg.viewed = t.tid;
+        const rip = Number(m.registersOf(t).getBigUint64(OFFSET_RIP, true));
+        return `thread ${t.num} [tid ${t.tid}]${t === m.sched.current ? ' (running)' : ''}: ${k.insnLine(rip).text}`;
+      }
+      if (args[0] !== 'all') throw new KdbError('usage: cpu all|N');
       const running = m.sched.current;
       return [running, ...m.sched.all().filter((t) => t !== running)].map((t) => {
         const rip = Number(m.registersOf(t).getBigUint64(OFFSET_RIP, true));
