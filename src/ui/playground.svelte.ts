@@ -27,6 +27,8 @@ export interface Banner {
   text: string;
 }
 
+/** Runs Shuffle tries before it gives up. */
+const SHUFFLE_TRIES = 20;
 /** How often the block list and maps refresh while the guest runs. */
 const POLL_MS = 500;
 
@@ -87,6 +89,10 @@ class Playground {
   private poll: ReturnType<typeof setInterval> | undefined;
   /** Called when the latest run stops running (it exits, fails or pauses). */
   private runSettled: () => void = () => {};
+  /** Told of the run's end (shuffle waits for it). */
+  private runEnded: (s: PageStatus) => void = () => {};
+  /** While Shuffle reruns the program: the try and the seed. */
+  shuffling = $state.raw<{ run: number; of: number; seed: number } | undefined>();
 
   constructor() {
     this.catalogueReady = loadCatalogue().then((c) => {
@@ -166,16 +172,17 @@ class Playground {
     };
   }
 
-  /** Starts the program afresh (ending any run): paused at its first instruction if asked. */
-  async run(paused = false): Promise<void> {
+  /** Starts the program afresh (ending any run): paused at its first instruction if asked.
+   *  Whether it started (its end comes as a status). */
+  async run(paused = false): Promise<boolean> {
     const p = this.program;
-    if (!p) return;
+    if (!p) return false;
     let program: Uint8Array;
     try {
       program = p.kind === 'upload' ? p.bytes : await this.sampleBinary(p.sample, p.build);
     } catch (e) {
       this.banner = { kind: 'error', text: message(e) };
-      return;
+      return false;
     }
     const sampleInfo = p.kind === 'upload' ? undefined : inspectProgram(program);
     const dynamic = p.kind === 'upload' ? p.dynamic : sampleInfo?.ok === true && sampleInfo.dynamic;
@@ -184,7 +191,7 @@ class Playground {
       const s = await this.sysrootReady;
       if (s.status !== 'ready') {
         this.banner = { kind: 'error', text: `this program is dynamically linked and the glibc sysroot is unavailable: ${s.status === 'error' ? s.message : 'loading'}` };
-        return;
+        return false;
       }
       sysroot = s.bytes;
     }
@@ -198,17 +205,53 @@ class Playground {
         output: (stream, text) => { if (id === this.runId) this.terminal?.write(stream, text); },
         status: (s) => { if (id === this.runId) this.onStatus(s); },
       });
-      if (id !== this.runId) return;
+      if (id !== this.runId) return false;
       this.views = views;
       // Given stdin is the whole input, as with `prog < file`; with none, the terminal is.
       if (config.stdin) engine.closeInput();
+      return true;
     } catch (e) {
       if (id === this.runId) this.status = { kind: 'failed', message: message(e) };
       this.runSettled();
+      return false;
     }
   }
 
+  /**
+   * Shuffle: runs the program again with the next seeds, one after another, until a run
+   * ends with an error from the tool or a fatal signal, or `tries` runs pass clean. The
+   * seed that showed it stays set, so Run and Share replay that interleaving.
+   */
+  async shuffle(tries = SHUFFLE_TRIES): Promise<void> {
+    const first = (this.seed >>> 0) + 1;
+    for (let run = 1; run <= tries; run++) {
+      this.seed = first + run - 1;
+      this.shuffling = { run, of: tries, seed: this.seed };
+      this.banner = { kind: 'note', text: `shuffle: run ${run} of ${tries}, seed ${this.seed}` };
+      const ended = new Promise<PageStatus>((resolve) => (this.runEnded = resolve));
+      if (!(await this.run())) {
+        this.shuffling = undefined;
+        return;
+      }
+      const end = await ended;
+      if (!this.shuffling) return;
+      const errors = await engine.errors();
+      const found = errors.length > 0 ? `${this.tool} reported ${errors.length === 1 ? 'an error' : `${errors.length} errors`}`
+        : end.kind === 'killed' ? `the program was killed by signal ${end.signal}`
+        : end.kind === 'exited' ? undefined : `the run ended (${end.kind})`;
+      if (found) {
+        this.shuffling = undefined;
+        this.banner = { kind: 'note', text: `shuffle: with seed ${this.seed} (run ${run} of ${tries}) ${found}` };
+        return;
+      }
+    }
+    this.shuffling = undefined;
+    this.banner = { kind: 'note', text: `shuffle: ${tries} runs (seeds ${first}-${first + tries - 1}) ended without an error` };
+  }
+
   stop(): void {
+    this.shuffling = undefined;
+    this.runEnded({ kind: 'stopped' });
     engine.stop();
     engine.prepare();
     this.stopPolling();
@@ -358,6 +401,7 @@ class Playground {
       return;
     }
     this.runSettled();
+    this.runEnded(s);
     this.stopPolling();
     void this.refreshBlocks().then(() => {
       if (this.selected !== undefined) void this.selectBlock(this.selected);
