@@ -3,6 +3,7 @@
 // on every run, the ~1 MB of engine a run touches; with the cache beside the bundle a
 // dynamic hello world starts ~120 ms sooner (docs/performance.md). bin/grindlab.js and
 // the benchmark (scripts/bench-process.ts) both build and run the CLI through here.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -30,18 +31,23 @@ export async function buildCli(root, outfile) {
 /** Runs the bundle's main(argv) and returns its exit status. The code cache holds every
  *  function compiled by the end of a run, not just the top level, so there is one per
  *  tool (each runs its own part of the engine): bundle + `.TOOL.v8cache`, written after
- *  the first run of the tool that runs a program (V8 rejects it once the bundle changes,
- *  and it is written again). */
+ *  the first run of the tool that runs a program, and again once the bundle changes. It
+ *  starts with a digest of the bundle it was made from: V8 checks only the source's
+ *  length, and would run a cache of an older bundle of the same length (a one-character
+ *  edit) as if it were this one. */
 export function runCli(bundle, argv) {
   const tool = argv.map((a) => /^--tool=(\w+)$/.exec(a)?.[1]).findLast(Boolean) ?? 'memcheck';
   const cacheFile = `${bundle}.${tool}.v8cache`;
+  const text = readFileSync(bundle, 'utf8');
+  const digest = createHash('sha1').update(text).digest();
   let cached;
   try {
-    cached = readFileSync(cacheFile);
+    const file = readFileSync(cacheFile);
+    cached = file.subarray(0, digest.length).equals(digest) ? file.subarray(digest.length) : undefined;
   } catch {
     cached = undefined; // the tool's first run
   }
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`;
+  const source = `(function (exports, require, module, __filename, __dirname) {${text}\n})`;
   const script = new Script(source, { filename: pathToFileURL(bundle).href, cachedData: cached });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
@@ -50,7 +56,7 @@ export function runCli(bundle, argv) {
   // A run that ran no program (--help, a usage error) compiled too little to keep.
   if ((!cached || script.cachedDataRejected) && performance.now() - t0 > MIN_RUN_MS) {
     try {
-      writeAside(cacheFile, script.createCachedData());
+      writeAside(cacheFile, Buffer.concat([digest, script.createCachedData()]));
     } catch {
       // A read-only install: run without the cache.
     }

@@ -1,6 +1,7 @@
 // The CLI's bundle runs through V8's code cache (bin/cli-bundle.js): one cache per tool,
-// written after that tool's first run of a program, and a cache that is stale or damaged
-// costs nothing but its use: the run's output is the CPU's, and the cache is written anew.
+// written after that tool's first run of a program, and a cache that is stale (even of a
+// bundle of the same length) or damaged costs nothing but its use: the run's output is the
+// CPU's and the current bundle's, and the cache is written anew.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,20 @@ describe('the code cache of the CLI bundle', () => {
     expect(second.stdout).toBe(native);
     expect(readFileSync(cache).equals(written)).toBe(true);
     expect(() => statSync(`${bundle}.memcheck.v8cache`)).toThrow();
+  });
+
+  it("a bundle changed without changing its length runs its new code, not the old bundle's cache", () => {
+    expect(run('--tool=none', '-q', hello).stdout).toBe(native);
+    const cache = `${bundle}.none.v8cache`;
+    const before = readFileSync(cache);
+    // One word of the usage text, same length: V8 alone takes the old cache for this source.
+    const text = readFileSync(bundle, 'utf8');
+    expect(text).toContain('prog-and-args');
+    writeFileSync(bundle, text.replace('prog-and-args', 'PROG-AND-ARGS'));
+    expect(run('--tool=none', '--help').stdout).toContain('usage: grindlab [options] PROG-AND-ARGS');
+    expect(run('--tool=none', '-q', hello).stdout).toBe(native);
+    expect(readFileSync(cache).equals(before)).toBe(false);
+    writeFileSync(bundle, text);
   });
 
   it('runs as well with a damaged cache, and replaces it', () => {

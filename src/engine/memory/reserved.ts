@@ -8,10 +8,12 @@ import { ENGINE_RESERVED_END, ENGINE_RESERVED_START, PAGE_SIZE, WINDOW_END } fro
 
 const MIB = 0x10_0000;
 
-/** Guest state (the register file and its shadows), one slot per thread. */
+/** Guest state (the register file and its shadows): the running thread's in the first
+ *  slot, every other thread's in a slot of its own (sched/): 511 threads at once, about
+ *  Valgrind's default --max-threads (500). */
 export const THREAD_STATES = ENGINE_RESERVED_START;
 export const THREAD_STATE_SLOT = 0x1000;
-export const THREAD_STATES_SIZE = 1 * MIB;
+export const THREAD_STATES_SIZE = 2 * MIB;
 
 /** One byte per 4 KiB page of the window (page-table.ts). */
 export const PAGE_TABLE = THREAD_STATES + THREAD_STATES_SIZE;
